@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Fixed ids so seeding twice updates the demo organisation instead of adding another. */
+export const DEMO_ORGANIZATION_ID = "00000000-0000-4000-8000-000000000001";
+
+/** Same format as src/auth/api-key.ts: `tid_<8 hex prefix>_<secret>`; only its SHA-256 is stored. */
+export function newApiKey() {
+  const hex = randomBytes(32).toString("hex");
+  return `tid_${hex.slice(0, 8)}_${hex.slice(8)}`;
+}
+
+/** Reads templates/demo/<event type>.liquid: a small front matter (subject, category, priority) and the HTML body. */
+export async function readDemoTemplates() {
+  const dir = path.join(root, "templates", "demo");
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".liquid"));
+  return Promise.all(
+    files.map(async (file) => {
+      const source = await readFile(path.join(dir, file), "utf8");
+      const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(source);
+      if (!match) throw new Error(`${file}: expected front matter between --- lines`);
+      const meta = Object.fromEntries(
+        match[1].split("\n").map((line) => {
+          const i = line.indexOf(":");
+          return [line.slice(0, i).trim(), JSON.parse(line.slice(i + 1).trim().replace(/^([^"].*)$/, '"$1"'))];
+        }),
+      );
+      return { key: file.replace(/\.liquid$/, ""), subject: meta.subject, category: meta.category, priority: meta.priority ?? "normal", html: match[2] };
+    }),
+  );
+}
+
+/**
+ * Seeds the demo organisation, its event types and templates, and an admin API key.
+ * @param {string} databaseUrl
+ * @param {{ apiKey: string, fromEmail?: string }} options
+ */
+export async function seedDemo(databaseUrl, { apiKey, fromEmail = "notifications@demo.tidings.dev" }) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      `INSERT INTO organizations (id, name, from_email, from_name) VALUES ($1, 'Demo Co', $2, 'Demo Co')
+       ON CONFLICT (id) DO UPDATE SET from_email = excluded.from_email`,
+      [DEMO_ORGANIZATION_ID, fromEmail],
+    );
+    for (const t of await readDemoTemplates()) {
+      const { rows } = await client.query(
+        `INSERT INTO templates (id, organization_id, key, subject, html) VALUES (gen_random_uuid(), $1, $2, $3, $4)
+         ON CONFLICT (organization_id, key) DO UPDATE
+           SET subject = excluded.subject, html = excluded.html,
+               version = templates.version + CASE WHEN templates.subject = excluded.subject AND templates.html = excluded.html THEN 0 ELSE 1 END,
+               updated_at = now()
+         RETURNING id`,
+        [DEMO_ORGANIZATION_ID, t.key, t.subject, t.html],
+      );
+      await client.query(
+        `INSERT INTO event_types (id, organization_id, key, category, template_id, priority) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)
+         ON CONFLICT (organization_id, key) DO UPDATE SET category = excluded.category, template_id = excluded.template_id, priority = excluded.priority`,
+        [DEMO_ORGANIZATION_ID, t.key, t.category, rows[0].id, t.priority],
+      );
+    }
+    const hash = createHash("sha256").update(apiKey).digest("hex");
+    await client.query(
+      `INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, role) VALUES (gen_random_uuid(), $1, 'demo admin key', $2, $3, 'admin')
+       ON CONFLICT (key_hash) DO NOTHING`,
+      [DEMO_ORGANIZATION_ID, apiKey.split("_")[1] ?? "", hash],
+    );
+    await client.query("COMMIT");
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    await client.end();
+  }
+}

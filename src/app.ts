@@ -1,0 +1,23 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { HonoEnv } from "./context";
+import { ApiError, handleError, handleZodError } from "./errors";
+import { init } from "./middleware/init";
+import { registerDevOutbox } from "./routes/dev/outbox";
+import { registerEventRoutes } from "./routes/events";
+import { registerNotificationRoutes } from "./routes/notifications";
+
+export function newApp() {
+  const app = new OpenAPIHono<HonoEnv>({ defaultHook: handleZodError });
+  app.onError(handleError);
+  app.notFound(() => {
+    throw new ApiError("NOT_FOUND", "No such route.");
+  });
+  app.use("*", init());
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.get("/health", (c) => c.json({ ok: true }));
+  registerEventRoutes(app);
+  registerNotificationRoutes(app);
+  registerDevOutbox(app);
+  app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
+  return app;
+}

@@ -1,0 +1,24 @@
+import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { id } from "./_columns";
+import { notifications } from "./notifications";
+import { organizations } from "./organizations";
+
+export const attemptOutcomes = ["accepted", "retryable", "permanent"] as const;
+
+/** One call to one provider for one notification, kept whatever its outcome. */
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    id: id(),
+    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    notificationId: uuid("notification_id").notNull().references(() => notifications.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    outcome: text("outcome", { enum: attemptOutcomes }).notNull(),
+    httpStatus: integer("http_status"),
+    providerMessageId: text("provider_message_id"),
+    latencyMs: integer("latency_ms").notNull(),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("delivery_attempts_notification_idx").on(t.notificationId, t.createdAt)],
+);

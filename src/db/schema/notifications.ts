@@ -1,0 +1,41 @@
+import { sql } from "drizzle-orm";
+import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { id, timestamps } from "./_columns";
+import { events } from "./events";
+import { eventTypes, priorities } from "./event-types";
+import { organizations } from "./organizations";
+import { recipients } from "./recipients";
+
+export const notificationStatuses = ["pending", "queued", "sending", "sent", "failed"] as const;
+
+/** One email owed to one recipient for one event; its status is the delivery state machine. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    eventTypeId: uuid("event_type_id").notNull().references(() => eventTypes.id),
+    recipientId: uuid("recipient_id").notNull().references(() => recipients.id, { onDelete: "cascade" }),
+    status: text("status", { enum: notificationStatuses }).notNull().default("pending"),
+    priority: text("priority", { enum: priorities }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** While `sending`, the claim is only good until then; a dead consumer's claim lapses. */
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "date" }),
+    provider: text("provider"),
+    providerMessageId: text("provider_message_id"),
+    templateVersion: integer("template_version"),
+    failureReason: text("failure_reason"),
+    queuedAt: timestamp("queued_at", { withTimezone: true, mode: "date" }),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+    failedAt: timestamp("failed_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+  },
+  (t) => [
+    index("notifications_pending_sweep_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    index("notifications_lease_sweep_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'sending'`),
+    index("notifications_recipient_history_idx").on(t.organizationId, t.recipientId, t.createdAt),
+    index("notifications_event_idx").on(t.eventId),
+    index("notifications_provider_message_idx").on(t.providerMessageId),
+  ],
+);

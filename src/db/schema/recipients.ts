@@ -1,0 +1,19 @@
+import { pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, timestamps } from "./_columns";
+import { organizations } from "./organizations";
+
+/** A person the organisation notifies, keyed by the organisation's own id for them. */
+export const recipients = pgTable(
+  "recipients",
+  {
+    id: id(),
+    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    email: text("email").notNull(),
+    name: text("name"),
+    locale: text("locale"),
+    timezone: text("timezone"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("recipients_organization_external_idx").on(t.organizationId, t.externalId)],
+);

@@ -1,0 +1,78 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+
+/** A notification this consumer now owns, with everything needed to render and send it. */
+export type ClaimedNotification = {
+  id: string;
+  organizationId: string;
+  /** The claim's token: later writes only land while `attempts` still equals it. */
+  attempt: number;
+  eventId: string;
+  eventType: string;
+  data: Record<string, unknown>;
+  recipient: { id: string; email: string; name: string | null; locale: string | null; timezone: string | null };
+  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null };
+  template: { id: string; version: number; subject: string; html: string; text: string | null };
+};
+
+type ClaimRow = {
+  id: string;
+  organization_id: string;
+  attempts: number;
+  event_id: string;
+  event_type: string;
+  data: Record<string, unknown>;
+  recipient_external_id: string;
+  email: string;
+  recipient_name: string | null;
+  locale: string | null;
+  timezone: string | null;
+  organization_name: string;
+  from_email: string;
+  from_name: string | null;
+  reply_to: string | null;
+  template_id: string;
+  template_version: number;
+  subject: string;
+  html: string;
+  text: string | null;
+};
+
+/**
+ * `pending|queued → sending` for the given ids in one statement, with a lease, and returns the
+ * claimed rows joined with what rendering needs. An id that is already sending, sent or failed is
+ * not returned, which is what stops a redelivered or concurrent message from sending twice.
+ */
+export async function claimNotifications(db: Database, ids: string[], leaseSeconds: number): Promise<ClaimedNotification[]> {
+  if (ids.length === 0) return [];
+  const idList = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+  const result = await db.execute<ClaimRow>(sql`
+    WITH claimed AS (
+      UPDATE notifications
+         SET status = 'sending', attempts = attempts + 1,
+             lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+       WHERE id IN (${idList}) AND status IN ('pending', 'queued')
+       RETURNING id, organization_id, attempts, event_id, recipient_id, event_type_id
+    )
+    SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, e.data,
+           r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone,
+           o.name AS organization_name, o.from_email, o.from_name, o.reply_to,
+           t.id AS template_id, t.version AS template_version, t.subject, t.html, t.text
+      FROM claimed c
+      JOIN events e ON e.id = c.event_id
+      JOIN recipients r ON r.id = c.recipient_id
+      JOIN organizations o ON o.id = c.organization_id
+      JOIN event_types et ON et.id = c.event_type_id
+      JOIN templates t ON t.id = et.template_id`);
+  return result.rows.map((row) => ({
+    id: row.id,
+    organizationId: row.organization_id,
+    attempt: row.attempts,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    data: row.data,
+    recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone },
+    organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to },
+    template: { id: row.template_id, version: row.template_version, subject: row.subject, html: row.html, text: row.text },
+  }));
+}

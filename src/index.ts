@@ -1,0 +1,26 @@
+import { newApp } from "./app";
+import { handleScheduled } from "./cron";
+import { parseEnv, type RawEnv } from "./env";
+import { handleQueueBatch } from "./queue/consumer";
+
+export { CaptureOutbox } from "./durable/capture-outbox";
+
+const app = newApp();
+
+export default {
+  fetch(request, env, ctx) {
+    let parsed;
+    try {
+      parsed = parseEnv(env);
+    } catch {
+      return Response.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "BAD_ENVIRONMENT", requestId: "" } }, { status: 500 });
+    }
+    return app.fetch(request, parsed, ctx);
+  },
+  queue(batch, env, ctx) {
+    return handleQueueBatch(batch, parseEnv(env), ctx);
+  },
+  scheduled(controller, env, ctx) {
+    return handleScheduled(controller, parseEnv(env), ctx);
+  },
+} satisfies ExportedHandler<RawEnv, unknown>;

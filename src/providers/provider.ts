@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { Result } from "../result";
+
+export const ProviderId = z.enum(["sendgrid", "capture"]);
+export type ProviderId = z.infer<typeof ProviderId>;
+
+export const Address = z.object({ email: z.string(), name: z.string().optional() });
+export type Address = z.infer<typeof Address>;
+
+/** A rendered email ready for a provider: everything a provider needs, nothing it must look up. */
+export const OutgoingEmail = z.object({
+  notificationId: z.string(),
+  organizationId: z.string(),
+  to: Address,
+  from: Address,
+  replyTo: Address.optional(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  headers: z.record(z.string(), z.string()),
+});
+export type OutgoingEmail = z.infer<typeof OutgoingEmail>;
+
+/**
+ * How a provider refused: `retryable` (timeout, 429, 5xx: another provider or a later try may
+ * succeed), `permanent` (this message will never be accepted), `configuration` (this provider is
+ * unusable for now: bad credentials, unverified sender).
+ */
+export type SendError = {
+  kind: "retryable" | "permanent" | "configuration";
+  message: string;
+  httpStatus?: number;
+  retryAfterSeconds?: number;
+};
+
+export type Accepted = { messageId: string; httpStatus?: number };
+
+/** One email provider behind one contract; vendor errors are mapped to `SendError`, never thrown. */
+export interface EmailProvider {
+  readonly id: ProviderId;
+  send(email: OutgoingEmail): Promise<Result<Accepted, SendError>>;
+}
+
+/** Maps an HTTP status to how Tidings treats it (see shared/PROVIDERS.md, "How to classify"). */
+export function classifyStatus(status: number): SendError["kind"] {
+  if (status === 408 || status === 429 || status >= 500) return "retryable";
+  if (status === 401 || status === 403) return "configuration";
+  return "permanent";
+}
+
+export function retryAfterSeconds(headers: Headers): number | undefined {
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter && /^\d+$/.test(retryAfter)) return Number(retryAfter);
+  const reset = headers.get("x-ratelimit-reset");
+  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) - Math.floor(Date.now() / 1000));
+  return undefined;
+}

@@ -1,0 +1,46 @@
+import { deliverNotifications } from "../delivery/deliver";
+import type { Env } from "../env";
+import { createServices } from "../services";
+import { failDeadLettered } from "./dead-letter";
+import { QueueMessage } from "./messages";
+import { retryDelaySeconds } from "./retry";
+
+export const DEAD_LETTER_QUEUE = "tidings-dead-letter";
+
+/** Acks or retries each message on its own, from the outcome of its notification. */
+export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+  const services = createServices(env);
+  try {
+    const byNotification = new Map<string, Message<unknown>>();
+    for (const message of batch.messages) {
+      const parsed = QueueMessage.safeParse(message.body);
+      if (!parsed.success) {
+        // A malformed message will never parse: acking it is the only way it stops coming back.
+        console.error(JSON.stringify({ level: "error", msg: "malformed queue message", queue: batch.queue, id: message.id }));
+        message.ack();
+        continue;
+      }
+      byNotification.set(parsed.data.notificationId, message);
+    }
+    const ids = [...byNotification.keys()];
+
+    if (batch.queue === DEAD_LETTER_QUEUE) {
+      const failed = await failDeadLettered(services.db, ids);
+      console.warn(JSON.stringify({ level: "warn", msg: "dead-lettered notifications failed", count: failed }));
+      batch.ackAll();
+      return;
+    }
+
+    const verdicts = await deliverNotifications(services, ids);
+    for (const [id, message] of byNotification) {
+      const verdict = verdicts.get(id);
+      if (verdict?.action === "retry") {
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts, env.RETRY_BASE_SECONDS, verdict.retryAfterSeconds) });
+      } else {
+        message.ack();
+      }
+    }
+  } finally {
+    ctx.waitUntil(services.close());
+  }
+}
