@@ -54,7 +54,7 @@ export function createPgliteServer(db) {
     /** @param {Uint8Array[]} messages */
     const run = (messages) => {
       chain = chain.then(async () => {
-        if (closed) return;
+        if (closed || db.closed) return;
         await acquire(id);
         try {
           for (const message of messages) {
@@ -120,7 +120,8 @@ export function createPgliteServer(db) {
       chain = chain.then(async () => {
         // A client that vanished mid-transaction must not leave the database locked or dirty.
         if (lock.owner === id) {
-          if (db.isInTransaction()) await db.exec("ROLLBACK").catch(() => {});
+          // After stop() the database is closed: there is nothing left to roll back.
+          if (!db.closed && db.isInTransaction()) await db.exec("ROLLBACK").catch(() => {});
           release(id);
         }
         lock.waiters = lock.waiters.filter((w) => w.id !== id);
