@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig, type Plugin } from "vitest/config";
-import { TEST_SENDGRID_API_KEY } from "./test/setup/constants";
+import { TEST_SECRETS_KEY, TEST_SENDGRID_API_KEY } from "./test/setup/constants";
 
 /** Vite twin of wrangler's `Text` rule: a `.liquid` import is the file's text. */
 const liquidAsText = (): Plugin => ({
@@ -30,11 +30,18 @@ export default defineConfig({
           PUBLIC_BASE_URL: "https://tidings.test",
           // Retries in tests wait one second, not half a minute; the backoff shape is unit-tested.
           RETRY_BASE_SECONDS: "1",
+          // The environment's shared circuit must not open because one test injected failures;
+          // circuit tests use organisations with their own provider configs (their own circuits).
+          CIRCUIT_FAILURE_THRESHOLD: "1000",
+          SECRETS_KEY: TEST_SECRETS_KEY,
         },
       },
     })),
   ],
   test: {
+    // juice and sanitize-html are CommonJS that require() ESM-shaped deps (entities, nanoid via postcss);
+    // pre-bundling them is what makes them load inside workerd under vitest. wrangler's esbuild needs nothing.
+    deps: { optimizer: { ssr: { enabled: true, include: ["juice", "juice/client", "sanitize-html"] } } },
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -52,7 +52,7 @@ async function main() {
   const vars = {
     DATABASE_URL: databaseUrl,
     DATABASE_WS_PROXY: `127.0.0.1:${bridge.port}`,
-    EMAIL_PROVIDER: process.env.EMAIL_PROVIDER ?? "capture",
+    EMAIL_PROVIDERS: process.env.EMAIL_PROVIDERS ?? "capture",
     DEV_MODE: "true",
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ...(process.env.SENDGRID_BASE_URL ? { SENDGRID_BASE_URL: process.env.SENDGRID_BASE_URL } : {}),

@@ -5,6 +5,7 @@ import { init } from "./middleware/init";
 import { registerDevOutbox } from "./routes/dev/outbox";
 import { registerEventRoutes } from "./routes/events";
 import { registerNotificationRoutes } from "./routes/notifications";
+import { registerProviderRoutes } from "./routes/providers";
 
 export function newApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: handleZodError });
@@ -17,6 +18,7 @@ export function newApp() {
   app.get("/health", (c) => c.json({ ok: true }));
   registerEventRoutes(app);
   registerNotificationRoutes(app);
+  registerProviderRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
   return app;

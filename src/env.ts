@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CaptureOutbox } from "./durable/capture-outbox";
+import type { ProviderCircuit } from "./durable/provider-circuit";
 import type { QueueMessage } from "./queue/messages";
 
 const flag = z
@@ -12,9 +13,35 @@ export const zEnv = z.object({
   DATABASE_URL: z.string().url(),
   /** Local only: host:port of the WebSocket-to-TCP bridge that carries the Neon driver to PostgreSQL. */
   DATABASE_WS_PROXY: z.string().optional(),
-  EMAIL_PROVIDER: z.enum(["sendgrid", "capture"]).default("sendgrid"),
+  /**
+   * The environment's default provider order, for organisations that configured none:
+   * comma-separated ids, e.g. `sendgrid,mailgun`. `EMAIL_PROVIDER` is its one-provider spelling.
+   */
+  EMAIL_PROVIDERS: z.string().optional(),
+  EMAIL_PROVIDER: z.string().optional(),
   SENDGRID_API_KEY: z.string().optional(),
   SENDGRID_BASE_URL: z.string().url().default("https://api.sendgrid.com"),
+  MAILGUN_API_KEY: z.string().optional(),
+  MAILGUN_DOMAIN: z.string().optional(),
+  MAILGUN_BASE_URL: z.string().url().default("https://api.mailgun.net"),
+  SES_ACCESS_KEY_ID: z.string().optional(),
+  SES_SECRET_ACCESS_KEY: z.string().optional(),
+  SES_REGION: z.string().optional(),
+  SES_ENDPOINT: z.string().url().optional(),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().optional(),
+  SMTP_SECURE: flag,
+  SMTP_STARTTLS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  SMTP_USERNAME: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  /** 32 random bytes, base64: seals provider credentials and DKIM keys at rest (AES-GCM). */
+  SECRETS_KEY: z.string().optional(),
+  /** The key before the last rotation, still accepted for opening. */
+  SECRETS_KEY_PREVIOUS: z.string().optional(),
+  /** Consecutive failures that open a provider's circuit, and how long it stays open. */
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
+  CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive().default(30),
   /** Turns on `GET /dev/outbox`; never set it in production. */
   DEV_MODE: flag,
   PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:8787"),
@@ -26,6 +53,9 @@ export const zEnv = z.object({
   RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(30),
   NOTIFICATION_QUEUE: z.custom<Queue<QueueMessage>>((v) => typeof v === "object" && v !== null && "send" in v),
   PRIORITY_QUEUE: z.custom<Queue<QueueMessage>>((v) => typeof v === "object" && v !== null && "send" in v),
+  PROVIDER_CIRCUIT: z.custom<DurableObjectNamespace<ProviderCircuit>>(
+    (v) => typeof v === "object" && v !== null && "idFromName" in v,
+  ),
   CAPTURE_OUTBOX: z.custom<DurableObjectNamespace<CaptureOutbox>>(
     (v) => typeof v === "object" && v !== null && "idFromName" in v,
   ),

@@ -1,18 +1,15 @@
 import { type Database, openDatabase } from "./db/client";
 import type { Env } from "./env";
-import { createProvider } from "./providers";
-import type { EmailProvider } from "./providers/provider";
 
 /** What request handlers, queue consumers and cron jobs need, built once per request or batch. */
 export type Services = {
   env: Env;
   db: Database;
-  provider: EmailProvider;
   /** Releases the database pool; call it from `waitUntil` so the response is not held up. */
   close: () => Promise<void>;
 };
 
 export function createServices(env: Env): Services {
   const database = openDatabase(env);
-  return { env, db: database.db, provider: createProvider(env), close: database.close };
+  return { env, db: database.db, close: database.close };
 }

@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 
 export type AttemptRecord = {
   provider: string;
-  outcome: "accepted" | "retryable" | "permanent";
+  outcome: "accepted" | "retryable" | "permanent" | "configuration";
   httpStatus: number | null;
   providerMessageId: string | null;
   latencyMs: number;

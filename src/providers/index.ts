@@ -1,14 +1,25 @@
-import type { Env } from "../env";
+import type { Services } from "../services";
 import { CaptureProvider } from "./capture";
-import type { EmailProvider, ProviderId } from "./provider";
+import type { ProviderSettings } from "./config";
+import type { EmailProvider } from "./provider";
 import { SendGridProvider } from "./sendgrid";
 
-/** Every provider id must be wired here, or this stops compiling. */
-const providerFactories: Record<ProviderId, (env: Env) => EmailProvider> = {
-  sendgrid: (env) => new SendGridProvider({ apiKey: env.SENDGRID_API_KEY ?? "", baseUrl: env.SENDGRID_BASE_URL }),
-  capture: (env) => new CaptureProvider(env.CAPTURE_OUTBOX),
-};
+/** One case per provider: a new member of ProviderSettings stops this compiling until it is wired. */
+export function createProvider(settings: ProviderSettings, { env }: Pick<Services, "env">): EmailProvider {
+  switch (settings.provider) {
+    case "sendgrid":
+      return new SendGridProvider({ apiKey: settings.apiKey, baseUrl: settings.baseUrl });
+    case "capture":
+      return new CaptureProvider(env.CAPTURE_OUTBOX);
+    case "mailgun":
+    case "ses":
+    case "smtp":
+      throw new Error(`provider ${settings.provider} is not wired yet`);
+    default:
+      return unreachable(settings);
+  }
+}
 
-export function createProvider(env: Env): EmailProvider {
-  return providerFactories[env.EMAIL_PROVIDER](env);
+function unreachable(value: never): never {
+  throw new Error(`unknown provider settings ${JSON.stringify(value)}`);
 }

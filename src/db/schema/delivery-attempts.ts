@@ -3,7 +3,7 @@ import { id } from "./_columns";
 import { notifications } from "./notifications";
 import { organizations } from "./organizations";
 
-export const attemptOutcomes = ["accepted", "retryable", "permanent"] as const;
+export const attemptOutcomes = ["accepted", "retryable", "permanent", "configuration"] as const;
 
 /** One call to one provider for one notification, kept whatever its outcome. */
 export const deliveryAttempts = pgTable(

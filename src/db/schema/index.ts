@@ -4,5 +4,6 @@ export * from "./event-types";
 export * from "./events";
 export * from "./notifications";
 export * from "./organizations";
+export * from "./provider-configs";
 export * from "./recipients";
 export * from "./templates";

@@ -7,5 +7,10 @@ export const organizations = pgTable("organizations", {
   fromEmail: text("from_email").notNull(),
   fromName: text("from_name"),
   replyTo: text("reply_to"),
+  /** The domain mail is sent from; DKIM signatures use it as d=. */
+  sendingDomain: text("sending_domain"),
+  dkimSelector: text("dkim_selector"),
+  /** PKCS#8 PEM private key, sealed like provider credentials. */
+  dkimPrivateKey: text("dkim_private_key"),
   ...timestamps,
 });

@@ -4,7 +4,7 @@ import { NotificationStatus } from "../events/schema";
 export const DeliveryAttempt = z
   .object({
     provider: z.string(),
-    outcome: z.enum(["accepted", "retryable", "permanent"]),
+    outcome: z.enum(["accepted", "retryable", "permanent", "configuration"]),
     httpStatus: z.number().int().nullable(),
     providerMessageId: z.string().nullable(),
     latencyMs: z.number().int(),

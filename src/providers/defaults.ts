@@ -1,0 +1,44 @@
+import type { Env } from "../env";
+import { ProviderSettings } from "./config";
+
+/**
+ * The environment's provider chain, used by organisations that configured none. A provider named
+ * in EMAIL_PROVIDERS without its credentials is a deployment mistake: refuse to start sending
+ * rather than fail every email.
+ */
+export function environmentProviderSettings(env: Env): ProviderSettings[] {
+  const ids = (env.EMAIL_PROVIDERS ?? env.EMAIL_PROVIDER ?? "sendgrid")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return ids.map((id) => {
+    const candidate = {
+      sendgrid: { provider: "sendgrid", apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL },
+      mailgun: { provider: "mailgun", apiKey: env.MAILGUN_API_KEY, domain: env.MAILGUN_DOMAIN, baseUrl: env.MAILGUN_BASE_URL },
+      ses: {
+        provider: "ses",
+        accessKeyId: env.SES_ACCESS_KEY_ID,
+        secretAccessKey: env.SES_SECRET_ACCESS_KEY,
+        region: env.SES_REGION,
+        endpoint: env.SES_ENDPOINT,
+        configurationSetName: env.SES_CONFIGURATION_SET,
+      },
+      smtp: {
+        provider: "smtp",
+        host: env.SMTP_HOST,
+        port: env.SMTP_PORT,
+        secure: env.SMTP_SECURE,
+        startTls: env.SMTP_STARTTLS,
+        username: env.SMTP_USERNAME,
+        password: env.SMTP_PASSWORD,
+      },
+      capture: { provider: "capture" },
+    }[id];
+    const parsed = ProviderSettings.safeParse(candidate ?? { provider: id });
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "provider"}: ${i.message}`).join("; ");
+      throw new Error(`BAD_ENVIRONMENT: provider "${id}" in EMAIL_PROVIDERS is not usable: ${detail}`);
+    }
+    return parsed.data;
+  });
+}

@@ -1,0 +1,49 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { unseal } from "../crypto/sealed-box";
+import { providerConfigs } from "../db/schema";
+import type { ProviderHandle } from "../delivery/failover";
+import type { Services } from "../services";
+import { ProviderSettings } from "./config";
+import { environmentProviderSettings } from "./defaults";
+import { createProvider } from "./index";
+import { sealingKeys } from "./sealing-keys";
+
+/**
+ * Each organisation's provider chain for one queue batch, in one query: its own ordered list when
+ * it configured one, else the environment's. A configuration that cannot be opened (wrong
+ * SECRETS_KEY, corrupted row) is left out and logged, so the rest of the chain still works.
+ */
+export async function loadProviderChains(services: Services, organizationIds: string[]): Promise<Map<string, ProviderHandle[]>> {
+  const { db, env } = services;
+  const chains = new Map<string, ProviderHandle[]>();
+  const rows =
+    organizationIds.length === 0
+      ? []
+      : await db
+          .select()
+          .from(providerConfigs)
+          .where(and(inArray(providerConfigs.organizationId, organizationIds), eq(providerConfigs.enabled, true)))
+          .orderBy(asc(providerConfigs.organizationId), asc(providerConfigs.position));
+  const keys = rows.length > 0 ? await sealingKeys(env) : undefined;
+  for (const row of rows) {
+    const chain = chains.get(row.organizationId) ?? [];
+    chains.set(row.organizationId, chain);
+    if (!keys) {
+      console.error(JSON.stringify({ level: "error", msg: "provider config present but SECRETS_KEY is not set", configId: row.id }));
+      continue;
+    }
+    const opened = await unseal(keys, row.credentials);
+    const settings = opened.ok ? ProviderSettings.safeParse(JSON.parse(opened.value)) : undefined;
+    if (!settings?.success) {
+      console.error(JSON.stringify({ level: "error", msg: "provider config unusable", configId: row.id, reason: opened.ok ? "invalid settings" : opened.error }));
+      continue;
+    }
+    chain.push({ circuitKey: `${row.provider}:${row.id}`, provider: createProvider(settings.data, services) });
+  }
+  const fallback = () => environmentProviderSettings(env).map((s) => ({ circuitKey: `${s.provider}:env`, provider: createProvider(s, services) }));
+  let envChain: ProviderHandle[] | undefined;
+  for (const id of organizationIds) {
+    if (!chains.get(id)?.length) chains.set(id, (envChain ??= fallback()));
+  }
+  return chains;
+}

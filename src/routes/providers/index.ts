@@ -1,0 +1,42 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { App } from "../../context";
+import { ApiError } from "../../errors";
+import { requireApiKey } from "../../middleware/auth";
+import { errorResponses } from "../error-schema";
+import { ProvidersView, PutProvidersBody } from "./schema";
+import { listProviders, replaceProviders } from "./store";
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/v1/providers",
+  tags: ["providers"],
+  summary: "The organisation's provider order, secrets redacted",
+  security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["admin"] })] as const,
+  responses: { 200: { description: "Providers", content: { "application/json": { schema: ProvidersView } } }, ...errorResponses(401, 403) },
+});
+
+const putRoute = createRoute({
+  method: "put",
+  path: "/v1/providers",
+  tags: ["providers"],
+  summary: "Replace the organisation's provider order and credentials",
+  security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["admin"] })] as const,
+  request: { body: { content: { "application/json": { schema: PutProvidersBody } }, required: true } },
+  responses: { 200: { description: "Providers", content: { "application/json": { schema: ProvidersView } } }, ...errorResponses(400, 401, 403) },
+});
+
+export const registerProviderRoutes = (app: App) => {
+  app.openapi(getRoute, async (c) => {
+    const { db, env } = c.get("services");
+    return c.json(await listProviders(db, env, c.get("caller").organizationId), 200);
+  });
+  app.openapi(putRoute, async (c) => {
+    const { db, env } = c.get("services");
+    const organizationId = c.get("caller").organizationId;
+    const stored = await replaceProviders(db, env, organizationId, c.req.valid("json").providers);
+    if (!stored.ok) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has no SECRETS_KEY, so it cannot store provider credentials.");
+    return c.json(await listProviders(db, env, organizationId), 200);
+  });
+};
