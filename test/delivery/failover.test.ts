@@ -25,7 +25,7 @@ async function deliver(notificationId: string, attempts = 1) {
       m.retry(options);
     },
   }));
-  const recording: MessageBatch<unknown> = { queue: batch.queue, messages, ackAll: () => batch.ackAll(), retryAll: (o) => batch.retryAll(o) };
+  const recording: MessageBatch<unknown> = { queue: batch.queue, metadata: batch.metadata, messages, ackAll: () => batch.ackAll(), retryAll: (o) => batch.retryAll(o) };
   const ctx = createExecutionContext();
   await worker.queue(recording, env, ctx);
   return { ...(await getQueueResult(batch, ctx)), retryDelays };

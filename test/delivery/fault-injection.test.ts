@@ -57,7 +57,7 @@ describe("the delivery guarantee under faults", () => {
       body: JSON.stringify({ type: "comment.created", recipients: [{ id: "u1", email }], data: { author: "A", task: "T" } }),
     });
     const ctx = createExecutionContext();
-    const res = await worker.fetch(request, { ...env, NOTIFICATION_QUEUE: brokenQueue as unknown as Queue }, ctx);
+    const res = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...env, NOTIFICATION_QUEUE: brokenQueue as unknown as Queue }, ctx);
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(202);
     const body = (await res.json()) as CreateEventResponse;
