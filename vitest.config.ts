@@ -1,7 +1,24 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vitest/config";
-import { TEST_SECRETS_KEY, TEST_SENDGRID_API_KEY } from "./test/setup/constants";
+import {
+  TEST_MAILGUN_API_KEY,
+  TEST_MAILGUN_DOMAIN,
+  TEST_SECRETS_KEY,
+  TEST_SENDGRID_API_KEY,
+  TEST_SES,
+  TEST_SMTP,
+  TEST_SMTP_TLS_CERT_PATH,
+} from "./test/setup/constants";
+
+// workerd checks TLS peers (cloudflare:sockets' secureTransport and startTls too) against its own trust
+// store, which miniflare extends with NODE_EXTRA_CA_CERTS, read once when miniflare is first imported.
+// So the SMTP fake's self-signed certificate is named before the pool (and with it miniflare) is imported.
+trustSmtpFakeCertificate();
+const { cloudflareTest } = await import("@cloudflare/vitest-pool-workers");
 
 /** Vite twin of wrangler's `Text` rule: a `.liquid` import is the file's text. */
 const liquidAsText = (): Plugin => ({
@@ -34,6 +51,26 @@ export default defineConfig({
           // circuit tests use organisations with their own provider configs (their own circuits).
           CIRCUIT_FAILURE_THRESHOLD: "1000",
           SECRETS_KEY: TEST_SECRETS_KEY,
+          // The provider fakes (test/global-setup.ts); credentials are in test/setup/constants.ts.
+          MAILGUN_FAKE_URL: inject("mailgunUrl"),
+          SES_FAKE_URL: inject("sesUrl"),
+          SMTP_FAKE_PORT: inject("smtpPort"),
+          SMTP_FAKE_TLS_PORT: inject("smtpTlsPort"),
+          SMTP_FAKE_CONTROL_URL: inject("smtpControlUrl"),
+          // Environment-level provider defaults aimed at the fakes; used only when EMAIL_PROVIDERS names them.
+          MAILGUN_API_KEY: TEST_MAILGUN_API_KEY,
+          MAILGUN_DOMAIN: TEST_MAILGUN_DOMAIN,
+          MAILGUN_BASE_URL: inject("mailgunUrl"),
+          SES_ACCESS_KEY_ID: TEST_SES.accessKeyId,
+          SES_SECRET_ACCESS_KEY: TEST_SES.secretAccessKey,
+          SES_REGION: TEST_SES.region,
+          SES_ENDPOINT: inject("sesUrl"),
+          SES_CONFIGURATION_SET: TEST_SES.configurationSetName,
+          SMTP_HOST: "localhost",
+          SMTP_PORT: String(inject("smtpPort")),
+          SMTP_STARTTLS: "true",
+          SMTP_USERNAME: TEST_SMTP.username,
+          SMTP_PASSWORD: TEST_SMTP.password,
         },
       },
     })),
@@ -47,3 +84,19 @@ export default defineConfig({
     hookTimeout: 60_000,
   },
 });
+
+function trustSmtpFakeCertificate(): void {
+  const certPath = fileURLToPath(new URL(`./${TEST_SMTP_TLS_CERT_PATH}`, import.meta.url));
+  const existing = process.env.NODE_EXTRA_CA_CERTS;
+  if (!existing) {
+    process.env.NODE_EXTRA_CA_CERTS = certPath;
+    return;
+  }
+  const cert = readFileSync(certPath, "utf8");
+  const trusted = readFileSync(existing, "utf8");
+  if (trusted.includes(cert.trim())) return;
+  // One file must hold what was trusted already (a corporate proxy's CA, say) and the fake's certificate.
+  const combined = join(tmpdir(), "tidings-vitest-extra-ca.pem");
+  writeFileSync(combined, `${trusted}\n${cert}`);
+  process.env.NODE_EXTRA_CA_CERTS = combined;
+}

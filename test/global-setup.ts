@@ -1,15 +1,37 @@
+import { generateKeyPairSync } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.mjs";
 import { applyMigrations, createScratchDatabase, dropDatabase } from "../scripts/lib/migrate.mjs";
+import { startMailgunFake } from "../scripts/lib/mailgun-fake.mjs";
 import { startSendGridFake } from "../scripts/lib/sendgrid-fake.mjs";
+import { startSesFake } from "../scripts/lib/ses-fake.mjs";
+import { startSmtpFake } from "../scripts/lib/smtp-fake.mjs";
 import { startWsBridge } from "../scripts/lib/ws-bridge.mjs";
-import { TEST_SENDGRID_API_KEY } from "./setup/constants";
+import {
+  TEST_DKIM,
+  TEST_MAILGUN_API_KEY,
+  TEST_MAILGUN_DOMAIN,
+  TEST_SENDGRID_API_KEY,
+  TEST_SES,
+  TEST_SES_VERIFIED_IDENTITIES,
+  TEST_SMTP,
+  TEST_SMTP_TLS_CERT_PATH,
+  TEST_SMTP_TLS_KEY_PATH,
+} from "./setup/constants";
 
 declare module "vitest" {
   interface ProvidedContext {
     databaseUrl: string;
     bridgePort: number;
     sendgridUrl: string;
+    mailgunUrl: string;
+    sesUrl: string;
+    smtpPort: number;
+    smtpTlsPort: number;
+    smtpControlUrl: string;
+    /** PKCS#8 PEM; the SMTP and SES fakes hold its public key as TEST_DKIM's DNS record. */
+    dkimPrivateKeyPem: string;
   }
 }
 
@@ -38,12 +60,37 @@ export default async function setup(project: TestProject) {
   stops.push(() => bridge.stop());
   const sendgrid = await startSendGridFake({ apiKey: TEST_SENDGRID_API_KEY });
   stops.push(() => sendgrid.stop());
+  const fakes = await startMailAndApiFakes();
+  stops.push(...fakes.stops);
 
   project.provide("databaseUrl", databaseUrl);
   project.provide("bridgePort", bridge.port);
   project.provide("sendgridUrl", sendgrid.url);
+  for (const [key, value] of Object.entries(fakes.provided)) project.provide(key as keyof typeof fakes.provided, value);
 
   return async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.warn("teardown:", e));
+  };
+}
+
+/** Mailgun, SES and SMTP fakes, and a fresh DKIM key pair whose public half the SES and SMTP fakes publish. */
+async function startMailAndApiFakes() {
+  const keys = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+  const dkimKeys = [{ ...TEST_DKIM, publicKeyPem: keys.publicKey }];
+  const root = new URL("../", import.meta.url);
+  const tls = { key: await readFile(new URL(TEST_SMTP_TLS_KEY_PATH, root), "utf8"), cert: await readFile(new URL(TEST_SMTP_TLS_CERT_PATH, root), "utf8") };
+  const mailgun = await startMailgunFake({ apiKey: TEST_MAILGUN_API_KEY, domains: [TEST_MAILGUN_DOMAIN] });
+  const ses = await startSesFake({ ...TEST_SES, configurationSets: [TEST_SES.configurationSetName], verifiedIdentities: TEST_SES_VERIFIED_IDENTITIES, dkimKeys });
+  const smtp = await startSmtpFake({ ...TEST_SMTP, tls, dkimKeys });
+  return {
+    stops: [() => mailgun.stop(), () => ses.stop(), () => smtp.stop()],
+    provided: {
+      mailgunUrl: mailgun.url,
+      sesUrl: ses.url,
+      smtpPort: smtp.port,
+      smtpTlsPort: smtp.tlsPort,
+      smtpControlUrl: smtp.controlUrl,
+      dkimPrivateKeyPem: keys.privateKey,
+    },
   };
 }

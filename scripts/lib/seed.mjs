@@ -53,18 +53,31 @@ export async function seedDemo(databaseUrl, { apiKey, fromEmail = "notifications
     );
     for (const t of await readDemoTemplates()) {
       const { rows } = await client.query(
-        `INSERT INTO templates (id, organization_id, key, subject, html) VALUES (gen_random_uuid(), $1, $2, $3, $4)
-         ON CONFLICT (organization_id, key) DO UPDATE
-           SET subject = excluded.subject, html = excluded.html,
-               version = templates.version + CASE WHEN templates.subject = excluded.subject AND templates.html = excluded.html THEN 0 ELSE 1 END,
-               updated_at = now()
-         RETURNING id`,
-        [DEMO_ORGANIZATION_ID, t.key, t.subject, t.html],
+        `INSERT INTO templates (id, organization_id, key, name) VALUES (gen_random_uuid(), $1, $2, $2)
+         ON CONFLICT (organization_id, key) DO UPDATE SET updated_at = now()
+         RETURNING id, published_version`,
+        [DEMO_ORGANIZATION_ID, t.key],
       );
+      const template = rows[0];
+      // A new version only when the file changed since the published one, so restarts add nothing.
+      const current = await client.query(
+        "SELECT subject, html FROM template_versions WHERE template_id = $1 AND version = $2",
+        [template.id, template.published_version],
+      );
+      const same = current.rows[0] && current.rows[0].subject === t.subject && current.rows[0].html === t.html;
+      if (!same) {
+        const version = (template.published_version ?? 0) + 1;
+        await client.query(
+          `INSERT INTO template_versions (id, organization_id, template_id, version, subject, html, sample_data, published_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, now())`,
+          [DEMO_ORGANIZATION_ID, template.id, version, t.subject, t.html, JSON.stringify(t.sampleData ?? {})],
+        );
+        await client.query("UPDATE templates SET published_version = $2 WHERE id = $1", [template.id, version]);
+      }
       await client.query(
         `INSERT INTO event_types (id, organization_id, key, category, template_id, priority) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)
          ON CONFLICT (organization_id, key) DO UPDATE SET category = excluded.category, template_id = excluded.template_id, priority = excluded.priority`,
-        [DEMO_ORGANIZATION_ID, t.key, t.category, rows[0].id, t.priority],
+        [DEMO_ORGANIZATION_ID, t.key, t.category, template.id, t.priority],
       );
     }
     const hash = createHash("sha256").update(apiKey).digest("hex");

@@ -57,13 +57,14 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, e.data,
            r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to,
-           t.id AS template_id, t.version AS template_version, t.subject, t.html, t.text
+           t.id AS template_id, tv.version AS template_version, tv.subject, tv.html, tv.text
       FROM claimed c
       JOIN events e ON e.id = c.event_id
       JOIN recipients r ON r.id = c.recipient_id
       JOIN organizations o ON o.id = c.organization_id
       JOIN event_types et ON et.id = c.event_type_id
-      JOIN templates t ON t.id = et.template_id`);
+      JOIN templates t ON t.id = et.template_id
+      JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version`);
   return result.rows.map((row) => ({
     id: row.id,
     organizationId: row.organization_id,

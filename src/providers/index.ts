@@ -1,8 +1,11 @@
 import type { Services } from "../services";
 import { CaptureProvider } from "./capture";
 import type { ProviderSettings } from "./config";
+import { MailgunProvider } from "./mailgun";
 import type { EmailProvider } from "./provider";
 import { SendGridProvider } from "./sendgrid";
+import { SesProvider } from "./ses";
+import { SmtpProvider } from "./smtp";
 
 /** One case per provider: a new member of ProviderSettings stops this compiling until it is wired. */
 export function createProvider(settings: ProviderSettings, { env }: Pick<Services, "env">): EmailProvider {
@@ -12,9 +15,15 @@ export function createProvider(settings: ProviderSettings, { env }: Pick<Service
     case "capture":
       return new CaptureProvider(env.CAPTURE_OUTBOX);
     case "mailgun":
-    case "ses":
-    case "smtp":
-      throw new Error(`provider ${settings.provider} is not wired yet`);
+      return new MailgunProvider({ apiKey: settings.apiKey, domain: settings.domain, baseUrl: settings.baseUrl });
+    case "ses": {
+      const { accessKeyId, secretAccessKey, region, endpoint, configurationSetName } = settings;
+      return new SesProvider({ accessKeyId, secretAccessKey, region, endpoint, configurationSetName });
+    }
+    case "smtp": {
+      const { host, port, secure, startTls, username, password } = settings;
+      return new SmtpProvider({ host, port, secure, startTls, username, password });
+    }
     default:
       return unreachable(settings);
   }

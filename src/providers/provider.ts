@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Result } from "../result";
 
-export const ProviderId = z.enum(["sendgrid", "capture"]);
+export const ProviderId = z.enum(["sendgrid", "mailgun", "ses", "smtp", "capture"]);
 export type ProviderId = z.infer<typeof ProviderId>;
 
 export const Address = z.object({ email: z.string(), name: z.string().optional() });
@@ -30,6 +30,8 @@ export type SendError = {
   kind: "retryable" | "permanent" | "configuration";
   message: string;
   httpStatus?: number;
+  /** SMTP reply code, for the SMTP provider (which has no HTTP status). */
+  smtpCode?: number;
   retryAfterSeconds?: number;
 };
 

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { templates } from "../../src/db/schema";
+import { templates, templateVersions } from "../../src/db/schema";
 import worker from "../../src/index";
 import { storePendingComment } from "../fixtures/ingest";
 import { loadNotification } from "../fixtures/notifications";
@@ -86,7 +86,8 @@ describe("queue consumer", () => {
   it("fails a notification whose template cannot render, naming the template", async () => {
     const org = await createOrganization();
     const { db, close } = openDatabase(testEnv());
-    await db.update(templates).set({ html: "{{ data.author | no_such_filter }}", version: 2 }).where(eq(templates.id, org.templateId));
+    await db.insert(templateVersions).values({ organizationId: org.organizationId, templateId: org.templateId, version: 2, subject: "s", html: "{{ data.author | no_such_filter }}" });
+    await db.update(templates).set({ publishedVersion: 2 }).where(eq(templates.id, org.templateId));
     await close();
     const { email, notificationId } = await storePendingComment(org.organizationId);
     await deliver("tidings-notifications", [notificationId]);

@@ -6,7 +6,11 @@ import { eventTypes, priorities } from "./event-types";
 import { organizations } from "./organizations";
 import { recipients } from "./recipients";
 
-export const notificationStatuses = ["pending", "queued", "sending", "sent", "failed"] as const;
+/**
+ * pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped,
+ * batched. After `sent`, provider webhooks move it on: delivered, bounced, complained.
+ */
+export const notificationStatuses = ["pending", "queued", "sending", "sent", "failed", "suppressed", "skipped", "batched", "delivered", "bounced", "complained"] as const;
 
 /** One email owed to one recipient for one event; its status is the delivery state machine. */
 export const notifications = pgTable(

@@ -1,4 +1,4 @@
-import { pgTable, text } from "drizzle-orm/pg-core";
+import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
 
 export const organizations = pgTable("organizations", {
@@ -12,5 +12,10 @@ export const organizations = pgTable("organizations", {
   dkimSelector: text("dkim_selector"),
   /** PKCS#8 PEM private key, sealed like provider credentials. */
   dkimPrivateKey: text("dkim_private_key"),
+  /** Branding values for layouts: logo URL, primary colour, footer text, postal address, custom CSS. */
+  branding: jsonb("branding").$type<Record<string, unknown>>().notNull().default({}),
+  /** Set by the bounce-rate guard: non-critical mail waits until an operator resumes sending. */
+  sendingPausedAt: timestamp("sending_paused_at", { withTimezone: true, mode: "date" }),
+  sendingPausedReason: text("sending_paused_reason"),
   ...timestamps,
 });

@@ -10,6 +10,8 @@ export const recipients = pgTable(
     organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
     externalId: text("external_id").notNull(),
     email: text("email").notNull(),
+  /** Keyed hash of the lower-cased address: how suppressions find a recipient without storing addresses. */
+  emailHash: text("email_hash"),
     name: text("name"),
     locale: text("locale"),
     timezone: text("timezone"),

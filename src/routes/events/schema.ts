@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { notificationStatuses } from "../../db/schema/notifications";
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -42,7 +43,7 @@ export const CreateEventBody = z
   .openapi("CreateEventBody");
 export type CreateEventBody = z.infer<typeof CreateEventBody>;
 
-export const NotificationStatus = z.enum(["pending", "queued", "sending", "sent", "failed"]);
+export const NotificationStatus = z.enum(notificationStatuses);
 
 export const AcceptedEvent = z
   .object({
