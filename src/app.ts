@@ -5,6 +5,7 @@ import { init } from "./middleware/init";
 import { registerDevOutbox } from "./routes/dev/outbox";
 import { registerEventRoutes } from "./routes/events";
 import { registerNotificationRoutes } from "./routes/notifications";
+import { registerOrganizationRoutes } from "./routes/organization";
 import { registerProviderRoutes } from "./routes/providers";
 
 export function newApp() {
@@ -19,6 +20,7 @@ export function newApp() {
   registerEventRoutes(app);
   registerNotificationRoutes(app);
   registerProviderRoutes(app);
+  registerOrganizationRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
   return app;

@@ -1,6 +1,7 @@
 import type { Services } from "../services";
 import { CaptureProvider } from "./capture";
 import type { ProviderSettings } from "./config";
+import type { DkimConfig } from "./dkim";
 import { MailgunProvider } from "./mailgun";
 import type { EmailProvider } from "./provider";
 import { SendGridProvider } from "./sendgrid";
@@ -8,7 +9,8 @@ import { SesProvider } from "./ses";
 import { SmtpProvider } from "./smtp";
 
 /** One case per provider: a new member of ProviderSettings stops this compiling until it is wired. */
-export function createProvider(settings: ProviderSettings, { env }: Pick<Services, "env">): EmailProvider {
+/** `dkim` is the organisation's signing key; only providers that send raw MIME (SES, SMTP) use it. */
+export function createProvider(settings: ProviderSettings, { env }: Pick<Services, "env">, dkim?: DkimConfig): EmailProvider {
   switch (settings.provider) {
     case "sendgrid":
       return new SendGridProvider({ apiKey: settings.apiKey, baseUrl: settings.baseUrl });
@@ -18,11 +20,11 @@ export function createProvider(settings: ProviderSettings, { env }: Pick<Service
       return new MailgunProvider({ apiKey: settings.apiKey, domain: settings.domain, baseUrl: settings.baseUrl });
     case "ses": {
       const { accessKeyId, secretAccessKey, region, endpoint, configurationSetName } = settings;
-      return new SesProvider({ accessKeyId, secretAccessKey, region, endpoint, configurationSetName });
+      return new SesProvider({ accessKeyId, secretAccessKey, region, endpoint, configurationSetName, ...(dkim ? { dkim } : {}) });
     }
     case "smtp": {
       const { host, port, secure, startTls, username, password } = settings;
-      return new SmtpProvider({ host, port, secure, startTls, username, password });
+      return new SmtpProvider({ host, port, secure, startTls, username, password, ...(dkim ? { dkim } : {}) });
     }
     default:
       return unreachable(settings);

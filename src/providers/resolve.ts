@@ -6,6 +6,7 @@ import type { Services } from "../services";
 import { ProviderSettings } from "./config";
 import { environmentProviderSettings } from "./defaults";
 import { createProvider } from "./index";
+import { loadDkimKeys } from "./organization-dkim";
 import { sealingKeys } from "./sealing-keys";
 
 /**
@@ -25,6 +26,7 @@ export async function loadProviderChains(services: Services, organizationIds: st
           .where(and(inArray(providerConfigs.organizationId, organizationIds), eq(providerConfigs.enabled, true)))
           .orderBy(asc(providerConfigs.organizationId), asc(providerConfigs.position));
   const keys = rows.length > 0 ? await sealingKeys(env) : undefined;
+  const dkim = await loadDkimKeys(services, organizationIds);
   for (const row of rows) {
     const chain = chains.get(row.organizationId) ?? [];
     chains.set(row.organizationId, chain);
@@ -38,12 +40,12 @@ export async function loadProviderChains(services: Services, organizationIds: st
       console.error(JSON.stringify({ level: "error", msg: "provider config unusable", configId: row.id, reason: opened.ok ? "invalid settings" : opened.error }));
       continue;
     }
-    chain.push({ circuitKey: `${row.provider}:${row.id}`, provider: createProvider(settings.data, services) });
+    chain.push({ circuitKey: `${row.provider}:${row.id}`, provider: createProvider(settings.data, services, dkim.get(row.organizationId)) });
   }
-  const fallback = () => environmentProviderSettings(env).map((s) => ({ circuitKey: `${s.provider}:env`, provider: createProvider(s, services) }));
-  let envChain: ProviderHandle[] | undefined;
+  const defaults = environmentProviderSettings(env);
   for (const id of organizationIds) {
-    if (!chains.get(id)?.length) chains.set(id, (envChain ??= fallback()));
+    if (chains.get(id)?.length) continue;
+    chains.set(id, defaults.map((s) => ({ circuitKey: `${s.provider}:env`, provider: createProvider(s, services, dkim.get(id)) })));
   }
   return chains;
 }
