@@ -4,6 +4,7 @@
 // locally, and `wrangler dev` with the capture provider; cron is driven every minute through
 // wrangler's /__scheduled endpoint, since `wrangler dev` does not fire cron triggers by itself.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -25,6 +26,17 @@ async function devApiKey() {
   const file = path.join(dataDir, "dev-api-key");
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const key = newApiKey();
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** A sealing key for provider credentials, made once and kept beside the embedded database. */
+async function devSecretsKey() {
+  if (process.env.SECRETS_KEY) return process.env.SECRETS_KEY;
+  const file = path.join(dataDir, "secrets-key");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const key = randomBytes(32).toString("base64");
   await mkdir(dataDir, { recursive: true });
   await writeFile(file, `${key}\n`, { mode: 0o600 });
   return key;
@@ -54,6 +66,7 @@ async function main() {
     DATABASE_WS_PROXY: `127.0.0.1:${bridge.port}`,
     EMAIL_PROVIDERS: process.env.EMAIL_PROVIDERS ?? "capture",
     DEV_MODE: "true",
+    SECRETS_KEY: await devSecretsKey(),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ...(process.env.SENDGRID_BASE_URL ? { SENDGRID_BASE_URL: process.env.SENDGRID_BASE_URL } : {}),
     ...(process.env.SENDGRID_API_KEY ? { SENDGRID_API_KEY: process.env.SENDGRID_API_KEY } : {}),
