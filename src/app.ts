@@ -5,8 +5,11 @@ import { init } from "./middleware/init";
 import { registerDevOutbox } from "./routes/dev/outbox";
 import { registerEventRoutes } from "./routes/events";
 import { registerNotificationRoutes } from "./routes/notifications";
+import { registerEventTypeRoutes } from "./routes/event-types";
+import { registerLayoutRoutes } from "./routes/layouts";
 import { registerOrganizationRoutes } from "./routes/organization";
 import { registerProviderRoutes } from "./routes/providers";
+import { registerTemplateRoutes } from "./routes/templates";
 
 export function newApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: handleZodError });
@@ -21,6 +24,9 @@ export function newApp() {
   registerNotificationRoutes(app);
   registerProviderRoutes(app);
   registerOrganizationRoutes(app);
+  registerTemplateRoutes(app);
+  registerLayoutRoutes(app);
+  registerEventTypeRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
   return app;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import type { LocaleVariants } from "../db/schema/template-versions";
 
 /** A notification this consumer now owns, with everything needed to render and send it. */
 export type ClaimedNotification = {
@@ -9,10 +10,18 @@ export type ClaimedNotification = {
   attempt: number;
   eventId: string;
   eventType: string;
+  /** The event type's category and whether it is critical (bypasses opt-outs and digests). */
+  category: string;
+  critical: boolean;
+  /** The recipient's internal id (recipient.id is the organisation's own id for them). */
+  recipientId: string;
   data: Record<string, unknown>;
   recipient: { id: string; email: string; name: string | null; locale: string | null; timezone: string | null };
-  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null };
-  template: { id: string; version: number; subject: string; html: string; text: string | null };
+  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null; branding: Record<string, unknown>; timezone: string };
+  /** The organisation's branding layout, when it replaced the built-in one. */
+  layout: { id: string; version: number; source: string } | null;
+  /** `id` is the version row's id: immutable, so it keys the render caches safely. */
+  template: { id: string; templateId: string; version: number; defaultLocale: string; subject: string; html: string; text: string | null; locales: LocaleVariants };
 };
 
 type ClaimRow = {
@@ -21,6 +30,9 @@ type ClaimRow = {
   attempts: number;
   event_id: string;
   event_type: string;
+  category: string;
+  critical: boolean;
+  recipient_id: string;
   data: Record<string, unknown>;
   recipient_external_id: string;
   email: string;
@@ -31,11 +43,19 @@ type ClaimRow = {
   from_email: string;
   from_name: string | null;
   reply_to: string | null;
+  branding: Record<string, unknown>;
+  organization_timezone: string;
+  layout_id: string | null;
+  layout_version: number | null;
+  layout_source: string | null;
+  version_id: string;
   template_id: string;
   template_version: number;
+  default_locale: string;
   subject: string;
   html: string;
   text: string | null;
+  locales: LocaleVariants;
 };
 
 /**
@@ -54,26 +74,42 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
        WHERE id IN (${idList}) AND status IN ('pending', 'queued')
        RETURNING id, organization_id, attempts, event_id, recipient_id, event_type_id
     )
-    SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, e.data,
+    SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
            r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone,
-           o.name AS organization_name, o.from_email, o.from_name, o.reply_to,
-           t.id AS template_id, tv.version AS template_version, tv.subject, tv.html, tv.text
+           o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, 'UTC' AS organization_timezone,
+           l.id AS layout_id, l.version AS layout_version, l.source AS layout_source,
+           tv.id AS version_id, t.id AS template_id, tv.version AS template_version, tv.default_locale,
+           tv.subject, tv.html, tv.text, tv.locales
       FROM claimed c
       JOIN events e ON e.id = c.event_id
       JOIN recipients r ON r.id = c.recipient_id
       JOIN organizations o ON o.id = c.organization_id
       JOIN event_types et ON et.id = c.event_type_id
       JOIN templates t ON t.id = et.template_id
-      JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version`);
+      JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
+      LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'`);
   return result.rows.map((row) => ({
     id: row.id,
     organizationId: row.organization_id,
     attempt: row.attempts,
     eventId: row.event_id,
     eventType: row.event_type,
+    category: row.category,
+    critical: row.critical,
+    recipientId: row.recipient_id,
     data: row.data,
     recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone },
-    organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to },
-    template: { id: row.template_id, version: row.template_version, subject: row.subject, html: row.html, text: row.text },
+    organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to, branding: row.branding, timezone: row.organization_timezone },
+    layout: row.layout_id && row.layout_version !== null && row.layout_source !== null ? { id: row.layout_id, version: row.layout_version, source: row.layout_source } : null,
+    template: {
+      id: row.version_id,
+      templateId: row.template_id,
+      version: row.template_version,
+      defaultLocale: row.default_locale,
+      subject: row.subject,
+      html: row.html,
+      text: row.text,
+      locales: row.locales,
+    },
   }));
 }

@@ -1,6 +1,7 @@
 import { loadProviderChains } from "../providers/resolve";
 import type { OutgoingEmail } from "../providers/provider";
-import { renderEmail } from "../render/render-email";
+import { renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
+import { brandingValues } from "../templates/branding";
 import type { Services } from "../services";
 import { BatchCircuits } from "./circuits";
 import { type ClaimedNotification, claimNotifications } from "./claim";
@@ -46,15 +47,10 @@ export async function deliverNotifications(services: Services, ids: string[]): P
 async function deliverOne(n: ClaimedNotification, chain: ProviderHandle[], circuits: BatchCircuits): Promise<{ outcome: Outcome; retryAfterSeconds?: number }> {
   const base = { id: n.id, organizationId: n.organizationId, attempt: n.attempt };
   const version = n.template.version;
-  let email: OutgoingEmail;
-  try {
-    email = await composeEmail(n);
-  } catch (e) {
-    // A template that cannot render will not render on retry either: fail now, with the reason.
-    const reason = `template ${n.template.id} v${version} failed to render: ${e instanceof Error ? e.message : String(e)}`;
-    return { outcome: { ...base, attempts: [], next: { status: "failed", reason, templateVersion: version } } };
-  }
-  const result: FailoverResult = await sendWithFailover(chain, email, circuits);
+  const composed = await composeEmail(n);
+  // A template that cannot render will not render on retry either: fail now, with the reason.
+  if (!composed.ok) return { outcome: { ...base, attempts: [], next: { status: "failed", reason: composed.reason, templateVersion: version } } };
+  const result: FailoverResult = await sendWithFailover(chain, composed.email, circuits);
   switch (result.kind) {
     case "accepted":
       return { outcome: { ...base, attempts: result.attempts, next: { status: "sent", provider: result.provider, providerMessageId: result.messageId, templateVersion: version } } };
@@ -68,20 +64,34 @@ async function deliverOne(n: ClaimedNotification, chain: ProviderHandle[], circu
   }
 }
 
-async function composeEmail(n: ClaimedNotification): Promise<OutgoingEmail> {
-  const rendered = await renderEmail(n.template, {
+type Composed = { ok: true; email: OutgoingEmail } | { ok: false; reason: string };
+
+async function composeEmail(n: ClaimedNotification): Promise<Composed> {
+  const { template } = n;
+  const rendered = await renderNotification({
+    base: SYSTEM_BASE_LAYOUT,
+    branding: { layout: n.layout, values: brandingValues(n.organization.name, n.organization.branding) },
+    template: { id: template.id, version: template.version, defaultLocale: template.defaultLocale, subject: template.subject, html: template.html, text: template.text, locales: template.locales },
+    recipient: { email: n.recipient.email, name: n.recipient.name, locale: n.recipient.locale, timezone: n.recipient.timezone },
     data: n.data,
-    recipient: n.recipient,
-    organization: { name: n.organization.name },
-    event: { id: n.eventId, type: n.eventType },
   });
+  if (!rendered.ok) {
+    const where = rendered.error.context.line ? ` (${rendered.error.context.part} line ${rendered.error.context.line})` : "";
+    return { ok: false, reason: `template ${template.templateId} v${template.version} failed to render${where}: ${rendered.error.message}` };
+  }
+  const r = rendered.value;
   return {
-    notificationId: n.id,
-    organizationId: n.organizationId,
-    to: { email: n.recipient.email, ...(n.recipient.name ? { name: n.recipient.name } : {}) },
-    from: { email: n.organization.fromEmail, ...(n.organization.fromName ? { name: n.organization.fromName } : {}) },
-    ...(n.organization.replyTo ? { replyTo: { email: n.organization.replyTo } } : {}),
-    ...rendered,
-    headers: {},
+    ok: true,
+    email: {
+      notificationId: n.id,
+      organizationId: n.organizationId,
+      to: { email: n.recipient.email, ...(n.recipient.name ? { name: n.recipient.name } : {}) },
+      from: { email: n.organization.fromEmail, ...(n.organization.fromName ? { name: n.organization.fromName } : {}) },
+      ...(n.organization.replyTo ? { replyTo: { email: n.organization.replyTo } } : {}),
+      subject: r.subject,
+      html: r.html ?? "",
+      text: r.text,
+      headers: {},
+    },
   };
 }
