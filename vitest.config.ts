@@ -71,6 +71,8 @@ export default defineConfig({
           SMTP_STARTTLS: "true",
           SMTP_USERNAME: TEST_SMTP.username,
           SMTP_PASSWORD: TEST_SMTP.password,
+          // The preference cache, through the Upstash bridge to the local Redis (absent without Redis: no cache).
+          ...(inject("upstashUrl") ? { UPSTASH_REDIS_REST_URL: inject("upstashUrl"), UPSTASH_REDIS_REST_TOKEN: inject("upstashToken") } : {}),
         },
       },
     })),

@@ -75,8 +75,12 @@ async function main() {
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const wrangler = spawn("npx", args, { cwd: root, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
 
+  // The same schedules as wrangler.toml's [triggers]: the sweeper every minute, digests every five.
+  let minute = 0;
   const cron = setInterval(() => {
-    fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => {});
+    minute++;
+    const due = ["* * * * *", ...(minute % 5 === 0 ? ["*/5 * * * *"] : [])];
+    for (const c of due) fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent(c)}`).catch(() => {});
   }, 60_000);
 
   console.log(`

@@ -8,6 +8,8 @@ import { registerNotificationRoutes } from "./routes/notifications";
 import { registerEventTypeRoutes } from "./routes/event-types";
 import { registerLayoutRoutes } from "./routes/layouts";
 import { registerOrganizationRoutes } from "./routes/organization";
+import { registerPreferenceDefaultRoutes } from "./routes/preference-defaults";
+import { registerPreferenceRoutes } from "./routes/preferences";
 import { registerProviderRoutes } from "./routes/providers";
 import { registerTemplateRoutes } from "./routes/templates";
 
@@ -27,6 +29,8 @@ export function newApp() {
   registerTemplateRoutes(app);
   registerLayoutRoutes(app);
   registerEventTypeRoutes(app);
+  registerPreferenceRoutes(app);
+  registerPreferenceDefaultRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
   return app;

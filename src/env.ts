@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CaptureOutbox } from "./durable/capture-outbox";
+import type { DigestWindow } from "./durable/digest-window";
 import type { ProviderCircuit } from "./durable/provider-circuit";
 import type { QueueMessage } from "./queue/messages";
 
@@ -59,6 +60,17 @@ export const zEnv = z.object({
   CAPTURE_OUTBOX: z.custom<DurableObjectNamespace<CaptureOutbox>>(
     (v) => typeof v === "object" && v !== null && "idFromName" in v,
   ),
+  /** One object per organisation + recipient + category: the open digest window. */
+  DIGEST_WINDOW: z.custom<DurableObjectNamespace<DigestWindow>>(
+    (v) => typeof v === "object" && v !== null && "idFromName" in v,
+  ),
+  /** Upstash Redis REST endpoint and token for the preference cache; unset means no cache. */
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  /** How long a recipient's resolved preferences stay cached; every change invalidates at once. */
+  PREFERENCE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Deadline of one cache call: past it the Decide step reads PostgreSQL instead. */
+  PREFERENCE_CACHE_TIMEOUT_MS: z.coerce.number().int().positive().default(150),
 });
 
 export type Env = z.infer<typeof zEnv>;

@@ -4,6 +4,7 @@ import { parseEnv, type RawEnv } from "./env";
 import { handleQueueBatch } from "./queue/consumer";
 
 export { CaptureOutbox } from "./durable/capture-outbox";
+export { DigestWindow } from "./durable/digest-window";
 export { ProviderCircuit } from "./durable/provider-circuit";
 
 const app = newApp();

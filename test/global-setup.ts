@@ -7,6 +7,7 @@ import { startMailgunFake } from "../scripts/lib/mailgun-fake.mjs";
 import { startSendGridFake } from "../scripts/lib/sendgrid-fake.mjs";
 import { startSesFake } from "../scripts/lib/ses-fake.mjs";
 import { startSmtpFake } from "../scripts/lib/smtp-fake.mjs";
+import { pingRedis, startUnresponsiveServer, startUpstashBridge } from "../scripts/lib/upstash-bridge.mjs";
 import { startWsBridge } from "../scripts/lib/ws-bridge.mjs";
 import {
   TEST_DKIM,
@@ -32,6 +33,14 @@ declare module "vitest" {
     smtpControlUrl: string;
     /** PKCS#8 PEM; the SMTP and SES fakes hold its public key as TEST_DKIM's DNS record. */
     dkimPrivateKeyPem: string;
+    /** The Upstash REST bridge to the local Redis; empty when Redis is not reachable (see redisSkipReason). */
+    upstashUrl: string;
+    upstashToken: string;
+    /** Why the Redis tests are skipped, or empty when they run. */
+    redisSkipReason: string;
+    /** A cache endpoint that accepts connections and never answers, and a port nothing listens on. */
+    hungCacheUrl: string;
+    closedCacheUrl: string;
   }
 }
 
@@ -67,6 +76,9 @@ export default async function setup(project: TestProject) {
   project.provide("bridgePort", bridge.port);
   project.provide("sendgridUrl", sendgrid.url);
   for (const [key, value] of Object.entries(fakes.provided)) project.provide(key as keyof typeof fakes.provided, value);
+  const cache = await startCacheEndpoints();
+  stops.push(...cache.stops);
+  for (const [key, value] of Object.entries(cache.provided)) project.provide(key as keyof typeof cache.provided, value);
 
   return async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.warn("teardown:", e));
@@ -92,5 +104,38 @@ async function startMailAndApiFakes() {
       smtpControlUrl: smtp.controlUrl,
       dkimPrivateKeyPem: keys.privateKey,
     },
+  };
+}
+
+/**
+ * The Upstash REST bridge in front of the machine's Redis (when it answers PING), plus two broken
+ * endpoints for outage tests. Without Redis the suite still passes; the cache tests say they skipped.
+ */
+async function startCacheEndpoints() {
+  const stops: (() => Promise<unknown>)[] = [];
+  const hung = await startUnresponsiveServer();
+  stops.push(() => hung.stop());
+  const closed = await startUnresponsiveServer();
+  await closed.stop();
+  // TEST_REDIS_PORT: a Redis on another port (or, pointed at a closed one, a rehearsal of a machine without Redis).
+  const redisPort = Number(process.env.TEST_REDIS_PORT ?? 6379);
+  const ping = await pingRedis({ port: redisPort });
+  let upstash = { url: "", token: "" };
+  let redisSkipReason = "";
+  if (ping.ok) {
+    const bridge = await startUpstashBridge({ redisPort });
+    stops.push(() => bridge.stop());
+    upstash = { url: bridge.url, token: bridge.token };
+    console.log(`[tidings] preference cache tests use Redis on 127.0.0.1:${redisPort} through the Upstash bridge at ${bridge.url}`);
+  } else {
+    redisSkipReason = `Redis is not reachable (${ping.reason})`;
+    console.warn(
+      `[tidings] SKIPPING the Redis preference-cache tests (test/preferences/cache.test.ts): ${redisSkipReason}. ` +
+        "Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no (CI always runs them).",
+    );
+  }
+  return {
+    stops,
+    provided: { upstashUrl: upstash.url, upstashToken: upstash.token, redisSkipReason, hungCacheUrl: hung.url, closedCacheUrl: closed.url },
   };
 }

@@ -1,8 +1,10 @@
 import type { Env } from "../env";
 import { createServices } from "../services";
+import { runDigestSchedules } from "./digests";
 import { sweepNotifications } from "./sweep-notifications";
 
 export const SWEEP_CRON = "* * * * *";
+export const DIGEST_CRON = "*/5 * * * *";
 
 export async function handleScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const services = createServices(env);
@@ -11,6 +13,11 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
       case SWEEP_CRON: {
         const report = await sweepNotifications(services, new Date(controller.scheduledTime));
         console.log(JSON.stringify({ level: "info", msg: "sweep", ...report }));
+        break;
+      }
+      case DIGEST_CRON: {
+        const report = await runDigestSchedules(services, new Date(controller.scheduledTime));
+        console.log(JSON.stringify({ level: "info", msg: "digests", ...report }));
         break;
       }
       default:

@@ -76,7 +76,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     )
     SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
            r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone,
-           o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, 'UTC' AS organization_timezone,
+           o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
            l.id AS layout_id, l.version AS layout_version, l.source AS layout_source,
            tv.id AS version_id, t.id AS template_id, tv.version AS template_version, tv.default_locale,
            tv.subject, tv.html, tv.text, tv.locales

@@ -7,6 +7,7 @@ import { BatchCircuits } from "./circuits";
 import { type ClaimedNotification, claimNotifications } from "./claim";
 import { type FailoverResult, type ProviderHandle, sendWithFailover } from "./failover";
 import { mapWithConcurrency } from "./concurrency";
+import { decideNotifications, recordDecisions } from "./decide";
 import { type Outcome, recordOutcomes } from "./record";
 
 /** What the queue should do with the message that carried a notification. */
@@ -28,12 +29,17 @@ export async function deliverNotifications(services: Services, ids: string[]): P
   const verdicts = new Map<string, Verdict>(ids.map((id) => [id, { action: "ack" }]));
   const claimed = await claimNotifications(services.db, ids, env.SEND_LEASE_SECONDS);
   if (claimed.length === 0) return verdicts;
+  // Decide: opted out (skipped) and digest items (batched) are written here and never reach a provider.
+  const decisions = await decideNotifications(services, claimed);
+  await recordDecisions(services.db, claimed, decisions);
+  const toSend = claimed.filter((n) => decisions.get(n.id)?.action === "send");
+  if (toSend.length === 0) return verdicts;
 
-  const chains = await loadProviderChains(services, [...new Set(claimed.map((n) => n.organizationId))]);
+  const chains = await loadProviderChains(services, [...new Set(toSend.map((n) => n.organizationId))]);
   const circuits = new BatchCircuits(env.PROVIDER_CIRCUIT, { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, cooldownSeconds: env.CIRCUIT_COOLDOWN_SECONDS });
   await circuits.admit([...chains.values()].flat().map((h) => h.circuitKey));
 
-  const outcomes = await mapWithConcurrency(claimed, SEND_CONCURRENCY, (n) => deliverOne(n, chains.get(n.organizationId) ?? [], circuits));
+  const outcomes = await mapWithConcurrency(toSend, SEND_CONCURRENCY, (n) => deliverOne(n, chains.get(n.organizationId) ?? [], circuits));
   await recordOutcomes(services.db, outcomes.map((o) => o.outcome));
   const opened = await circuits.flush();
   for (const key of opened) console.error(JSON.stringify({ level: "error", msg: "alert: provider circuit opened", circuit: key }));

@@ -1,4 +1,6 @@
-import { deliverNotifications } from "../delivery/deliver";
+import { deliverNotifications, type Verdict } from "../delivery/deliver";
+import { deliverDigest } from "../digests/deliver-digest";
+import { failDeadLetteredDigests } from "../digests/record";
 import type { Env } from "../env";
 import { createServices } from "../services";
 import { failDeadLettered } from "./dead-letter";
@@ -7,11 +9,12 @@ import { retryDelaySeconds } from "./retry";
 
 export const DEAD_LETTER_QUEUE = "tidings-dead-letter";
 
-/** Acks or retries each message on its own, from the outcome of its notification. */
+/** Acks or retries each message on its own, from the outcome of its notification or digest. */
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const services = createServices(env);
   try {
     const byNotification = new Map<string, Message<unknown>>();
+    const digestJobs: [string, Message<unknown>][] = [];
     for (const message of batch.messages) {
       const parsed = QueueMessage.safeParse(message.body);
       if (!parsed.success) {
@@ -20,27 +23,28 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
         message.ack();
         continue;
       }
-      byNotification.set(parsed.data.notificationId, message);
+      if (parsed.data.kind === "digest") digestJobs.push([parsed.data.digestId, message]);
+      else byNotification.set(parsed.data.notificationId, message);
     }
     const ids = [...byNotification.keys()];
 
     if (batch.queue === DEAD_LETTER_QUEUE) {
       const failed = await failDeadLettered(services.db, ids);
-      console.warn(JSON.stringify({ level: "warn", msg: "dead-lettered notifications failed", count: failed }));
+      await failDeadLetteredDigests(services.db, digestJobs.map(([id]) => id));
+      console.warn(JSON.stringify({ level: "warn", msg: "dead-lettered notifications failed", count: failed, digests: digestJobs.length }));
       batch.ackAll();
       return;
     }
 
     const verdicts = await deliverNotifications(services, ids);
-    for (const [id, message] of byNotification) {
-      const verdict = verdicts.get(id);
-      if (verdict?.action === "retry") {
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts, env.RETRY_BASE_SECONDS, verdict.retryAfterSeconds) });
-      } else {
-        message.ack();
-      }
-    }
+    for (const [id, message] of byNotification) settle(message, verdicts.get(id), env);
+    for (const [digestId, message] of digestJobs) settle(message, await deliverDigest(services, digestId, { attempt: message.attempts }), env);
   } finally {
     ctx.waitUntil(services.close());
   }
+}
+
+function settle(message: Message<unknown>, verdict: Verdict | undefined, env: Env) {
+  if (verdict?.action === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts, env.RETRY_BASE_SECONDS, verdict.retryAfterSeconds) });
+  else message.ack();
 }

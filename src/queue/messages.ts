@@ -7,5 +7,12 @@ export const SendNotificationMessage = z.object({
 });
 export type SendNotificationMessage = z.infer<typeof SendNotificationMessage>;
 
-export const QueueMessage = z.discriminatedUnion("kind", [SendNotificationMessage]);
+/** A closed digest window to render and send as one email (src/digests/deliver-digest.ts). */
+export const DigestMessage = z.object({
+  kind: z.literal("digest"),
+  digestId: z.string().uuid(),
+});
+export type DigestMessage = z.infer<typeof DigestMessage>;
+
+export const QueueMessage = z.discriminatedUnion("kind", [SendNotificationMessage, DigestMessage]);
 export type QueueMessage = z.infer<typeof QueueMessage>;

@@ -30,6 +30,13 @@ export const notifications = pgTable(
     providerMessageId: text("provider_message_id"),
     templateVersion: integer("template_version"),
     failureReason: text("failure_reason"),
+    /** Why it was skipped or batched (the preference rule that decided). */
+    decisionRule: text("decision_rule"),
+    /**
+     * The digest a batched notification joined. No foreign key: the window's row is written by its
+     * Durable Object and may land after the notification is marked.
+     */
+    digestId: uuid("digest_id"),
     queuedAt: timestamp("queued_at", { withTimezone: true, mode: "date" }),
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
     failedAt: timestamp("failed_at", { withTimezone: true, mode: "date" }),
@@ -41,5 +48,8 @@ export const notifications = pgTable(
     index("notifications_recipient_history_idx").on(t.organizationId, t.recipientId, t.createdAt),
     index("notifications_event_idx").on(t.eventId),
     index("notifications_provider_message_idx").on(t.providerMessageId),
+    // The bounce-rate guard reads an organisation's most recent sends.
+    index("notifications_organization_sent_idx").on(t.organizationId, t.sentAt),
+    index("notifications_digest_idx").on(t.digestId).where(sql`${t.digestId} is not null`),
   ],
 );

@@ -17,5 +17,7 @@ export const organizations = pgTable("organizations", {
   /** Set by the bounce-rate guard: non-critical mail waits until an operator resumes sending. */
   sendingPausedAt: timestamp("sending_paused_at", { withTimezone: true, mode: "date" }),
   sendingPausedReason: text("sending_paused_reason"),
+  /** IANA zone for scheduled digests of recipients who have none of their own. */
+  timezone: text("timezone").notNull().default("UTC"),
   ...timestamps,
 });

@@ -1,4 +1,4 @@
-import { pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
 import { organizations } from "./organizations";
 
@@ -15,6 +15,8 @@ export const recipients = pgTable(
     name: text("name"),
     locale: text("locale"),
     timezone: text("timezone"),
+    /** Set while the person is unsubscribed from all non-critical mail; critical mail still goes. */
+    unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
   },
   (t) => [uniqueIndex("recipients_organization_external_idx").on(t.organizationId, t.externalId)],
