@@ -29,16 +29,19 @@ export function htmlToText(html: string): string {
   const top = () => frames[frames.length - 1] as Frame;
   const write = (s: string) => (top().text += s);
   const inData = () => tables[tables.length - 1] === true;
+  // Block boundaries only ensure a line start or a blank line, so whitespace between blocks adds nothing.
   const lineStart = () => {
-    if (top().text !== "" && !top().text.endsWith("\n")) write("\n");
+    if (top().text.trim() !== "" && !top().text.endsWith("\n")) write("\n");
   };
-  // Items and data rows bring their own line breaks; a nested list sits on the next line, not after a gap.
-  const ownsLines = (name: string) => name === "li" || (inData() && name === "tr") || ((name === "ul" || name === "ol") && lists.length > 0);
+  const blankLine = () => {
+    lineStart();
+    if (top().text.trim() !== "" && !top().text.endsWith("\n\n")) write("\n");
+  };
   const breaks = (name: string) => {
-    if (ownsLines(name)) lineStart();
-    else if (inData() && (name === "td" || name === "th")) return;
-    else if (PARAGRAPH.has(name)) write("\n\n");
-    else if (LINE.has(name)) write("\n");
+    if (inData() && (name === "td" || name === "th")) return;
+    // A nested list starts on the next line, not after a gap.
+    if (LINE.has(name) || ((name === "ul" || name === "ol") && lists.length > 0)) lineStart();
+    else if (PARAGRAPH.has(name)) blankLine();
   };
 
   const close = (tag: string) => {
@@ -60,7 +63,8 @@ export function htmlToText(html: string): string {
     if (token.startsWith("<!")) continue;
     if (!name) {
       const inPre = frames.some((f) => f.tag === "pre");
-      write(inPre ? decodeEntities(token) : decodeEntities(token).replace(/\s+/g, " "));
+      const text = inPre ? decodeEntities(token) : decodeEntities(token).replace(/\s+/g, " ");
+      if (inPre || text.trim() !== "" || !/(^|\n)$/.test(top().text)) write(text);
       continue;
     }
     if (!slash && (SKIP.has(name) || /\bdata-text\s*=\s*["']?skip/i.test(attrs))) {
