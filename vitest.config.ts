@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vitest/config";
+import { configDefaults } from "vitest/config";
 import {
   TEST_MAILGUN_API_KEY,
   TEST_MAILGUN_DOMAIN,
@@ -13,6 +14,7 @@ import {
   TEST_SMTP,
   TEST_SMTP_TLS_CERT_PATH,
 } from "./test/setup/constants";
+import { TEST_MAILGUN_WEBHOOK_KEY, TEST_SNS_TOPIC_ARN } from "./test/followup/keys";
 
 // workerd checks TLS peers (cloudflare:sockets' secureTransport and startTls too) against its own trust
 // store, which miniflare extends with NODE_EXTRA_CA_CERTS, read once when miniflare is first imported.
@@ -31,6 +33,8 @@ const liquidAsText = (): Plugin => ({
 });
 
 export default defineConfig({
+  // Vite 8 transforms .tsx with oxc, which does not take jsxImportSource from tsconfig (wrangler's esbuild does).
+  oxc: { jsx: { importSource: "hono/jsx" } },
   plugins: [
     liquidAsText(),
     cloudflareTest(({ inject }) => ({
@@ -51,6 +55,14 @@ export default defineConfig({
           // circuit tests use organisations with their own provider configs (their own circuits).
           CIRCUIT_FAILURE_THRESHOLD: "1000",
           SECRETS_KEY: TEST_SECRETS_KEY,
+          // Alerts post to the recorder; SNS certificate and confirmation fetches go there too (honoured only with DEV_MODE).
+          ALERT_WEBHOOK_URL: `${inject("alertSinkUrl")}/alerts`,
+          SNS_FETCH_ORIGIN: `${inject("alertSinkUrl")}/sns`,
+          // The shared webhook URLs' keys (test/followup/keys.ts); SendGrid's is configured per organisation in tests.
+          MAILGUN_WEBHOOK_SIGNING_KEY: TEST_MAILGUN_WEBHOOK_KEY,
+          SES_SNS_TOPIC_ARNS: TEST_SNS_TOPIC_ARN,
+          // Recipient-link keys, tests only: k2 signs, k1 is the retired-but-honoured key of a rotation.
+          TOKEN_SIGNING_KEYS: "k2:kbMUqT-qw4zdxiTvqDyhjnZrSBOlpHG7sXCw6-l6nJY,k1:wzgmT6reQ6qJPBHd1imT6xM4n7AEnLgv9-JpoOxTAtU",
           // The provider fakes (test/global-setup.ts); credentials are in test/setup/constants.ts.
           MAILGUN_FAKE_URL: inject("mailgunUrl"),
           SES_FAKE_URL: inject("sesUrl"),
@@ -82,6 +94,8 @@ export default defineConfig({
     // pre-bundling them is what makes them load inside workerd under vitest. wrangler's esbuild needs nothing.
     deps: { optimizer: { ssr: { enabled: true, include: ["juice", "juice/client", "sanitize-html"] } } },
     globalSetup: ["./test/global-setup.ts"],
+    // Browser tests run in Node against `wrangler dev` (vitest.browser.config.ts), not in workerd.
+    exclude: [...configDefaults.exclude, "test/browser/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

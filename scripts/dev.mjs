@@ -42,6 +42,17 @@ async function devSecretsKey() {
   return key;
 }
 
+/** Signing keys for recipients' unsubscribe and preference links (`id:base64url`), made once so links in captured mail keep working. */
+async function devTokenSigningKeys() {
+  if (process.env.TOKEN_SIGNING_KEYS) return process.env.TOKEN_SIGNING_KEYS;
+  const file = path.join(dataDir, "token-signing-keys");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const keys = `dev1:${randomBytes(32).toString("base64url")}`;
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${keys}\n`, { mode: 0o600 });
+  return keys;
+}
+
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -67,6 +78,7 @@ async function main() {
     EMAIL_PROVIDERS: process.env.EMAIL_PROVIDERS ?? "capture",
     DEV_MODE: "true",
     SECRETS_KEY: await devSecretsKey(),
+    TOKEN_SIGNING_KEYS: await devTokenSigningKeys(),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ...(process.env.SENDGRID_BASE_URL ? { SENDGRID_BASE_URL: process.env.SENDGRID_BASE_URL } : {}),
     ...(process.env.SENDGRID_API_KEY ? { SENDGRID_API_KEY: process.env.SENDGRID_API_KEY } : {}),

@@ -11,7 +11,11 @@ import { registerOrganizationRoutes } from "./routes/organization";
 import { registerPreferenceDefaultRoutes } from "./routes/preference-defaults";
 import { registerPreferenceRoutes } from "./routes/preferences";
 import { registerProviderRoutes } from "./routes/providers";
+import { registerSendingRoutes } from "./routes/sending";
+import { registerSuppressionRoutes } from "./routes/suppressions";
+import { registerRecipientPageRoutes } from "./routes/recipient-pages";
 import { registerTemplateRoutes } from "./routes/templates";
+import { registerWebhookRoutes } from "./routes/webhooks";
 
 export function newApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: handleZodError });
@@ -31,6 +35,10 @@ export function newApp() {
   registerEventTypeRoutes(app);
   registerPreferenceRoutes(app);
   registerPreferenceDefaultRoutes(app);
+  registerRecipientPageRoutes(app);
+  registerWebhookRoutes(app);
+  registerSuppressionRoutes(app);
+  registerSendingRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
   return app;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CaptureOutbox } from "./durable/capture-outbox";
 import type { DigestWindow } from "./durable/digest-window";
 import type { ProviderCircuit } from "./durable/provider-circuit";
+import type { WebhookTokenGuard } from "./followup/token-guard";
 import type { QueueMessage } from "./queue/messages";
 
 const flag = z
@@ -71,6 +72,42 @@ export const zEnv = z.object({
   PREFERENCE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   /** Deadline of one cache call: past it the Decide step reads PostgreSQL instead. */
   PREFERENCE_CACHE_TIMEOUT_MS: z.coerce.number().int().positive().default(150),
+  /** SendGrid Event Webhook verification key (base64 SubjectPublicKeyInfo) for `POST /webhooks/sendgrid`. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().optional(),
+  /** Mailgun HTTP webhook signing key (not the API key) for `POST /webhooks/mailgun`. */
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().optional(),
+  /** Comma-separated SNS topic ARNs whose SES notifications `POST /webhooks/ses` accepts. */
+  SES_SNS_TOPIC_ARNS: z.string().optional(),
+  /**
+   * Keys the address hashes of suppressions and recipients. Falls back to SECRETS_KEY, but set it on
+   * its own: rotating SECRETS_KEY would otherwise change every hash and orphan the suppression list.
+   */
+  EMAIL_HASH_KEY: z.string().optional(),
+  /** Soft bounces of one address (with no delivery in between) that suppress it. */
+  SOFT_BOUNCE_SUPPRESS_THRESHOLD: z.coerce.number().int().positive().default(3),
+  /** Bounce-rate guard: the last N sent notifications, the fewest it judges, and the rates that pause sending. */
+  BOUNCE_GUARD_WINDOW: z.coerce.number().int().positive().default(1000),
+  BOUNCE_GUARD_MIN_SAMPLE: z.coerce.number().int().positive().default(100),
+  BOUNCE_RATE_THRESHOLD: z.coerce.number().positive().max(1).default(0.03),
+  COMPLAINT_RATE_THRESHOLD: z.coerce.number().positive().max(1).default(0.001),
+  /** One alert per condition per window of this many seconds; alerts go to the log and, if set, this URL (Slack-compatible). */
+  ALERT_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** One object per Mailgun webhook token: refuses a token seen within its freshness window, across isolates. */
+  WEBHOOK_TOKENS: z.custom<DurableObjectNamespace<WebhookTokenGuard>>(
+    (v) => typeof v === "object" && v !== null && "idFromName" in v,
+  ),
+  /**
+   * Tests only, and honoured only with DEV_MODE: where SNS certificate and confirmation fetches go
+   * instead of AWS (the vetted AWS URL's host and path are appended), so tests can serve both.
+   */
+  SNS_FETCH_ORIGIN: z.string().url().optional(),
+  /**
+   * Signs recipients' unsubscribe and preference links: comma-separated `id:base64secret` (32+
+   * bytes), the first signs, all verify, so a rotation keeps links in old mail working. Unset: mail
+   * goes out without unsubscribe links and the pages answer 500, both logged.
+   */
+  TOKEN_SIGNING_KEYS: z.string().regex(/^[a-zA-Z0-9]{1,16}:[A-Za-z0-9+/_=-]+(,\s*[a-zA-Z0-9]{1,16}:[A-Za-z0-9+/_=-]+)*$/, "id:base64secret[,id:base64secret…]").optional(),
 });
 
 export type Env = z.infer<typeof zEnv>;

@@ -6,6 +6,7 @@ import { handleQueueBatch } from "./queue/consumer";
 export { CaptureOutbox } from "./durable/capture-outbox";
 export { DigestWindow } from "./durable/digest-window";
 export { ProviderCircuit } from "./durable/provider-circuit";
+export { WebhookTokenGuard } from "./followup/token-guard";
 
 const app = newApp();
 

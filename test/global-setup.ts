@@ -8,6 +8,7 @@ import { startSendGridFake } from "../scripts/lib/sendgrid-fake.mjs";
 import { startSesFake } from "../scripts/lib/ses-fake.mjs";
 import { startSmtpFake } from "../scripts/lib/smtp-fake.mjs";
 import { pingRedis, startUnresponsiveServer, startUpstashBridge } from "../scripts/lib/upstash-bridge.mjs";
+import { startAlertSink } from "../scripts/lib/alert-sink.mjs";
 import { startWsBridge } from "../scripts/lib/ws-bridge.mjs";
 import {
   TEST_DKIM,
@@ -41,6 +42,8 @@ declare module "vitest" {
     /** A cache endpoint that accepts connections and never answers, and a port nothing listens on. */
     hungCacheUrl: string;
     closedCacheUrl: string;
+    /** Records the Worker's alert webhook posts and serves the SNS certificate/confirmation endpoints (scripts/lib/alert-sink.mjs). */
+    alertSinkUrl: string;
   }
 }
 
@@ -79,6 +82,9 @@ export default async function setup(project: TestProject) {
   const cache = await startCacheEndpoints();
   stops.push(...cache.stops);
   for (const [key, value] of Object.entries(cache.provided)) project.provide(key as keyof typeof cache.provided, value);
+  const alertSink = await startAlertSink();
+  stops.push(() => alertSink.stop());
+  project.provide("alertSinkUrl", alertSink.url);
 
   return async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.warn("teardown:", e));

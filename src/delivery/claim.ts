@@ -17,7 +17,10 @@ export type ClaimedNotification = {
   recipientId: string;
   data: Record<string, unknown>;
   recipient: { id: string; email: string; name: string | null; locale: string | null; timezone: string | null };
-  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null; branding: Record<string, unknown>; timezone: string };
+  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null; branding: Record<string, unknown>; timezone: string;
+    /** The bounce-rate guard paused the organisation's non-critical mail. */
+    paused: boolean;
+  };
   /** The organisation's branding layout, when it replaced the built-in one. */
   layout: { id: string; version: number; source: string } | null;
   /** `id` is the version row's id: immutable, so it keys the render caches safely. */
@@ -45,6 +48,7 @@ type ClaimRow = {
   reply_to: string | null;
   branding: Record<string, unknown>;
   organization_timezone: string;
+  organization_paused: boolean;
   layout_id: string | null;
   layout_version: number | null;
   layout_source: string | null;
@@ -77,6 +81,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
            r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
+           o.sending_paused_at IS NOT NULL AS organization_paused,
            l.id AS layout_id, l.version AS layout_version, l.source AS layout_source,
            tv.id AS version_id, t.id AS template_id, tv.version AS template_version, tv.default_locale,
            tv.subject, tv.html, tv.text, tv.locales
@@ -99,7 +104,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     recipientId: row.recipient_id,
     data: row.data,
     recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone },
-    organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to, branding: row.branding, timezone: row.organization_timezone },
+    organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to, branding: row.branding, timezone: row.organization_timezone, paused: row.organization_paused },
     layout: row.layout_id && row.layout_version !== null && row.layout_source !== null ? { id: row.layout_id, version: row.layout_version, source: row.layout_source } : null,
     template: {
       id: row.version_id,

@@ -1,4 +1,7 @@
+import { alertCircuitsOpened, alertFailedNotifications } from "../alerts/conditions";
+import type { Env } from "../env";
 import { loadProviderChains } from "../providers/resolve";
+import { recipientLinks } from "../recipient-pages/links";
 import type { OutgoingEmail } from "../providers/provider";
 import { renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
 import { brandingValues } from "../templates/branding";
@@ -8,6 +11,7 @@ import { type ClaimedNotification, claimNotifications } from "./claim";
 import { type FailoverResult, type ProviderHandle, sendWithFailover } from "./failover";
 import { mapWithConcurrency } from "./concurrency";
 import { decideNotifications, recordDecisions } from "./decide";
+import { holdBack } from "./hold";
 import { type Outcome, recordOutcomes } from "./record";
 
 /** What the queue should do with the message that carried a notification. */
@@ -29,20 +33,27 @@ export async function deliverNotifications(services: Services, ids: string[]): P
   const verdicts = new Map<string, Verdict>(ids.map((id) => [id, { action: "ack" }]));
   const claimed = await claimNotifications(services.db, ids, env.SEND_LEASE_SECONDS);
   if (claimed.length === 0) return verdicts;
+  const { sendable, suppressed } = await holdBack(services, claimed);
   // Decide: opted out (skipped) and digest items (batched) are written here and never reach a provider.
-  const decisions = await decideNotifications(services, claimed);
-  await recordDecisions(services.db, claimed, decisions);
-  const toSend = claimed.filter((n) => decisions.get(n.id)?.action === "send");
-  if (toSend.length === 0) return verdicts;
+  const decisions = await decideNotifications(services, sendable);
+  await recordDecisions(services.db, sendable, decisions);
+  const toSend = sendable.filter((n) => decisions.get(n.id)?.action === "send");
+  if (toSend.length === 0) {
+    await recordOutcomes(services.db, suppressed);
+    return verdicts;
+  }
 
   const chains = await loadProviderChains(services, [...new Set(toSend.map((n) => n.organizationId))]);
   const circuits = new BatchCircuits(env.PROVIDER_CIRCUIT, { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, cooldownSeconds: env.CIRCUIT_COOLDOWN_SECONDS });
   await circuits.admit([...chains.values()].flat().map((h) => h.circuitKey));
 
-  const outcomes = await mapWithConcurrency(toSend, SEND_CONCURRENCY, (n) => deliverOne(n, chains.get(n.organizationId) ?? [], circuits));
-  await recordOutcomes(services.db, outcomes.map((o) => o.outcome));
-  const opened = await circuits.flush();
-  for (const key of opened) console.error(JSON.stringify({ level: "error", msg: "alert: provider circuit opened", circuit: key }));
+  const outcomes = await mapWithConcurrency(toSend, SEND_CONCURRENCY, (n) => deliverOne(n, chains.get(n.organizationId) ?? [], circuits, env));
+  await recordOutcomes(services.db, [...suppressed, ...outcomes.map((o) => o.outcome)]);
+  await alertCircuitsOpened(services, await circuits.flush());
+  await alertFailedNotifications(
+    services,
+    outcomes.flatMap(({ outcome: o }) => (o.next.status === "failed" ? [{ organizationId: o.organizationId, notificationId: o.id, reason: o.next.reason }] : [])),
+  );
 
   for (const { outcome, retryAfterSeconds } of outcomes) {
     if (outcome.next.status === "queued") verdicts.set(outcome.id, { action: "retry", ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
@@ -50,10 +61,10 @@ export async function deliverNotifications(services: Services, ids: string[]): P
   return verdicts;
 }
 
-async function deliverOne(n: ClaimedNotification, chain: ProviderHandle[], circuits: BatchCircuits): Promise<{ outcome: Outcome; retryAfterSeconds?: number }> {
+async function deliverOne(n: ClaimedNotification, chain: ProviderHandle[], circuits: BatchCircuits, env: Env): Promise<{ outcome: Outcome; retryAfterSeconds?: number }> {
   const base = { id: n.id, organizationId: n.organizationId, attempt: n.attempt };
   const version = n.template.version;
-  const composed = await composeEmail(n);
+  const composed = await composeEmail(n, env);
   // A template that cannot render will not render on retry either: fail now, with the reason.
   if (!composed.ok) return { outcome: { ...base, attempts: [], next: { status: "failed", reason: composed.reason, templateVersion: version } } };
   const result: FailoverResult = await sendWithFailover(chain, composed.email, circuits);
@@ -72,14 +83,23 @@ async function deliverOne(n: ClaimedNotification, chain: ProviderHandle[], circu
 
 type Composed = { ok: true; email: OutgoingEmail } | { ok: false; reason: string };
 
-async function composeEmail(n: ClaimedNotification): Promise<Composed> {
+async function composeEmail(n: ClaimedNotification, env: Env): Promise<Composed> {
   const { template } = n;
+  // Footer links and RFC 8058 one-click headers; critical mail gets neither.
+  const { links, headers } = await recipientLinks(env, {
+    organizationId: n.organizationId,
+    recipientId: n.recipientId,
+    category: n.category,
+    critical: n.critical,
+    branding: n.organization.branding,
+  });
   const rendered = await renderNotification({
     base: SYSTEM_BASE_LAYOUT,
     branding: { layout: n.layout, values: brandingValues(n.organization.name, n.organization.branding) },
     template: { id: template.id, version: template.version, defaultLocale: template.defaultLocale, subject: template.subject, html: template.html, text: template.text, locales: template.locales },
     recipient: { email: n.recipient.email, name: n.recipient.name, locale: n.recipient.locale, timezone: n.recipient.timezone },
     data: n.data,
+    links,
   });
   if (!rendered.ok) {
     const where = rendered.error.context.line ? ` (${rendered.error.context.part} line ${rendered.error.context.line})` : "";
@@ -97,7 +117,7 @@ async function composeEmail(n: ClaimedNotification): Promise<Composed> {
       subject: r.subject,
       html: r.html ?? "",
       text: r.text,
-      headers: {},
+      headers,
     },
   };
 }

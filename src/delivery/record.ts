@@ -14,7 +14,8 @@ export type AttemptRecord = {
 export type NextState =
   | { status: "sent"; provider: string; providerMessageId: string; templateVersion: number }
   | { status: "failed"; reason: string; templateVersion: number | null }
-  | { status: "queued"; reason: string };
+  | { status: "queued"; reason: string }
+  | { status: "suppressed"; reason: string };
 
 export type Outcome = { id: string; organizationId: string; attempt: number; attempts: AttemptRecord[]; next: NextState };
 
@@ -35,7 +36,7 @@ export async function recordOutcomes(db: Database, outcomes: Outcome[]): Promise
     const n = o.next;
     const provider = n.status === "sent" ? n.provider : null;
     const messageId = n.status === "sent" ? n.providerMessageId : null;
-    const version = n.status === "queued" ? null : n.templateVersion;
+    const version = n.status === "queued" || n.status === "suppressed" ? null : n.templateVersion;
     const reason = n.status === "sent" ? null : n.reason;
     return sql`(${o.id}::uuid, ${o.attempt}::int, ${n.status}, ${provider}, ${messageId}, ${version}::int, ${reason})`;
   });

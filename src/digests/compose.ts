@@ -1,3 +1,4 @@
+import type { RecipientLinks } from "../recipient-pages/links";
 import { Liquid } from "liquidjs";
 import type { OutgoingEmail } from "../providers/provider";
 import { DIGEST_TEMPLATE, renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
@@ -48,7 +49,8 @@ async function itemTitle(item: DigestItem, recipient: DigestContext["recipient"]
 export type ComposedDigest = { ok: true; email: OutgoingEmail } | { ok: false; reason: string };
 
 /** Renders the digest template (templates/digest.liquid) with the organisation's branding. */
-export async function composeDigest(c: DigestContext, now?: Date): Promise<ComposedDigest> {
+/** `unsubscribe`: the footer links and one-click headers for the digest's category (from recipientLinks). */
+export async function composeDigest(c: DigestContext, now?: Date, unsubscribe: RecipientLinks = { links: {}, headers: {} }): Promise<ComposedDigest> {
   const counts = new Map<string, number>();
   for (const item of c.items) counts.set(item.type, (counts.get(item.type) ?? 0) + 1);
   const items = await Promise.all(
@@ -74,6 +76,7 @@ export async function composeDigest(c: DigestContext, now?: Date): Promise<Compo
       items,
       counts: [...counts].map(([type, count]) => ({ type, count })),
     },
+    links: unsubscribe.links,
     ...(now ? { now } : {}),
   });
   if (!rendered.ok) return { ok: false, reason: `digest template failed to render: ${rendered.error.message}` };
@@ -88,7 +91,7 @@ export async function composeDigest(c: DigestContext, now?: Date): Promise<Compo
       subject: rendered.value.subject,
       html: rendered.value.html ?? "",
       text: rendered.value.text,
-      headers: {},
+      headers: unsubscribe.headers,
     },
   };
 }

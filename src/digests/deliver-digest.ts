@@ -1,3 +1,4 @@
+import { recipientLinks } from "../recipient-pages/links";
 import { sql } from "drizzle-orm";
 import { BatchCircuits } from "../delivery/circuits";
 import { sendWithFailover } from "../delivery/failover";
@@ -49,7 +50,9 @@ export async function deliverDigest(services: Services, digestId: string, option
     await recordDigestOutcome(db, claim, { status: "empty", reason: context ? "no item is still batched into this digest" : "recipient not found" });
     return { action: "ack" };
   }
-  const composed = await composeDigest(context, options.now);
+  // A digest is never critical mail: it carries the category's one-click unsubscribe like any other.
+  const unsubscribe = await recipientLinks(env, { organizationId: claim.organizationId, recipientId: claim.recipientId, category: claim.category, critical: false });
+  const composed = await composeDigest(context, options.now, unsubscribe);
   if (!composed.ok) {
     await recordDigestOutcome(db, claim, { status: "failed", reason: composed.reason });
     return { action: "ack" };

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { events, eventTypes, notifications, recipients } from "../db/schema";
+import { hashEmails, normalizeEmail } from "../crypto/email-hash";
 import { err, ok, type Result } from "../result";
 import type { AcceptedEvent, CreateEventBody } from "../routes/events/schema";
 import { fingerprint } from "./fingerprint";
@@ -21,6 +22,8 @@ export async function acceptEvent(
   db: Database,
   organizationId: string,
   input: CreateEventBody,
+  /** The address-hash key (src/crypto/email-hash.ts); without it recipients get no email_hash. */
+  options: { emailHashKey?: CryptoKey } = {},
 ): Promise<Result<StoredEvent, IngestError>> {
   const { idempotencyKey, ...content } = input;
   const [eventType] = await db
@@ -39,6 +42,8 @@ export async function acceptEvent(
   }
 
   const eventId = crypto.randomUUID();
+  // Hashed before the transaction opens, so it is not held open for the crypto.
+  const hashes = options.emailHashKey ? await hashEmails(options.emailHashKey, input.recipients.map((r) => r.email)) : undefined;
   const written = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(events)
@@ -55,6 +60,7 @@ export async function acceptEvent(
           organizationId,
           externalId: r.id,
           email: r.email,
+          emailHash: hashes?.get(normalizeEmail(r.email)) ?? null,
           name: r.name ?? null,
           locale: r.locale ?? null,
           timezone: r.timezone ?? null,
@@ -64,6 +70,8 @@ export async function acceptEvent(
         target: [recipients.organizationId, recipients.externalId],
         set: {
           email: sql`excluded.email`,
+          // Follows the address: a hash of the old one would point suppressions at the wrong person.
+          emailHash: sql`coalesce(excluded.email_hash, CASE WHEN ${recipients.email} = excluded.email THEN ${recipients.emailHash} END)`,
           name: sql`coalesce(excluded.name, ${recipients.name})`,
           locale: sql`coalesce(excluded.locale, ${recipients.locale})`,
           timezone: sql`coalesce(excluded.timezone, ${recipients.timezone})`,

@@ -5,6 +5,8 @@ export const SendGridSettings = z.object({
   provider: z.literal("sendgrid"),
   apiKey: z.string().min(1),
   baseUrl: z.string().url().default("https://api.sendgrid.com"),
+  /** Event Webhook verification key of this account (base64 SPKI), for `/webhooks/sendgrid/{providerConfigId}`. */
+  webhookPublicKey: z.string().min(1).optional(),
 });
 
 export const MailgunSettings = z.object({
@@ -13,6 +15,8 @@ export const MailgunSettings = z.object({
   domain: z.string().min(1),
   /** US `https://api.mailgun.net`, EU `https://api.eu.mailgun.net`. */
   baseUrl: z.string().url().default("https://api.mailgun.net"),
+  /** HTTP webhook signing key of this account, for `/webhooks/mailgun/{providerConfigId}`. */
+  webhookSigningKey: z.string().min(1).optional(),
 });
 
 export const SesSettings = z.object({
@@ -22,6 +26,8 @@ export const SesSettings = z.object({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1"),
   endpoint: z.string().url().optional(),
   configurationSetName: z.string().optional(),
+  /** SNS topics this account publishes SES events to, accepted by `/webhooks/ses/{providerConfigId}`. */
+  snsTopicArns: z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/, "must be an SNS topic ARN")).max(20).optional(),
 });
 
 export const SmtpSettings = z.object({
@@ -44,6 +50,7 @@ export type ProviderSettingsInput = z.input<typeof ProviderSettings>;
 /** Settings as shown back through the API: secrets are never returned, only their last characters. */
 export function redactSettings(settings: ProviderSettings): Record<string, unknown> {
   const secretFields = new Set(["apiKey", "secretAccessKey", "password"]);
+  secretFields.add("webhookSigningKey");
   return Object.fromEntries(
     Object.entries(settings).map(([k, v]) => [k, secretFields.has(k) && typeof v === "string" ? `…${v.slice(-4)}` : v]),
   );

@@ -1,3 +1,4 @@
+import { alertDeadLettered } from "../alerts/conditions";
 import { deliverNotifications, type Verdict } from "../delivery/deliver";
 import { deliverDigest } from "../digests/deliver-digest";
 import { failDeadLetteredDigests } from "../digests/record";
@@ -32,6 +33,7 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
       const failed = await failDeadLettered(services.db, ids);
       await failDeadLetteredDigests(services.db, digestJobs.map(([id]) => id));
       console.warn(JSON.stringify({ level: "warn", msg: "dead-lettered notifications failed", count: failed, digests: digestJobs.length }));
+      await alertDeadLettered(services, { queue: batch.queue, count: failed + digestJobs.length, notificationIds: [...ids, ...digestJobs.map(([id]) => id)] });
       batch.ackAll();
       return;
     }

@@ -8,9 +8,10 @@ import { recipients } from "./recipients";
 
 /**
  * pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped,
- * batched. After `sent`, provider webhooks move it on: delivered, bounced, complained.
+ * batched, or paused (held while the bounce-rate guard has the organisation's mail stopped).
+ * After `sent`, provider webhooks move it on: delivered, bounced, complained.
  */
-export const notificationStatuses = ["pending", "queued", "sending", "sent", "failed", "suppressed", "skipped", "batched", "delivered", "bounced", "complained"] as const;
+export const notificationStatuses = ["pending", "queued", "sending", "sent", "failed", "suppressed", "skipped", "batched", "paused", "delivered", "bounced", "complained"] as const;
 
 /** One email owed to one recipient for one event; its status is the delivery state machine. */
 export const notifications = pgTable(

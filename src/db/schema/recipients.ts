@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
 import { organizations } from "./organizations";
 
@@ -19,5 +19,9 @@ export const recipients = pgTable(
     unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
   },
-  (t) => [uniqueIndex("recipients_organization_external_idx").on(t.organizationId, t.externalId)],
+  (t) => [
+    uniqueIndex("recipients_organization_external_idx").on(t.organizationId, t.externalId),
+    // The suppression list shows the address of a hash when a recipient has it.
+    index("recipients_organization_email_hash_idx").on(t.organizationId, t.emailHash),
+  ],
 );

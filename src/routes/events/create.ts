@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../context";
+import { emailHashKey } from "../../crypto/email-hash";
 import { ApiError } from "../../errors";
 import { acceptEvent, markQueued } from "../../ingest/accept-event";
 import { requireApiKey } from "../../middleware/auth";
@@ -50,7 +51,8 @@ export const registerCreateEvent = (app: App) =>
     }
     const idempotencyKey = body.idempotencyKey ?? headerKey;
     const { db, env } = c.get("services");
-    const result = await acceptEvent(db, c.get("caller").organizationId, { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const hashKey = await emailHashKey(env);
+    const result = await acceptEvent(db, c.get("caller").organizationId, { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) }, hashKey ? { emailHashKey: hashKey } : {});
     if (!result.ok) {
       const e = result.error;
       if (e.code === "unknown_event_type") {

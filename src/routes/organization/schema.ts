@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PageStringOverrides } from "../../recipient-pages/branding";
 
 const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "must be a domain name like mail.example.com");
 
@@ -9,6 +10,10 @@ export const Branding = z
     footerText: z.string().max(500).nullish(),
     postalAddress: z.string().max(300).nullish(),
     customCss: z.string().max(20_000).nullish(),
+    /** An address that reads unsubscribe requests; added to List-Unsubscribe as a mailto. */
+    unsubscribeMailto: z.email().nullish(),
+    /** Per-language overrides of the recipients' pages' wording and category names. */
+    pageStrings: PageStringOverrides.optional(),
   })
   .openapi("Branding");
 

@@ -1,0 +1,1 @@
+CREATE INDEX "recipients_organization_email_hash_idx" ON "recipients" USING btree ("organization_id","email_hash");

@@ -1,0 +1,152 @@
+import { emailHashKey, hashEmails, normalizeEmail } from "../crypto/email-hash";
+import { deliveryEvents } from "../db/schema";
+import { err, ok, type Result } from "../result";
+import type { Services } from "../services";
+import type { DeliveryEvent } from "../webhooks/events";
+import { type AddressEffect, advanceStatuses, type Changed, countSoftBounces, type FollowUpStatus, resetSoftBounces, suppressAddresses } from "./effects";
+import { evaluateGuard } from "./guard";
+import { matchEvents, type Scope, type Target } from "./match";
+import { applyProviderUnsubscribes, type Transaction } from "./unsubscribe-hook";
+
+export type ProcessReport = {
+  received: number;
+  /** New events, stored now; only these had effects. */
+  stored: number;
+  /** Seen before (providers retry webhooks): stored once already, no effect now. */
+  duplicates: number;
+  /** Matched none of our mail on the shared URL, so no organisation to file them under. */
+  unmatched: number;
+  /** Organisations whose sending the guard paused because of this batch. */
+  paused: string[];
+  /** Alert webhook POSTs, for `waitUntil`. */
+  alerts: Promise<void>[];
+};
+
+export type ProcessError = { code: "NO_HASH_KEY"; message: string; retry: true };
+
+type Placed = { event: DeliveryEvent; target: Target; organizationId: string; emailHash: string };
+
+const ADDRESS = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g;
+/** Diagnostics quote the address ("550 <bob@…>: no such user"); the tables keep none. */
+const scrub = (text: string | undefined) => (text === undefined ? null : text.replace(ADDRESS, "<address>").slice(0, 1000));
+
+const INSERT_CHUNK = 2000;
+
+const FOLLOW_UP: Partial<Record<DeliveryEvent["type"], FollowUpStatus>> = { delivered: "delivered", complained: "complained" };
+
+/**
+ * Stores a verified webhook batch and applies what is new in it: notification statuses,
+ * suppressions, soft-bounce counts, provider unsubscribes; then runs the bounce-rate guard for the
+ * organisations whose rates moved. Storing and effects share one transaction, so an event is
+ * either stored with its effects or not at all (and the provider's retry applies it then).
+ */
+export async function processDeliveryEvents(services: Pick<Services, "db" | "env">, events: DeliveryEvent[], scope: Scope = {}): Promise<Result<ProcessReport, ProcessError>> {
+  const report: ProcessReport = { received: events.length, stored: 0, duplicates: 0, unmatched: 0, paused: [], alerts: [] };
+  if (events.length === 0) return ok(report);
+  const key = await emailHashKey(services.env);
+  if (!key) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: bounced addresses cannot be suppressed.", retry: true });
+  const [hashes, targets] = await Promise.all([hashEmails(key, events.map((e) => e.recipient)), matchEvents(services.db, events, scope)]);
+
+  const placed: Placed[] = [];
+  events.forEach((event, i) => {
+    const target = targets[i] ?? { kind: "none", organizationId: scope.organizationId };
+    if (!target.organizationId) {
+      report.unmatched++;
+      return;
+    }
+    placed.push({ event, target, organizationId: target.organizationId, emailHash: hashes.get(normalizeEmail(event.recipient)) ?? "" });
+  });
+  if (report.unmatched > 0) {
+    console.warn(JSON.stringify({ level: "warn", msg: "webhook events matched no notification", provider: events[0]?.provider, count: report.unmatched }));
+  }
+  if (placed.length === 0) return ok(report);
+
+  const changed = await services.db.transaction(async (tx) => {
+    const inserted: { provider: string; providerEventId: string }[] = [];
+    // PostgreSQL takes at most 65,535 parameters per statement; a row has ten.
+    for (let i = 0; i < placed.length; i += INSERT_CHUNK) {
+      const rows = placed.slice(i, i + INSERT_CHUNK).map(toRow);
+      inserted.push(
+        ...(await tx
+          .insert(deliveryEvents)
+          .values(rows)
+          .onConflictDoNothing({ target: [deliveryEvents.provider, deliveryEvents.providerEventId] })
+          .returning({ provider: deliveryEvents.provider, providerEventId: deliveryEvents.providerEventId })),
+      );
+    }
+    const fresh = new Set(inserted.map((r) => `${r.provider}|${r.providerEventId}`));
+    // One event listed twice in the same batch is stored once and must take effect once.
+    const applied = new Set<string>();
+    const news = placed.filter((p) => {
+      const id = `${p.event.provider}|${p.event.providerEventId}`;
+      if (!fresh.has(id) || applied.has(id)) return false;
+      applied.add(id);
+      return true;
+    });
+    report.stored = news.length;
+    report.duplicates = placed.length - news.length;
+    return applyEffects(tx, services, news);
+  });
+
+  const moved = [...new Set(changed.filter((c) => c.status === "bounced" || c.status === "complained").map((c) => c.organizationId))];
+  try {
+    const guard = await evaluateGuard(services, moved);
+    report.paused = guard.paused;
+    report.alerts = guard.alerts;
+  } catch (e) {
+    // The events are committed: a 5xx now would only bring a retry that changes nothing. The next
+    // batch that moves this organisation's rates evaluates the guard again.
+    console.error(JSON.stringify({ level: "error", msg: "bounce guard not evaluated", organizations: moved, error: e instanceof Error ? e.message : String(e) }));
+  }
+  return ok(report);
+}
+
+function toRow({ event, target, organizationId, emailHash }: Placed): typeof deliveryEvents.$inferInsert {
+  const detail: Record<string, unknown> = { recipientHash: emailHash };
+  if (event.bounce?.diagnostic) detail.diagnostic = scrub(event.bounce.diagnostic);
+  if (event.reason) detail.reason = scrub(event.reason);
+  if (event.url) detail.url = event.url;
+  if (target.kind === "digest") detail.digestId = target.id;
+  return {
+    organizationId,
+    notificationId: target.kind === "notification" ? target.id : null,
+    provider: event.provider,
+    providerEventId: event.providerEventId,
+    providerMessageId: event.providerMessageId,
+    type: event.type,
+    bounceKind: event.bounce?.kind ?? null,
+    detail,
+    occurredAt: event.occurredAt,
+  };
+}
+
+async function applyEffects(tx: Transaction, services: Pick<Services, "env">, news: Placed[]): Promise<Changed[]> {
+  const address = (p: Placed): AddressEffect => ({ organizationId: p.organizationId, emailHash: p.emailHash, detail: scrub(p.event.bounce?.diagnostic ?? p.event.reason) });
+  const hard = news.filter((p) => p.event.type === "bounced" && p.event.bounce?.kind !== "soft");
+  const soft = news.filter((p) => p.event.type === "bounced" && p.event.bounce?.kind === "soft");
+  const complaints = news.filter((p) => p.event.type === "complained");
+  const delivered = news.filter((p) => p.event.type === "delivered");
+  const unsubscribed = news.filter((p) => p.event.type === "unsubscribed");
+
+  const changes = news.flatMap((p) => {
+    const status = p.event.type === "bounced" ? (p.event.bounce?.kind === "soft" ? undefined : "bounced") : FOLLOW_UP[p.event.type];
+    return p.target.kind === "notification" && status ? [{ id: p.target.id, status }] : [];
+  });
+  const changed = await advanceStatuses(tx, changes);
+  await suppressAddresses(tx, [...hard.map((p) => ({ ...address(p), reason: "hard_bounce" as const })), ...complaints.map((p) => ({ ...address(p), reason: "complaint" as const }))]);
+  // Reset before counting, so a soft bounce reported after a delivery in the same batch still counts.
+  await resetSoftBounces(tx, delivered.map(address));
+  await countSoftBounces(tx, soft.map(address), services.env.SOFT_BOUNCE_SUPPRESS_THRESHOLD);
+  await applyProviderUnsubscribes(
+    { db: tx, env: services.env },
+    unsubscribed.map((p) => ({
+      organizationId: p.organizationId,
+      recipientId: p.target.kind === "none" ? null : p.target.recipientId,
+      notificationId: p.target.kind === "notification" ? p.target.id : null,
+      emailHash: p.emailHash,
+      provider: p.event.provider,
+      occurredAt: p.event.occurredAt,
+    })),
+  );
+  return changed;
+}

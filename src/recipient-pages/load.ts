@@ -1,0 +1,59 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { eventTypes, organizations, recipients } from "../db/schema";
+import type { EffectiveCategory } from "../preferences/model";
+import { resolveCategory } from "../preferences/resolve";
+import { listChoices, listDefaults } from "../preferences/store";
+import type { RecipientClaims } from "../tokens/recipient-token";
+import { type PageBranding, parsePageBranding } from "./branding";
+
+export type PageSubject = {
+  organization: { id: string; name: string; branding: PageBranding };
+  recipient: { id: string; locale: string | null; unsubscribedAt: Date | null };
+};
+
+/** The organisation and recipient a verified token names; undefined once the recipient is deleted. */
+export async function loadPageSubject(db: Database, claims: RecipientClaims): Promise<PageSubject | undefined> {
+  const [row] = await db
+    .select({ name: organizations.name, branding: organizations.branding, locale: recipients.locale, unsubscribedAt: recipients.unsubscribedAt })
+    .from(recipients)
+    .innerJoin(organizations, eq(organizations.id, recipients.organizationId))
+    .where(and(eq(recipients.id, claims.recipientId), eq(recipients.organizationId, claims.organizationId)))
+    .limit(1);
+  if (!row) return undefined;
+  return {
+    organization: { id: claims.organizationId, name: row.name, branding: parsePageBranding(row.branding) },
+    recipient: { id: claims.recipientId, locale: row.locale, unsubscribedAt: row.unsubscribedAt },
+  };
+}
+
+export type PageCategory = EffectiveCategory & { category: string };
+
+/**
+ * The categories the page offers: those of the organisation's non-critical event types (a
+ * category whose every type is critical is always sent, so there is nothing to choose), each with
+ * the recipient's effective settings as the Decide step resolves them.
+ */
+export async function loadPageCategories(db: Database, organizationId: string, recipientId: string): Promise<PageCategory[]> {
+  const [rows, defaults, choices] = await Promise.all([
+    db
+      .selectDistinct({ category: eventTypes.category })
+      .from(eventTypes)
+      .where(and(eq(eventTypes.organizationId, organizationId), eq(eventTypes.critical, false)))
+      .orderBy(asc(eventTypes.category)),
+    listDefaults(db, organizationId),
+    listChoices(db, recipientId),
+  ]);
+  return rows.map(({ category }) => ({
+    category,
+    ...resolveCategory(
+      defaults.find((d) => d.category === category),
+      choices.find((c) => c.category === category),
+    ),
+  }));
+}
+
+/** Whether the organisation locked a category: the recipient's own choice for it is then ignored. */
+export async function isCategoryLocked(db: Database, organizationId: string, category: string): Promise<boolean> {
+  return (await listDefaults(db, organizationId)).some((d) => d.category === category && d.locked);
+}

@@ -1,0 +1,24 @@
+import { z } from "@hono/zod-openapi";
+
+export const SendingState = z
+  .object({
+    paused: z.boolean(),
+    pausedAt: z.string().datetime().nullable(),
+    pausedReason: z.string().nullable(),
+    /** Notifications held while paused, sent on resume. */
+    held: z.number().int(),
+    rates: z.object({
+      sample: z.number().int().openapi({ description: "Sent notifications judged: the last `window`, or fewer" }),
+      bounced: z.number().int(),
+      complained: z.number().int(),
+      bounceRate: z.number(),
+      complaintRate: z.number(),
+    }),
+    guard: z.object({ window: z.number().int(), minSample: z.number().int(), bounceRateThreshold: z.number(), complaintRateThreshold: z.number() }),
+  })
+  .openapi("SendingState");
+export type SendingState = z.infer<typeof SendingState>;
+
+export const ResumeResult = z
+  .object({ wasPaused: z.boolean(), requeued: z.number().int(), enqueueFailures: z.number().int().openapi({ description: "Left pending; the sweeper enqueues them within minutes" }) })
+  .openapi("ResumeResult");
