@@ -1,3 +1,4 @@
+import { createBehaviours } from "./fake-behaviour.mjs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 
@@ -43,9 +44,7 @@ const MAX_BODY_BYTES = 25 * 1024 * 1024; // Mailgun's message size limit
  */
 export async function startMailgunFake({ port = 0, apiKey = "key-test", domains = ["mg.tidings.test"], latencyMs = 0, failureRate = 0, failureStatus = 500, maxReceived = 100_000 } = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0 });
-  let behaviour = { ...initial };
-  /** @type {Map<string, Behaviour>} per-recipient overrides, so parallel tests do not disturb each other */
-  const scoped = new Map();
+  const behaviours = createBehaviours(initial, validateBehaviour);
   const expectedAuth = `Basic ${Buffer.from(`api:${apiKey}`).toString("base64")}`;
   const knownDomains = new Set(domains.map((d) => d.toLowerCase()));
   /** @type {ReceivedMail[]} */
@@ -57,28 +56,17 @@ export async function startMailgunFake({ port = 0, apiKey = "key-test", domains 
     if (to) {
       const keep = received.filter((m) => !m.recipients.includes(to.toLowerCase()));
       received.splice(0, received.length, ...keep);
-      scoped.delete(to.toLowerCase());
+      behaviours.reset(to);
       return;
     }
     received.length = 0;
     for (const key of /** @type {(keyof typeof counts)[]} */ (Object.keys(counts))) counts[key] = 0;
-    behaviour = { ...initial };
-    scoped.clear();
+    behaviours.reset();
   }
 
   /** @param {Partial<Behaviour> & { to?: string }} patch */
-  function setBehaviour({ to, ...patch }) {
-    if (to) {
-      const next = validateBehaviour({ ...(scoped.get(to.toLowerCase()) ?? initial), ...patch });
-      scoped.set(to.toLowerCase(), next);
-      return { ...next };
-    }
-    behaviour = validateBehaviour({ ...behaviour, ...patch });
-    return { ...behaviour };
-  }
+  const setBehaviour = (patch) => behaviours.set(patch);
 
-  /** @param {string[]} recipients */
-  const behaviourFor = (recipients) => recipients.map((r) => scoped.get(r)).find(Boolean) ?? behaviour;
 
   const server = createServer(async (req, res) => {
     try {
@@ -109,7 +97,7 @@ export async function startMailgunFake({ port = 0, apiKey = "key-test", domains 
    * @returns {Promise<Answer & { latencyMs: number }>}
    */
   async function answerMessages(req, raw, domain) {
-    const latency = behaviour.latencyMs;
+    const latency = behaviours.global.latencyMs;
     if (req.headers.authorization !== expectedAuth) {
       counts.unauthorized++;
       return { status: 401, headers: { "content-type": "text/plain" }, body: "Forbidden", latencyMs: latency };
@@ -121,7 +109,7 @@ export async function startMailgunFake({ port = 0, apiKey = "key-test", domains 
     }
     const fields = await parseForm(req.headers["content-type"] ?? "", raw);
     const recipients = splitAddresses(fields?.to);
-    const b = behaviourFor(recipients);
+    const b = behaviours.for(recipients);
     // Decided on arrival, so failNext counts requests in the order they came in.
     if (b.failNext > 0 || (b.failureRate > 0 && Math.random() < b.failureRate)) {
       if (b.failNext > 0) b.failNext--;
@@ -152,7 +140,7 @@ export async function startMailgunFake({ port = 0, apiKey = "key-test", domains 
       return reply(res, jsonAnswer(200, { ok: true }));
     }
     if (url.pathname === "/__fake/behaviour" && req.method === "GET") {
-      return reply(res, jsonAnswer(200, { ...behaviour, scoped: Object.fromEntries(scoped), counts }));
+      return reply(res, jsonAnswer(200, { ...behaviours.snapshot(), counts }));
     }
     if (url.pathname === "/__fake/behaviour" && req.method === "POST") {
       try {

@@ -1,3 +1,4 @@
+import { createBehaviours } from "./fake-behaviour.mjs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 
@@ -65,11 +66,7 @@ export async function startSendGridFake({
   maxReceived = 100_000,
 } = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0 });
-  let behaviour = { ...initial };
-  // Per-recipient overrides: parallel test files each use their own addresses, so a test that
-  // wants failures scopes them to its address instead of disturbing everyone else's sends.
-  /** @type {Map<string, Behaviour>} */
-  const scoped = new Map();
+  const behaviours = createBehaviours(initial, validateBehaviour);
   const expectedAuth = `Bearer ${apiKey}`;
   /** @type {ReceivedMail[]} */
   const received = [];
@@ -80,13 +77,12 @@ export async function startSendGridFake({
     if (to) {
       const keep = received.filter((m) => !addressedTo(m.body, to));
       received.splice(0, received.length, ...keep);
-      scoped.delete(to.toLowerCase());
+      behaviours.reset(to);
       return;
     }
     received.length = 0; // in place: callers may hold the array
     for (const key of Object.keys(counts)) counts[/** @type {keyof Counts} */ (key)] = 0;
-    behaviour = { ...initial };
-    scoped.clear();
+    behaviours.reset();
   }
 
   /**
@@ -94,30 +90,15 @@ export async function startSendGridFake({
    * behaviour, not the current global one); without, it changes the global behaviour.
    * @param {Partial<Behaviour> & { to?: string }} patch
    */
-  function setBehaviour({ to, ...patch }) {
-    if (to) {
-      const key = to.toLowerCase();
-      const next = validateBehaviour({ ...(scoped.get(key) ?? initial), ...patch });
-      scoped.set(key, next);
-      return { ...next };
-    }
-    behaviour = validateBehaviour({ ...behaviour, ...patch });
-    return { ...behaviour };
-  }
+  const setBehaviour = (patch) => behaviours.set(patch);
 
   /** The scoped behaviour of the first recipient that has one, else the global one. @param {any} body */
   function behaviourFor(body) {
-    if (scoped.size === 0 || !isObject(body) || !Array.isArray(body.personalizations)) return behaviour;
-    for (const p of body.personalizations) {
-      for (const kind of ["to", "cc", "bcc"]) {
-        if (!isObject(p) || !Array.isArray(p[kind])) continue;
-        for (const r of p[kind]) {
-          const b = isObject(r) && typeof r.email === "string" && scoped.get(r.email.toLowerCase());
-          if (b) return b;
-        }
-      }
-    }
-    return behaviour;
+    if (!isObject(body) || !Array.isArray(body.personalizations)) return behaviours.global;
+    const addresses = body.personalizations.flatMap((/** @type {any} */ p) =>
+      ["to", "cc", "bcc"].flatMap((kind) => (isObject(p) && Array.isArray(p[kind]) ? p[kind] : []).flatMap((/** @type {any} */ r) => (isObject(r) && typeof r.email === "string" ? [r.email] : []))),
+    );
+    return behaviours.for(addresses);
   }
 
   const server = createServer(async (req, res) => {
@@ -159,7 +140,7 @@ export async function startSendGridFake({
    * @returns {Answer & { latencyMs: number }}
    */
   function answerMailSend(req, raw) {
-    const globalLatency = behaviour.latencyMs;
+    const globalLatency = behaviours.global.latencyMs;
     if (req.headers.authorization !== expectedAuth) {
       counts.unauthorized++;
       return { ...jsonAnswer(401, UNAUTHORIZED_BODY), latencyMs: globalLatency };
@@ -237,7 +218,7 @@ export async function startSendGridFake({
       return json(res, 200, { ok: true });
     }
     if (path === "/__fake/behaviour" && req.method === "GET") {
-      return json(res, 200, { ...behaviour, scoped: Object.fromEntries(scoped), counts });
+      return json(res, 200, { ...behaviours.snapshot(), counts });
     }
     if (path === "/__fake/behaviour" && req.method === "POST") {
       const raw = await readBody(req, 64 * 1024);

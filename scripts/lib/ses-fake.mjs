@@ -1,3 +1,4 @@
+import { createBehaviours } from "./fake-behaviour.mjs";
 import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { inspectMessage } from "./smtp-fake.mjs";
@@ -49,9 +50,7 @@ const TAG = /^[A-Za-z0-9_-]{1,256}$/;
  */
 export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", secretAccessKey = "ses-test-secret", region = "us-east-1", verifiedIdentities = ["acme.test"], configurationSets = ["tidings"], dkimKeys = [], latencyMs = 0, failureRate = 0, failureStatus = 500, maxReceived = 100_000 } = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0 });
-  let behaviour = { ...initial };
-  /** @type {Map<string, Behaviour>} */
-  const scoped = new Map();
+  const behaviours = createBehaviours(initial, validateBehaviour);
   /** @type {ReceivedMail[]} */
   const received = [];
   const identities = new Set(verifiedIdentities.map((i) => i.toLowerCase()));
@@ -60,24 +59,15 @@ export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", 
   function reset(to) {
     if (to) {
       received.splice(0, received.length, ...received.filter((m) => !m.recipients.includes(to.toLowerCase())));
-      scoped.delete(to.toLowerCase());
+      behaviours.reset(to);
       return;
     }
     received.length = 0;
-    behaviour = { ...initial };
-    scoped.clear();
+    behaviours.reset();
   }
 
   /** @param {Partial<Behaviour> & { to?: string }} patch */
-  function setBehaviour({ to, ...patch }) {
-    if (to) {
-      const next = validateBehaviour({ ...(scoped.get(to.toLowerCase()) ?? initial), ...patch });
-      scoped.set(to.toLowerCase(), next);
-      return { ...next };
-    }
-    behaviour = validateBehaviour({ ...behaviour, ...patch });
-    return { ...behaviour };
-  }
+  const setBehaviour = (patch) => behaviours.set(patch);
 
   const server = createServer(async (req, res) => {
     try {
@@ -97,7 +87,7 @@ export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", 
 
   /** @param {import("node:http").IncomingMessage} req @param {Buffer} raw @returns {Promise<Answer & { latencyMs: number }>} */
   async function sendEmail(req, raw) {
-    const latency = behaviour.latencyMs;
+    const latency = behaviours.global.latencyMs;
     const auth = verifySigV4(req, raw, { accessKeyId, secretAccessKey, region, service: "ses", now: Date.now() });
     if (!auth.ok) return { ...sesError(auth.status, auth.type, auth.message), latencyMs: latency };
     let request;
@@ -107,7 +97,7 @@ export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", 
       return { ...sesError(400, "BadRequestException", "Could not parse the request body as JSON"), latencyMs: latency };
     }
     const recipients = ["ToAddresses", "CcAddresses", "BccAddresses"].flatMap((k) => request?.Destination?.[k] ?? []).map((a) => String(a).toLowerCase());
-    const b = recipients.map((r) => scoped.get(r)).find(Boolean) ?? behaviour;
+    const b = behaviours.for(recipients);
     if (b.failNext > 0 || (b.failureRate > 0 && Math.random() < b.failureRate)) {
       if (b.failNext > 0) b.failNext--;
       const type = b.failureType ?? DEFAULT_TYPES[b.failureStatus] ?? "InternalFailure";
@@ -139,7 +129,7 @@ export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", 
     const json = (/** @type {number} */ status, /** @type {unknown} */ value) => ({ status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
     if (url.pathname === "/__fake/received" && method === "GET") return json(200, to ? received.filter((m) => m.recipients.includes(to.toLowerCase())) : received);
     if (url.pathname === "/__fake/reset" && method === "POST") return reset(to), json(200, { ok: true });
-    if (url.pathname === "/__fake/behaviour" && method === "GET") return json(200, { ...behaviour, scoped: Object.fromEntries(scoped) });
+    if (url.pathname === "/__fake/behaviour" && method === "GET") return json(200, behaviours.snapshot());
     if (url.pathname === "/__fake/behaviour" && method === "POST") {
       try {
         const patch = JSON.parse(body.toString("utf8") || "{}");

@@ -1,3 +1,4 @@
+import { createBehaviours } from "./fake-behaviour.mjs";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { dkimVerify } from "mailauth";
@@ -71,15 +72,13 @@ const REPLIES = /** @type {Record<number, string>} */ ({
  */
 export async function startSmtpFake({ port = 0, tlsPort = 0, controlPort = 0, username = "tidings", password = "smtp-secret", tls, dkimKeys = [], latencyMs = 0, failureRate = 0, failureStatus = 451, maxReceived = 100_000 } = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failAt: "rcpt", failNext: 0 });
-  let behaviour = { ...initial };
-  /** @type {Map<string, Behaviour>} */
-  const scoped = new Map();
+  const behaviours = createBehaviours(initial, validateBehaviour);
   /** @type {ReceivedMail[]} */
   const received = [];
 
   /** Decides on arrival whether this recipient's message fails at `phase`. @param {string} to @param {"rcpt" | "data"} phase */
   function injectedFailure(to, phase) {
-    const b = scoped.get(to.toLowerCase()) ?? behaviour;
+    const b = behaviours.for([to]);
     if (b.failAt !== phase) return { b, code: undefined };
     const fail = b.failNext > 0 || (b.failureRate > 0 && Math.random() < b.failureRate);
     if (b.failNext > 0) b.failNext--;
@@ -133,24 +132,15 @@ export async function startSmtpFake({ port = 0, tlsPort = 0, controlPort = 0, us
   function reset(to) {
     if (to) {
       received.splice(0, received.length, ...received.filter((m) => !m.recipients.includes(to.toLowerCase())));
-      scoped.delete(to.toLowerCase());
+      behaviours.reset(to);
       return;
     }
     received.length = 0;
-    behaviour = { ...initial };
-    scoped.clear();
+    behaviours.reset();
   }
 
   /** @param {Partial<Behaviour> & { to?: string }} patch */
-  function setBehaviour({ to, ...patch }) {
-    if (to) {
-      const next = validateBehaviour({ ...(scoped.get(to.toLowerCase()) ?? initial), ...patch });
-      scoped.set(to.toLowerCase(), next);
-      return { ...next };
-    }
-    behaviour = validateBehaviour({ ...behaviour, ...patch });
-    return { ...behaviour };
-  }
+  const setBehaviour = (patch) => behaviours.set(patch);
 
   const control = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -159,7 +149,7 @@ export async function startSmtpFake({ port = 0, tlsPort = 0, controlPort = 0, us
     const json = (status, value) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
     if (url.pathname === "/__fake/received" && req.method === "GET") return json(200, to ? received.filter((m) => m.recipients.includes(to.toLowerCase())) : received);
     if (url.pathname === "/__fake/reset" && req.method === "POST") return reset(to), json(200, { ok: true });
-    if (url.pathname === "/__fake/behaviour" && req.method === "GET") return json(200, { ...behaviour, scoped: Object.fromEntries(scoped) });
+    if (url.pathname === "/__fake/behaviour" && req.method === "GET") return json(200, behaviours.snapshot());
     if (url.pathname === "/__fake/behaviour" && req.method === "POST") {
       try {
         /** @type {Buffer[]} */
