@@ -1,0 +1,54 @@
+import { parseArgs } from "node:util";
+
+export const USAGE = `npm run bench -- [options]
+  --n <count>                   events to post, one recipient each (default 5000)
+  --concurrency <c>             POSTs in flight (default 32)
+  --scenario default|depth      depth: ingest everything with delivery held, then release (default: default)
+  --database-url <url>          a PostgreSQL server (or DATABASE_URL); the bench creates and drops a scratch database
+                                on it. Without it: embedded PGlite.
+  --provider-latency-ms <ms>    the SendGrid fake waits this long before every answer (default 0)
+  --provider-failure-rate <f>   fraction in [0, 1] of sends the fake refuses, half with 429, half with 500 (default 0)
+  --retry-base-seconds <s>      RETRY_BASE_SECONDS for the Worker (default 1; production uses 30)
+  --timeout <s>                 bound on ingest + delivery (default 600, depth 3600)
+  --cpu-profile                 sample the Worker's CPU during the run (DevTools protocol): writes a .cpuprofile
+                                beside the results and adds self time by module to them`;
+
+/** @param {string[]} argv */
+export function readArgs(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      n: { type: "string", default: "5000" },
+      concurrency: { type: "string", default: "32" },
+      scenario: { type: "string", default: "default" },
+      "database-url": { type: "string" },
+      "provider-latency-ms": { type: "string", default: "0" },
+      "provider-failure-rate": { type: "string", default: "0" },
+      "retry-base-seconds": { type: "string", default: "1" },
+      timeout: { type: "string" },
+      "cpu-profile": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return null;
+  const scenario = values.scenario;
+  if (scenario !== "default" && scenario !== "depth") throw new Error(`--scenario must be default or depth, got ${scenario}`);
+  const int = (/** @type {string} */ name, /** @type {string} */ v, min = 1) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
+    return n;
+  };
+  const failureRate = Number(values["provider-failure-rate"]);
+  if (!(failureRate >= 0 && failureRate <= 1)) throw new Error(`--provider-failure-rate must be in [0, 1]`);
+  return {
+    scenario,
+    n: int("n", values.n),
+    concurrency: int("concurrency", values.concurrency),
+    databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
+    providerLatencyMs: int("provider-latency-ms", values["provider-latency-ms"], 0),
+    providerFailureRate: failureRate,
+    retryBaseSeconds: int("retry-base-seconds", values["retry-base-seconds"], 0),
+    cpuProfile: values["cpu-profile"] ?? false,
+    timeoutSeconds: int("timeout", values.timeout ?? (scenario === "depth" ? "3600" : "600")),
+  };
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { clockTicksPerSecond, processTree } from "../../scripts/lib/process-tree.mjs";
+
+/**
+ * CPU seconds (user + system) used so far by each part of the bench, from /proc:
+ *   worker:   the workerd that runs Tidings (ingest and delivery);
+ *   devProxy: the second workerd `wrangler dev` puts in front of it (serves --port; not in production);
+ *   tooling:  wrangler's Node process (log piping, dev server) and esbuild;
+ *   database: the child with PGlite and the WebSocket bridge (a PostgreSQL server's own processes
+ *             are not counted);
+ *   bench:    this process: load generator and SendGrid fake.
+ * Processes that exited are not counted, which is why samples are taken while everything runs.
+ * @param {{ wranglerPid: number, databasePid: number, port: number }} pids
+ */
+export function sampleCpu({ wranglerPid, databasePid, port }) {
+  const ticks = { worker: 0, devProxy: 0, tooling: 0 };
+  for (const p of processTree(wranglerPid)) {
+    if (p.comm !== "workerd") ticks.tooling += p.cpuTicks;
+    else if (cmdline(p.pid).includes(`entry=127.0.0.1:${port}`)) ticks.devProxy += p.cpuTicks;
+    else ticks.worker += p.cpuTicks;
+  }
+  const database = processTree(databasePid).reduce((s, p) => s + p.cpuTicks, 0);
+  const self = process.cpuUsage();
+  return {
+    worker: ticks.worker / clockTicksPerSecond,
+    devProxy: ticks.devProxy / clockTicksPerSecond,
+    tooling: ticks.tooling / clockTicksPerSecond,
+    database: database / clockTicksPerSecond,
+    bench: (self.user + self.system) / 1e6,
+  };
+}
+
+/** @param {number} pid */
+function cmdline(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "";
+  }
+}
+
+/** @param {ReturnType<typeof sampleCpu>} before @param {ReturnType<typeof sampleCpu>} after */
+export function cpuDelta(before, after) {
+  return /** @type {ReturnType<typeof sampleCpu>} */ (Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[/** @type {keyof typeof before} */ (k)]])));
+}

@@ -1,0 +1,49 @@
+// Realistic events for the demo organisation's three event types (scripts/lib/seed.mjs), mixed
+// roughly as a project tool sends them: mostly comments, some deadlines (priority queue), few
+// completions. Every event has one recipient with an address of its own, so each notification
+// can be told apart at the provider.
+
+const NAMES = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Radia Perlman", "Ken Thompson", "Frances Allen"];
+const TASKS = ["Ship v1", "Migrate billing to Stripe", "Fix flaky login test", "Quarterly roadmap review", "Redesign onboarding emails", "Upgrade PostgreSQL to 16", "Write the incident report"];
+const PROJECTS = ["Atlas", "Borealis", "Cobalt", "Daybreak", "Ember"];
+const COMMENTS = [
+  "Looks good to me. Can we merge this before Friday's release?",
+  "I left a few notes on the error handling; the retry path still swallows the original exception & its stack.",
+  "Blocked on the design review — <strong>not</strong> ready yet. I'll ping the team tomorrow morning.",
+  "Numbers from staging: p95 dropped from 840 ms to 210 ms after the index change. Nice work!",
+  "Could you split this into two PRs? The schema change and the UI tweak should ship separately.",
+];
+const LOCALES = ["en", "en", "en", "de", "fr", "pt-BR"];
+const ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "America/Sao_Paulo"];
+
+/**
+ * @param {number} i      0-based index of the event in this run
+ * @param {string} runId  makes addresses, recipient ids and idempotency keys unique per run
+ * @param {{ oneQueue?: boolean }} [options]  oneQueue: comments instead of deadlines, so every
+ *   notification goes to the normal queue (the depth scenario: one backlog, not two draining at
+ *   different speeds, or the first-to-last ratio would measure the mix instead of the depth)
+ */
+export function makeEvent(i, runId, { oneQueue = false } = {}) {
+  const name = NAMES[i % NAMES.length];
+  const task = TASKS[i % TASKS.length];
+  const project = PROJECTS[i % PROJECTS.length];
+  const url = `https://app.example.com/${project.toLowerCase()}/tasks/${1000 + (i % 9000)}`;
+  const recipient = {
+    id: `bench-${runId}-${i}`,
+    email: `user${i}.${runId}@bench.example.com`,
+    name,
+    locale: LOCALES[i % LOCALES.length],
+    timezone: ZONES[i % ZONES.length],
+  };
+  const roll = i % 20;
+  /** @type {{ type: string, data: Record<string, unknown> }} */
+  let event;
+  if (roll < 13 || (oneQueue && roll < 18)) {
+    event = { type: "comment.created", data: { author: NAMES[(i + 3) % NAMES.length], task, comment: COMMENTS[i % COMMENTS.length], url } };
+  } else if (roll < 18) {
+    event = { type: "task.deadline_approaching", data: { task, project, due: "tomorrow at 17:00", url } };
+  } else {
+    event = { type: "project.completed", data: { project, completedBy: NAMES[(i + 5) % NAMES.length], taskCount: 12 + (i % 80), url } };
+  }
+  return { ...event, recipients: [recipient], idempotencyKey: `bench-${runId}-${i}` };
+}

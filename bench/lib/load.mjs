@@ -1,0 +1,85 @@
+import http from "node:http";
+import { makeEvent } from "./events.mjs";
+
+/** A POST that failed at the network or with 5xx is sent again with its idempotency key, as a careful client would. */
+const MAX_ATTEMPTS = 3;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * @typedef {object} IngestResult
+ * @property {Map<string, number>} postedAt  notification id → Date.now() when its event's first POST started
+ * @property {number} events      events answered 202
+ * @property {number} failedEvents events never answered 202
+ * @property {Record<string, number>} statuses  every answer by status ("network" for no answer)
+ * @property {number} startedAt
+ * @property {number} endedAt     when the last answer came
+ * @property {number[]} postMs    time to answer of each 202
+ */
+
+/**
+ * Posts `n` events to POST /v1/events with `concurrency` requests in flight, on 127.0.0.1 only.
+ * @param {{ port: number, apiKey: string, n: number, concurrency: number, runId: string, deadline: number, oneQueue?: boolean }} options
+ * @returns {Promise<IngestResult>}
+ */
+export async function postEvents({ port, apiKey, n, concurrency, runId, deadline, oneQueue = false }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  /** @type {IngestResult} */
+  const result = { postedAt: new Map(), events: 0, failedEvents: 0, statuses: {}, startedAt: Date.now(), endedAt: 0, postMs: [] };
+  let next = 0;
+
+  async function worker() {
+    while (next < n && Date.now() < deadline) {
+      const i = next++;
+      const body = JSON.stringify(makeEvent(i, runId, { oneQueue }));
+      const startedAt = Date.now();
+      let accepted = false;
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS && !accepted && Date.now() < deadline; attempt++) {
+        const answer = await post(agent, port, apiKey, body);
+        result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
+        if (answer.status === 202) {
+          accepted = true;
+          result.postMs.push(Date.now() - startedAt);
+          for (const notification of JSON.parse(answer.body).notifications) result.postedAt.set(notification.id, startedAt);
+        } else if (answer.status !== "network" && answer.status < 500) {
+          break; // 4xx will not change on a retry
+        }
+      }
+      if (accepted) result.events++;
+      else result.failedEvents++;
+      result.endedAt = Date.now();
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  agent.destroy();
+  return result;
+}
+
+/**
+ * @param {http.Agent} agent @param {number} port @param {string} apiKey @param {string} body
+ * @returns {Promise<{ status: number | "network", body: string }>}
+ */
+function post(agent, port, apiKey, body) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/v1/events",
+        method: "POST",
+        agent,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        /** @type {Buffer[]} */
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", () => resolve({ status: "network", body: "" }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", () => resolve({ status: "network", body: "" }));
+    req.end(body);
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * What the SendGrid fake accepted, reduced to notification id → receipt times. The fake's records
+ * hold whole request bodies (several KiB each), so they are moved out of it as they arrive
+ * rather than kept for 50,000 messages.
+ * @param {{ received: { receivedAt: number, body: any }[] }} fake
+ */
+export function createReceipts(fake) {
+  /** @type {Map<string, number[]>} */
+  const byId = new Map();
+  let total = 0;
+  let withoutId = 0;
+
+  function drain() {
+    // splice in place: the fake keeps appending to the same array.
+    for (const m of fake.received.splice(0)) {
+      total++;
+      const id = m.body?.custom_args?.tidings_notification_id;
+      if (typeof id !== "string") {
+        withoutId++;
+        continue;
+      }
+      const times = byId.get(id);
+      if (times) times.push(m.receivedAt);
+      else byId.set(id, [m.receivedAt]);
+    }
+  }
+
+  return {
+    drain,
+    byId,
+    get total() {
+      return total;
+    },
+    get withoutId() {
+      return withoutId;
+    },
+  };
+}

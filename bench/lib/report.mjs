@@ -1,0 +1,89 @@
+/** @param {number | undefined} v @param {number} [digits] */
+const f = (v, digits = 0) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+/**
+ * The table printed on stdout: measured figures beside the spec's targets.
+ * @param {ReturnType<typeof import("./figures.mjs").computeFigures> & { provider: Record<string, number>, database?: Record<string, any>, cpuMsPerEmailByPhase?: Record<string, any> }} r
+ * @param {{ scenario: string, n: number, concurrency: number, providerLatencyMs: number, providerFailureRate: number, retryBaseSeconds: number }} args
+ * @param {{ database: string, cpus: number }} env
+ * @param {string[]} heldQueues  queues the depth scenario's gate consumed
+ */
+export function formatTable(r, args, env, heldQueues) {
+  const l = r.latencyMs;
+  const held = heldQueues.length > 0;
+  /** @type {[string, string, string?][]} */
+  const rows = [
+    ["ingest: events accepted (202)", `${f(r.ingest.events)} of ${f(args.n)} in ${f(r.ingest.seconds, 1)} s`],
+    ["ingest throughput", `${f(r.ingest.perSecond, 1)} events/s`],
+    ["POST /v1/events answer p50 / p95 / p99", `${f(r.ingest.postMs.p50)} / ${f(r.ingest.postMs.p95)} / ${f(r.ingest.postMs.p99)} ms`],
+    ["delivered (unique, provider accepted)", `${f(r.delivery.delivered)} of ${f(r.delivery.accepted)}`],
+    ["delivery throughput", `${f(r.delivery.perSecond, 1)} emails/s = ${f((r.delivery.perSecond ?? 0) * 3600)} /h`, "10,000+ emails/h"],
+    ["first POST → last receipt", `${f(r.delivery.firstPostToLastReceiptSeconds, 1)} s`],
+    // Held on purpose in the depth scenario: its latencies measure the hold, not the service.
+    ...(held
+      ? /** @type {[string, string][]} */ ([["end-to-end latency p50 / max (includes the hold)", `${f(l.p50)} / ${f(l.max)} ms`]])
+      : /** @type {[string, string, string][]} */ ([
+          ["end-to-end latency p50 / p95 / p99 / max", `${f(l.p50)} / ${f(l.p95)} / ${f(l.p99)} / ${f(l.max)} ms`, "p95 ≤ 300,000 ms"],
+          ["delivered within 5 minutes", `${f(l.deliveredWithin5MinPercent, 2)} %`, "≥ 95 %"],
+        ])),
+    [
+      "render one email, median / p99 (in workerd)",
+      "medianMsPerEmail" in r.render ? `${f(r.render.medianMsPerEmail, 2)} / ${f(r.render.p99MsPerEmail, 2)} ms (${f(r.render.turns)} batches)` : "n/a: hook not installed",
+      "< 1,000 ms",
+    ],
+    ["Worker (workerd) CPU per delivered email", `${f(r.cpuMsPerEmail?.worker, 2)} ms (ingest + delivery)`],
+    ["other CPU per email: dev proxy / wrangler / db / bench", `${f(r.cpuMsPerEmail?.devProxy, 1)} / ${f(r.cpuMsPerEmail?.tooling, 1)} / ${f(r.cpuMsPerEmail?.database, 1)} / ${f(r.cpuMsPerEmail?.bench, 1)} ms`],
+  ];
+  if (r.cpuMsPerEmailByPhase) {
+    const { ingest, delivery } = r.cpuMsPerEmailByPhase;
+    rows.push(["Worker CPU: per event ingested / per email delivered", `${f(ingest.worker, 2)} / ${f(delivery.worker, 2)} ms`]);
+  }
+  const depth = /** @type {any} */ (r.delivery).depth;
+  if (depth) {
+    rows.push(
+      ["depth: backlog held, delivered during hold", `${f(depth.backlog)}, ${f(depth.deliveredDuringHold)}`, "50,000+"],
+      ["depth: drain after release", `${f(depth.drainSeconds, 1)} s`],
+      ["depth: first / last 10 % of backlog", `${f(depth.first10PercentPerSecond, 1)} / ${f(depth.last10PercentPerSecond, 1)} emails/s`],
+      ["depth: last ÷ first (1.00 = no degradation)", f(depth.lastOverFirst, 2), "no slowdown"],
+    );
+  }
+  for (const [name, q] of Object.entries(r.queues)) {
+    rows.push([`queue ${name}${heldQueues.includes(name) ? " (bench gate)" : ""}`, `${f(q.batches)} batches, mean ${f(q.meanBatchSize, 1)} msgs, ${f(q.batchMs.p50)} / ${f(q.batchMs.p95)} ms p50/p95, ${f(q.retried)} retried`]);
+  }
+  for (const [phase, d] of Object.entries(r.database ?? {})) {
+    rows.push([
+      `PGlite, ${phase === "wholeRun" ? "whole run" : phase}: per ${d.unit}`,
+      `${f(d.roundTripsPerUnit, 1)} round trips, ${f(d.connectionsPerUnit, 2)} connections, ${f(d.execMsPerUnit, 1)} ms executing; busy ${f(d.busyPercent)} %`,
+    ]);
+  }
+  rows.push(
+    ["provider fake: requests / accepted / refused", `${f(r.provider.requests)} / ${f(r.provider.accepted)} / ${f(r.provider.failed)}`],
+    ["errors: non-202 answers / failed notifications", `${f(r.errors.non202Answers)} / ${f(r.errors.failedNotifications)}`],
+    ["lost (accepted, neither delivered nor failed)", f(r.lost), "0"],
+    ["duplicates (delivered more than once)", f(r.duplicates), "0"],
+  );
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const valueWidth = Math.max(...rows.map(([, v]) => v.length));
+  const header = `Tidings bench — scenario ${args.scenario}, n=${args.n}, concurrency=${args.concurrency}, ${env.database}, ${env.cpus} CPUs
+provider fake: latency ${args.providerLatencyMs} ms, failure rate ${args.providerFailureRate} (429/500); RETRY_BASE_SECONDS=${args.retryBaseSeconds} and CIRCUIT_COOLDOWN_SECONDS=${Math.max(1, args.retryBaseSeconds)} (production: 30 and 30)`;
+  const lines = rows.map(([k, v, target]) => `${k.padEnd(width)}  ${v.padEnd(valueWidth)}${target ? `  spec: ${target}` : ""}`);
+  return [header, "-".repeat(width + valueWidth + 4), ...lines].join("\n");
+}
+
+/**
+ * The --cpu-profile summary: share of samples by module, per phase.
+ * @param {Record<string, any>} profiles  phase → summary from cpu-profile.mjs, or { error }
+ * @param {string} stem  file name prefix of the .cpuprofile files
+ */
+export function formatProfiles(profiles, stem) {
+  return Object.entries(profiles)
+    .map(([phase, p]) =>
+      p.error
+        ? `\nWorker CPU profile, ${phase}: unavailable (${p.error})`
+        : [
+            `\nWorker CPU by module, ${phase} (share of ${p.samples} samples, idle excluded; ${stem}-${phase}.cpuprofile opens in Chrome DevTools):`,
+            ...p.byModule.map((/** @type {{ name: string, percent: number }} */ m) => `  ${m.percent.toFixed(1).padStart(5)} %  ${m.name}`),
+          ].join("\n"),
+    )
+    .join("\n");
+}

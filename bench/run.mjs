@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// `npm run bench`: starts Tidings locally as `npm run dev` does, posts N events to it, waits until
+// the SendGrid fake has every email, prints a table and writes bench/results/<time>-<scenario>.json.
+// Exits 1 when an accepted notification was lost or sent twice, 2 when the bench itself failed.
+import { execFileSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { readArgs, USAGE } from "./lib/args.mjs";
+import { openCpuProfiler } from "./lib/cpu-profile.mjs";
+import { cpuDelta, sampleCpu } from "./lib/cpu.mjs";
+import { openDbState } from "./lib/db-state.mjs";
+import { makeEvent } from "./lib/events.mjs";
+import { databaseProfile } from "./lib/db-profile.mjs";
+import { computeFigures } from "./lib/figures.mjs";
+import { postEvents } from "./lib/load.mjs";
+import { createReceipts } from "./lib/receipts.mjs";
+import { formatProfiles, formatTable } from "./lib/report.mjs";
+import { startStack } from "./lib/stack.mjs";
+import { createLogReader } from "./lib/wrangler-log.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** No progress for this long ends the wait early; the longest retry gap at the bench's RETRY_BASE_SECONDS is seconds. */
+const STALL_MS = 120_000;
+/** After the last expected email, keep listening this long for late duplicates. */
+const DUPLICATE_GRACE_MS = 3000;
+
+async function main() {
+  const args = readArgs(process.argv.slice(2));
+  if (!args) return void console.log(USAGE);
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const resultsDir = path.join(root, "bench/results");
+  await mkdir(resultsDir, { recursive: true });
+  const stem = path.join(resultsDir, `${stamp}-${args.scenario}`);
+  const log = createLogReader();
+  const loadBefore = os.loadavg();
+  const progress = (/** @type {string} */ m) => console.error(`[bench] ${m}`);
+
+  progress(`starting the service (${args.databaseUrl ? "PostgreSQL server" : "embedded PGlite"}) …`);
+  const stack = await startStack({
+    root,
+    serverUrl: args.databaseUrl,
+    gate: args.scenario === "depth",
+    providerLatencyMs: args.providerLatencyMs,
+    retryBaseSeconds: args.retryBaseSeconds,
+    logFile: `${stem}.wrangler.log`,
+    onLine: log.read,
+  });
+  const stopOnSignal = () => stack.stop().then(() => process.exit(130));
+  process.once("SIGINT", stopOnSignal);
+  process.once("SIGTERM", stopOnSignal);
+  const db = await openDbState(stack.database.url);
+  const receipts = createReceipts(stack.fake);
+  const drainTimer = setInterval(receipts.drain, 200);
+  try {
+    const runId = Math.random().toString(36).slice(2, 8);
+    if (args.providerFailureRate > 0) {
+      // The fake has one failure status per scope: odd events' recipients get 429s, the rest 500s.
+      stack.fake.setBehaviour({ failureRate: args.providerFailureRate, failureStatus: 500 });
+      for (let i = 1; i < args.n; i += 2) {
+        stack.fake.setBehaviour({ to: makeEvent(i, runId).recipients[0].email, failureRate: args.providerFailureRate, failureStatus: 429 });
+      }
+    }
+    const deadline = Date.now() + args.timeoutSeconds * 1000;
+    const dbAtStart = await stack.database.stats();
+    const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort) : undefined;
+    await profiler?.start();
+    /** @type {Record<string, unknown>} */
+    const cpuProfiles = {};
+    const cpuBefore = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
+    progress(`posting ${args.n} events, ${args.concurrency} at a time${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
+    const ingest = await postEvents({ port: stack.port, apiKey: stack.apiKey, n: args.n, concurrency: args.concurrency, runId, deadline, oneQueue: args.scenario === "depth" });
+    progress(`ingested ${ingest.events} events in ${((ingest.endedAt - ingest.startedAt) / 1000).toFixed(1)} s`);
+
+    /** @type {number | undefined} */
+    let releasedAt;
+    /** @type {number | undefined} */
+    let deliveredDuringHold;
+    /** @type {Awaited<ReturnType<typeof stack.database.stats>>} */
+    let dbAtRelease;
+    /** @type {ReturnType<typeof sampleCpu> | undefined} */
+    let cpuAtRelease;
+    if (stack.heldQueues.length) {
+      cpuAtRelease = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
+      dbAtRelease = await stack.database.stats();
+      // A profile per phase: what ingest costs and what delivery costs, apart.
+      if (profiler) {
+        cpuProfiles.ingest = await profiler.stop(`${stem}-ingest.cpuprofile`).catch((e) => ({ error: String(e) }));
+        await profiler.start();
+      }
+      receipts.drain();
+      deliveredDuringHold = receipts.total;
+      progress(`statuses before release: ${JSON.stringify(await db.statuses())}; releasing delivery`);
+      releasedAt = Date.now();
+      stack.release();
+    }
+
+    const timedOut = !(await waitForDelivery({ receipts, accepted: ingest.postedAt, db, deadline, progress }));
+    const cpuAfter = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
+    const cpu = cpuDelta(cpuBefore, cpuAfter);
+    const dbAtEnd = await stack.database.stats();
+    if (profiler) {
+      const phase = releasedAt === undefined ? "run" : "delivery";
+      cpuProfiles[phase] = await profiler.stop(`${stem}-${phase}.cpuprofile`).catch((e) => ({ error: String(e) }));
+      profiler.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
+    receipts.drain();
+    const failedIds = await db.failedIds();
+    const statuses = await db.statuses();
+    const figures = computeFigures({ ingest, byId: receipts.byId, failedIds, statuses, cpu, log, releasedAt, deliveredDuringHold, timedOut, heldQueues: stack.heldQueues });
+    const env = { database: stack.database.kind, cpus: os.cpus().length };
+    const extra = {
+      provider: { ...stack.fake.counts },
+      database: databaseProfile({ dbAtStart, dbAtRelease, dbAtEnd, ingest, releasedAt, figures }),
+      // With delivery held, ingest and delivery CPU can be told apart.
+      ...(cpuAtRelease ? { cpuMsPerEmailByPhase: { ingest: perEmail(cpuDelta(cpuBefore, cpuAtRelease), ingest.events), delivery: perEmail(cpuDelta(cpuAtRelease, cpuAfter), figures.delivery.delivered) } } : {}),
+    };
+    console.log(formatTable({ ...figures, ...extra }, args, env, stack.heldQueues));
+
+    const result = {
+      args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined },
+      command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+      environment: { ...env, node: process.version, wrangler: await versionOf("wrangler"), commit: gitCommit(), loadAvgBefore: loadBefore, loadAvgAfter: os.loadavg() },
+      figures: { ...figures, ...extra },
+      ...(args.cpuProfile ? { cpuProfiles } : {}),
+      failureReasons: failedIds.size ? await db.failureReasons() : [],
+    };
+    if (args.cpuProfile) console.log(formatProfiles(cpuProfiles, path.basename(stem)));
+    await writeFile(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    progress(`wrote ${path.relative(root, `${stem}.json`)} (wrangler output: ${path.relative(root, `${stem}.wrangler.log`)})`);
+    if (figures.lost > 0 || figures.duplicates > 0 || timedOut) {
+      progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${timedOut ? ", timed out" : ""}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    clearInterval(drainTimer);
+    await db.close();
+    await stack.stop();
+  }
+}
+
+/**
+ * Resolves true once every accepted notification was delivered or failed for good (the DLQ path),
+ * false at the deadline.
+ * @param {{ receipts: ReturnType<typeof createReceipts>, accepted: Map<string, number>, db: Awaited<ReturnType<typeof openDbState>>, deadline: number, progress: (m: string) => void }} options
+ */
+async function waitForDelivery({ receipts, accepted, db, deadline, progress }) {
+  let failed = 0;
+  let lastDbCheck = 0;
+  let lastReport = Date.now();
+  let lastCount = -1;
+  let lastChange = Date.now();
+  while (Date.now() < deadline) {
+    receipts.drain();
+    let delivered = 0;
+    for (const id of accepted.keys()) if (receipts.byId.has(id)) delivered++;
+    // Failures are rare and need a query, so they are counted only every few seconds.
+    if (delivered + failed < accepted.size && Date.now() - lastDbCheck > 3000) {
+      failed = await db.failedCount();
+      lastDbCheck = Date.now();
+    }
+    if (delivered + failed >= accepted.size) return true;
+    if (delivered + failed !== lastCount) {
+      lastCount = delivered + failed;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > STALL_MS) {
+      progress(`nothing delivered or failed for ${STALL_MS / 1000} s: giving up`);
+      return false;
+    }
+    if (Date.now() - lastReport > 10_000) {
+      progress(`delivered ${delivered} of ${accepted.size}, failed ${failed}`);
+      lastReport = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+/** @param {Record<string, number>} cpu @param {number} count */
+const perEmail = (cpu, count) => Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, count ? (v * 1000) / count : undefined]));
+
+/** @param {string} pkg */
+async function versionOf(pkg) {
+  const json = JSON.parse(await readFile(path.join(root, "node_modules", pkg, "package.json"), "utf8"));
+  return json.version;
+}
+
+function gitCommit() {
+  try {
+    const rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "wrangler.toml"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return dirty ? `${rev}+uncommitted src changes` : rev;
+  } catch {
+    return undefined;
+  }
+}
+
+main().catch((e) => {
+  console.error(`[bench] ${e instanceof Error ? e.stack : e}`);
+  process.exitCode = 2;
+});
