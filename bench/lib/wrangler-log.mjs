@@ -1,7 +1,7 @@
 /**
  * Reads `wrangler dev` output line by line for what the Worker and the local queue report:
  *   miniflare's "QUEUE <name> <acked>/<total> (<ms>ms)" after every consumer batch,
- *   {"msg":"render.batch",count,ms} from the render-phase hook (bench/hooks/render-phase.ts),
+ *   {"msg":"render.batch",count,ms} from the render phase (src/delivery/render-phase.ts),
  *   {"msg":"sweep",...} from the cron sweeper, and error lines.
  */
 export function createLogReader() {
