@@ -42,6 +42,8 @@ export function createPgliteServer(db) {
   const sockets = new Set();
 
   const server = createServer((socket) => {
+    // Without it every reply waits for the client's delayed ACK: ~45 ms per query instead of ~2 ms.
+    socket.setNoDelay(true);
     const id = nextId++;
     sockets.add(socket);
     let buffer = Buffer.alloc(0);
