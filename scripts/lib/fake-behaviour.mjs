@@ -47,3 +47,23 @@ export function createBehaviours(initial, validate) {
     },
   };
 }
+
+/**
+ * Collects a request body; null when it exceeds `limit` (the rest is drained, not buffered).
+ * @param {import("node:http").IncomingMessage} req
+ * @param {number} limit
+ * @returns {Promise<Buffer | null>}
+ */
+export function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    req.on("data", (chunk) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks, size)));
+    req.on("error", reject);
+  });
+}

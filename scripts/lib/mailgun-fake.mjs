@@ -1,4 +1,4 @@
-import { createBehaviours } from "./fake-behaviour.mjs";
+import { createBehaviours, readBody } from "./fake-behaviour.mjs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 
@@ -230,20 +230,6 @@ function pick(patch) {
   return out;
 }
 
-/** @param {import("node:http").IncomingMessage} req @param {number} limit @returns {Promise<Buffer | null>} */
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    /** @type {Buffer[]} */
-    const chunks = [];
-    let size = 0;
-    req.on("data", (chunk) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks, size)));
-    req.on("error", reject);
-  });
-}
 
 /** @param {number} status @param {unknown} value @returns {Answer} */
 const jsonAnswer = (status, value) => ({ status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) });

@@ -1,4 +1,4 @@
-import { createBehaviours } from "./fake-behaviour.mjs";
+import { createBehaviours, readBody } from "./fake-behaviour.mjs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 
@@ -385,25 +385,6 @@ function pick(patch) {
   return out;
 }
 
-/**
- * Collects the request body; null when it exceeds `limit` (the rest is drained, not buffered).
- * @param {import("node:http").IncomingMessage} req
- * @param {number} limit
- * @returns {Promise<Buffer | null>}
- */
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    /** @type {Buffer[]} */
-    const chunks = [];
-    let size = 0;
-    req.on("data", (chunk) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks, size)));
-    req.on("error", reject);
-  });
-}
 
 /**
  * @param {number} status

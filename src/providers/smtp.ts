@@ -2,20 +2,10 @@ import { err, ok, type Result } from "../result";
 import { type DkimConfig, DkimSigner } from "./dkim";
 import { buildMime } from "./mime";
 import type { Accepted, EmailProvider, OutgoingEmail, SendError } from "./provider";
-import { type SmtpFailure, sendSmtp } from "./smtp-client";
+import { type SmtpFailure, type SmtpSession, sendSmtp } from "./smtp-client";
 
-export type SmtpConfig = {
-  host: string;
-  port: number;
-  /** Implicit TLS (port 465). */
-  secure: boolean;
-  /** STARTTLS (port 587). Port 25 is blocked for Workers. */
-  startTls: boolean;
-  username?: string;
-  password?: string;
-  dkim?: DkimConfig;
-  timeoutMs?: number;
-};
+/** The session's connection settings (port 25 is blocked for Workers); `timeoutMs` and the client name default here, `dkim` signs what we build. */
+export type SmtpConfig = Omit<SmtpSession, "timeoutMs" | "clientName"> & { dkim?: DkimConfig; timeoutMs?: number };
 
 /** SMTP submission over `cloudflare:sockets`, with the message built (and DKIM-signed) by us. */
 export class SmtpProvider implements EmailProvider {

@@ -107,5 +107,5 @@ describe.skipIf(Boolean(skip))("recipients' pages in Chromium, from a real email
   });
 });
 
-// Says why in the report when there is no Chromium, rather than passing silently.
-if (skip) it.skip(`recipients' pages in Chromium: skipped, ${skip}`, () => {});
+// Says why when there is no Chromium, rather than passing silently (CI requires it: .ci/run).
+if (skip) console.warn(`[browser] recipients' pages in Chromium: SKIPPED, ${skip}`);
