@@ -95,7 +95,7 @@ export default defineConfig({
     deps: { optimizer: { ssr: { enabled: true, include: ["juice", "juice/client", "sanitize-html"] } } },
     globalSetup: ["./test/global-setup.ts"],
     // Browser tests run in Node against `wrangler dev` (vitest.browser.config.ts), not in workerd.
-    exclude: [...configDefaults.exclude, "test/browser/**"],
+    exclude: [...configDefaults.exclude, "test/browser/**", "test/node/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -13,6 +13,8 @@ import { cpuDelta, sampleCpu } from "./lib/cpu.mjs";
 import { openDbState } from "./lib/db-state.mjs";
 import { makeEvent } from "./lib/events.mjs";
 import { databaseProfile } from "./lib/db-profile.mjs";
+import { createDigestTracker } from "./lib/digest-ledger.mjs";
+import { setDigestDefaults } from "./lib/digest-setup.mjs";
 import { computeFigures } from "./lib/figures.mjs";
 import { postEvents } from "./lib/load.mjs";
 import { createReceipts } from "./lib/receipts.mjs";
@@ -55,11 +57,17 @@ async function main() {
   const drainTimer = setInterval(receipts.drain, 200);
   try {
     const runId = Math.random().toString(36).slice(2, 8);
+    // The digest scenario: n events round-robin over n / perRecipient recipients.
+    const recipients = args.digest ? Math.max(1, Math.ceil(args.n / args.digest.perRecipient)) : undefined;
+    if (args.digest) {
+      await setDigestDefaults({ port: stack.port, apiKey: stack.apiKey, ...args.digest });
+      progress(`comments and projects digested: ${args.digest.minutes}-minute windows, up to ${args.digest.maxItems} items${args.digest.burst ? ", burst" : ""}; ${recipients} recipients`);
+    }
     if (args.providerFailureRate > 0) {
       // The fake has one failure status per scope: odd events' recipients get 429s, the rest 500s.
       stack.fake.setBehaviour({ failureRate: args.providerFailureRate, failureStatus: 500 });
-      for (let i = 1; i < args.n; i += 2) {
-        stack.fake.setBehaviour({ to: makeEvent(i, runId).recipients[0].email, failureRate: args.providerFailureRate, failureStatus: 429 });
+      for (let i = 1; i < Math.min(args.n, recipients ?? args.n); i += 2) {
+        stack.fake.setBehaviour({ to: makeEvent(i, runId, { recipients }).recipients[0].email, failureRate: args.providerFailureRate, failureStatus: 429 });
       }
     }
     const deadline = Date.now() + args.timeoutSeconds * 1000;
@@ -70,7 +78,7 @@ async function main() {
     const cpuProfiles = {};
     const cpuBefore = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
     progress(`posting ${args.n} events, ${args.concurrency} at a time${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
-    const ingest = await postEvents({ port: stack.port, apiKey: stack.apiKey, n: args.n, concurrency: args.concurrency, runId, deadline, oneQueue: args.scenario === "depth" });
+    const ingest = await postEvents({ port: stack.port, apiKey: stack.apiKey, n: args.n, concurrency: args.concurrency, runId, deadline, oneQueue: args.scenario === "depth", recipients });
     progress(`ingested ${ingest.events} events in ${((ingest.endedAt - ingest.startedAt) / 1000).toFixed(1)} s`);
 
     /** @type {number | undefined} */
@@ -96,7 +104,11 @@ async function main() {
       stack.release();
     }
 
-    const timedOut = !(await waitForDelivery({ receipts, accepted: ingest.postedAt, db, deadline, progress }));
+    const digests = args.digest ? createDigestTracker({ db, receipts, accepted: ingest.postedAt, maxItems: args.digest.maxItems }) : undefined;
+    const settled = digests ? digests.settled : settledOnTheirOwn({ receipts, accepted: ingest.postedAt, db });
+    // A window holds its items for its length: quiet is expected that long, and the cron backstop after it.
+    const stallMs = STALL_MS + (args.digest ? args.digest.minutes * 60_000 : 0);
+    const timedOut = !(await waitForDelivery({ settled, total: ingest.postedAt.size, deadline, stallMs, progress }));
     const cpuAfter = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
     const cpu = cpuDelta(cpuBefore, cpuAfter);
     const dbAtEnd = await stack.database.stats();
@@ -107,9 +119,13 @@ async function main() {
     }
     await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
     receipts.drain();
-    const failedIds = await db.failedIds();
     const statuses = await db.statuses();
-    const figures = computeFigures({ ingest, byId: receipts.byId, failedIds, statuses, cpu, log, releasedAt, deliveredDuringHold, timedOut, heldQueues: stack.heldQueues });
+    // In the digest scenario an item's receipt is its digest's, and items of a failed or skipped digest end there.
+    const folded = await digests?.final();
+    const failedIds = folded?.settledWithoutEmail ?? (await db.failedIds());
+    const byId = folded?.byNotification ?? receipts.byId;
+    const figures = computeFigures({ ingest, byId, failedIds, statuses, cpu, log, releasedAt, deliveredDuringHold, timedOut, heldQueues: stack.heldQueues });
+    if (folded) Object.assign(figures, { digest: folded.figures, unexpectedReceipts: folded.figures.unexpectedReceipts });
     const env = { database: stack.database.kind, cpus: os.cpus().length };
     const extra = {
       provider: { ...stack.fake.counts },
@@ -130,8 +146,9 @@ async function main() {
     if (args.cpuProfile) console.log(formatProfiles(cpuProfiles, path.basename(stem)));
     await writeFile(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
     progress(`wrote ${path.relative(root, `${stem}.json`)} (wrangler output: ${path.relative(root, `${stem}.wrangler.log`)})`);
-    if (figures.lost > 0 || figures.duplicates > 0 || timedOut) {
-      progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${timedOut ? ", timed out" : ""}`);
+    const digestFaults = folded ? folded.figures.subjectCountMismatches + folded.figures.itemsListedInTwoDigests + folded.figures.itemsWhoseDigestDisagrees + folded.figures.extraDigestReceipts : 0;
+    if (figures.lost > 0 || figures.duplicates > 0 || timedOut || digestFaults > 0) {
+      progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${digestFaults ? `, digest faults ${digestFaults}` : ""}${timedOut ? ", timed out" : ""}`);
       process.exitCode = 1;
     }
   } finally {
@@ -142,18 +159,13 @@ async function main() {
 }
 
 /**
- * Resolves true once every accepted notification was delivered or failed for good (the DLQ path),
- * false at the deadline.
- * @param {{ receipts: ReturnType<typeof createReceipts>, accepted: Map<string, number>, db: Awaited<ReturnType<typeof openDbState>>, deadline: number, progress: (m: string) => void }} options
+ * Settled, for the default and depth scenarios: every notification is its own email, or failed for good.
+ * @param {{ receipts: ReturnType<typeof createReceipts>, accepted: Map<string, number>, db: Awaited<ReturnType<typeof openDbState>> }} options
  */
-async function waitForDelivery({ receipts, accepted, db, deadline, progress }) {
+function settledOnTheirOwn({ receipts, accepted, db }) {
   let failed = 0;
   let lastDbCheck = 0;
-  let lastReport = Date.now();
-  let lastCount = -1;
-  let lastChange = Date.now();
-  while (Date.now() < deadline) {
-    receipts.drain();
+  return async () => {
     let delivered = 0;
     for (const id of accepted.keys()) if (receipts.byId.has(id)) delivered++;
     // Failures are rare and need a query, so they are counted only every few seconds.
@@ -161,16 +173,31 @@ async function waitForDelivery({ receipts, accepted, db, deadline, progress }) {
       failed = await db.failedCount();
       lastDbCheck = Date.now();
     }
-    if (delivered + failed >= accepted.size) return true;
+    return { delivered, failed };
+  };
+}
+
+/**
+ * Resolves true once every accepted notification was delivered or failed for good (the DLQ path),
+ * false at the deadline or after `stallMs` without progress.
+ * @param {{ settled: () => Promise<{ delivered: number, failed: number }>, total: number, deadline: number, stallMs: number, progress: (m: string) => void }} options
+ */
+async function waitForDelivery({ settled, total, deadline, stallMs, progress }) {
+  let lastReport = Date.now();
+  let lastCount = -1;
+  let lastChange = Date.now();
+  while (Date.now() < deadline) {
+    const { delivered, failed } = await settled();
+    if (delivered + failed >= total) return true;
     if (delivered + failed !== lastCount) {
       lastCount = delivered + failed;
       lastChange = Date.now();
-    } else if (Date.now() - lastChange > STALL_MS) {
-      progress(`nothing delivered or failed for ${STALL_MS / 1000} s: giving up`);
+    } else if (Date.now() - lastChange > stallMs) {
+      progress(`nothing delivered or failed for ${stallMs / 1000} s: giving up`);
       return false;
     }
     if (Date.now() - lastReport > 10_000) {
-      progress(`delivered ${delivered} of ${accepted.size}, failed ${failed}`);
+      progress(`delivered ${delivered} of ${total}, failed ${failed}`);
       lastReport = Date.now();
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -3,7 +3,13 @@ import { parseArgs } from "node:util";
 export const USAGE = `npm run bench -- [options]
   --n <count>                   events to post, one recipient each (default 5000)
   --concurrency <c>             POSTs in flight (default 32)
-  --scenario default|depth      depth: ingest everything with delivery held, then release (default: default)
+  --scenario default|depth|digest
+                                depth: ingest everything with delivery held, then release; digest: many events
+                                per recipient with comments and projects set to digest windows (default: default)
+  --per-recipient <k>           digest: events per recipient, interleaved over the run (default 25)
+  --digest-minutes <m>          digest: the window's length (default 1)
+  --digest-max-items <x>        digest: a window closes early at this many items (default 50)
+  --burst                       digest: the first item of a quiet period goes at once
   --database-url <url>          a PostgreSQL server (or DATABASE_URL); the bench creates and drops a scratch database
                                 on it. Without it: embedded PGlite.
   --provider-latency-ms <ms>    the SendGrid fake waits this long before every answer (default 0)
@@ -26,13 +32,17 @@ export function readArgs(argv) {
       "provider-failure-rate": { type: "string", default: "0" },
       "retry-base-seconds": { type: "string", default: "1" },
       timeout: { type: "string" },
+      "per-recipient": { type: "string", default: "25" },
+      "digest-minutes": { type: "string", default: "1" },
+      "digest-max-items": { type: "string", default: "50" },
+      burst: { type: "boolean", default: false },
       "cpu-profile": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) return null;
   const scenario = values.scenario;
-  if (scenario !== "default" && scenario !== "depth") throw new Error(`--scenario must be default or depth, got ${scenario}`);
+  if (scenario !== "default" && scenario !== "depth" && scenario !== "digest") throw new Error(`--scenario must be default, depth or digest, got ${scenario}`);
   const int = (/** @type {string} */ name, /** @type {string} */ v, min = 1) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
@@ -49,6 +59,15 @@ export function readArgs(argv) {
     providerFailureRate: failureRate,
     retryBaseSeconds: int("retry-base-seconds", values["retry-base-seconds"], 0),
     cpuProfile: values["cpu-profile"] ?? false,
+    digest:
+      scenario === "digest"
+        ? {
+            perRecipient: int("per-recipient", values["per-recipient"]),
+            minutes: int("digest-minutes", values["digest-minutes"]),
+            maxItems: int("digest-max-items", values["digest-max-items"]),
+            burst: values.burst ?? false,
+          }
+        : undefined,
     timeoutSeconds: int("timeout", values.timeout ?? (scenario === "depth" ? "3600" : "600")),
   };
 }

@@ -19,23 +19,26 @@ const ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "America
 /**
  * @param {number} i      0-based index of the event in this run
  * @param {string} runId  makes addresses, recipient ids and idempotency keys unique per run
- * @param {{ oneQueue?: boolean }} [options]  oneQueue: comments instead of deadlines, so every
+ * @param {{ oneQueue?: boolean, recipients?: number }} [options]  oneQueue: comments instead of deadlines, so every
  *   notification goes to the normal queue (the depth scenario: one backlog, not two draining at
- *   different speeds, or the first-to-last ratio would measure the mix instead of the depth)
+ *   different speeds, or the first-to-last ratio would measure the mix instead of the depth).
+ *   recipients: events go round-robin to this many recipients (the digest scenario: many events
+ *   each, spread over the run), and each recipient still gets the whole mix of event types.
  */
-export function makeEvent(i, runId, { oneQueue = false } = {}) {
-  const name = NAMES[i % NAMES.length];
+export function makeEvent(i, runId, { oneQueue = false, recipients } = {}) {
+  const r = recipients ? i % recipients : i;
+  const roll = recipients ? (r + Math.floor(i / recipients)) % 20 : i % 20;
+  const name = NAMES[r % NAMES.length];
   const task = TASKS[i % TASKS.length];
   const project = PROJECTS[i % PROJECTS.length];
   const url = `https://app.example.com/${project.toLowerCase()}/tasks/${1000 + (i % 9000)}`;
   const recipient = {
-    id: `bench-${runId}-${i}`,
-    email: `user${i}.${runId}@bench.example.com`,
+    id: `bench-${runId}-${r}`,
+    email: `user${r}.${runId}@bench.example.com`,
     name,
-    locale: LOCALES[i % LOCALES.length],
-    timezone: ZONES[i % ZONES.length],
+    locale: LOCALES[r % LOCALES.length],
+    timezone: ZONES[r % ZONES.length],
   };
-  const roll = i % 20;
   /** @type {{ type: string, data: Record<string, unknown> }} */
   let event;
   if (roll < 13 || (oneQueue && roll < 18)) {

@@ -18,10 +18,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Posts `n` events to POST /v1/events with `concurrency` requests in flight, on 127.0.0.1 only.
- * @param {{ port: number, apiKey: string, n: number, concurrency: number, runId: string, deadline: number, oneQueue?: boolean }} options
+ * @param {{ port: number, apiKey: string, n: number, concurrency: number, runId: string, deadline: number, oneQueue?: boolean, recipients?: number }} options
  * @returns {Promise<IngestResult>}
  */
-export async function postEvents({ port, apiKey, n, concurrency, runId, deadline, oneQueue = false }) {
+export async function postEvents({ port, apiKey, n, concurrency, runId, deadline, oneQueue = false, recipients }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   /** @type {IngestResult} */
   const result = { postedAt: new Map(), events: 0, failedEvents: 0, statuses: {}, startedAt: Date.now(), endedAt: 0, postMs: [] };
@@ -30,7 +30,7 @@ export async function postEvents({ port, apiKey, n, concurrency, runId, deadline
   async function worker() {
     while (next < n && Date.now() < deadline) {
       const i = next++;
-      const body = JSON.stringify(makeEvent(i, runId, { oneQueue }));
+      const body = JSON.stringify(makeEvent(i, runId, { oneQueue, recipients }));
       const startedAt = Date.now();
       let accepted = false;
       for (let attempt = 1; attempt <= MAX_ATTEMPTS && !accepted && Date.now() < deadline; attempt++) {

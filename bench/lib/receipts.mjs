@@ -1,5 +1,12 @@
 /**
- * What the SendGrid fake accepted, reduced to notification id → receipt times. The fake's records
+ * templates/digest.liquid's subject: "{{ total }} new update(s) from {{ brand.name }}", the number
+ * grouped in the recipient's locale ("1,000", "1.000", "1 000").
+ */
+const DIGEST_SUBJECT = /^(\d[\d.,\s]*) new updates? from /;
+
+/**
+ * What the SendGrid fake accepted, reduced to notification id → receipt times (a digest email
+ * carries its digest's id there), and, for digests, the item count its subject announces. The fake's records
  * hold whole request bodies (several KiB each), so they are moved out of it as they arrive
  * rather than kept for 50,000 messages.
  * @param {{ received: { receivedAt: number, body: any }[] }} fake
@@ -7,6 +14,8 @@
 export function createReceipts(fake) {
   /** @type {Map<string, number[]>} */
   const byId = new Map();
+  /** @type {Map<string, number>} digest id → the total its email's subject gives */
+  const digestTotals = new Map();
   let total = 0;
   let withoutId = 0;
 
@@ -19,6 +28,8 @@ export function createReceipts(fake) {
         withoutId++;
         continue;
       }
+      const announced = DIGEST_SUBJECT.exec(String(m.body?.subject ?? ""));
+      if (announced) digestTotals.set(id, Number(announced[1].replace(/\D/g, "")));
       const times = byId.get(id);
       if (times) times.push(m.receivedAt);
       else byId.set(id, [m.receivedAt]);
@@ -28,6 +39,7 @@ export function createReceipts(fake) {
   return {
     drain,
     byId,
+    digestTotals,
     get total() {
       return total;
     },

@@ -12,12 +12,16 @@ import { writeWranglerConfigs } from "./wrangler-config.mjs";
 import { startWrangler } from "./wrangler.mjs";
 
 const SENDGRID_KEY = "SG.bench-key";
-const CRON = "* * * * *";
+/** wrangler.toml's crons, each at its own period: the sweeper every minute, digests every 5. */
+const CRONS = [
+  { cron: "* * * * *", everyMs: 60_000 },
+  { cron: "*/5 * * * *", everyMs: 300_000 },
+];
 
 /**
  * The service as `npm run dev` runs it, on free ports, with the sendgrid provider pointed at an
  * in-process fake: database (+ bridge), migrations, the demo organisation with a fresh API key,
- * `wrangler dev`, and cron driven every minute through /__scheduled. With `gate`, the depth
+ * `wrangler dev`, and wrangler.toml's crons driven through /__scheduled. With `gate`, the depth
  * scenario's queue gate runs beside it, held until `release()`.
  * @param {{ root: string, serverUrl?: string, gate: boolean, providerLatencyMs: number,
  *   retryBaseSeconds: number, logFile: string, onLine: (line: string) => void }} options
@@ -76,10 +80,12 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
     stops.push(wrangler.stop);
     await wrangler.ready(180_000);
 
-    const cron = setInterval(() => {
-      fetch(`${wrangler.url}/__scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => {});
-    }, 60_000);
-    stops.push(async () => clearInterval(cron));
+    for (const { cron, everyMs } of CRONS) {
+      const timer = setInterval(() => {
+        fetch(`${wrangler.url}/__scheduled?cron=${encodeURIComponent(cron)}`).catch(() => {});
+      }, everyMs);
+      stops.push(async () => clearInterval(timer));
+    }
 
     return {
       apiKey,
