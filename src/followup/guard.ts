@@ -16,7 +16,7 @@ export const guardSettings = (env: Env): GuardSettings => ({
 
 export type OrganizationRates = {
   organizationId: string;
-  /** Sent notifications judged: the organisation's last `window` sends, fewer when it has sent fewer. */
+  /** Sent notifications judged: the organisation's last `window` sends since its last resume, fewer when it has sent fewer. */
   sample: number;
   bounced: number;
   complained: number;
@@ -24,13 +24,16 @@ export type OrganizationRates = {
   complaintRate: number;
   pausedAt: Date | null;
   pausedReason: string | null;
+  /** Only mail sent after this is judged. */
+  resumedAt: Date | null;
 };
 
-type RatesRow = { id: string; sample: number; bounced: number; complained: number; paused_at: string | Date | null; paused_reason: string | null };
+type RatesRow = { id: string; sample: number; bounced: number; complained: number; paused_at: string | Date | null; paused_reason: string | null; resumed_at: string | Date | null };
 
 /**
  * Bounce and complaint rates over each organisation's last `window` sent notifications, in one
- * query. Only hard bounces count (a notification is `bounced` only for those): soft bounces are
+ * query. After a resume only mail sent since counts: the operator cleaned the list, and the old
+ * bounces (some still arriving by webhook) would otherwise pause sending again at once. Only hard bounces count (a notification is `bounced` only for those): soft bounces are
  * how peers report 4% to themselves while the provider sees 0.6%.
  */
 export async function loadRates(db: Database, organizationIds: string[], window: number): Promise<Map<string, OrganizationRates>> {
@@ -38,7 +41,8 @@ export async function loadRates(db: Database, organizationIds: string[], window:
   if (organizationIds.length === 0) return rates;
   const ids = sql.join(organizationIds.map((id) => sql`${id}::uuid`), sql`, `);
   const result = await db.execute<RatesRow>(sql`
-    SELECT o.id, r.sample, r.bounced, r.complained, o.sending_paused_at AS paused_at, o.sending_paused_reason AS paused_reason
+    SELECT o.id, r.sample, r.bounced, r.complained, o.sending_paused_at AS paused_at, o.sending_paused_reason AS paused_reason,
+           o.sending_resumed_at AS resumed_at
       FROM organizations o
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS sample,
@@ -46,6 +50,7 @@ export async function loadRates(db: Database, organizationIds: string[], window:
                (count(*) FILTER (WHERE recent.status = 'complained'))::int AS complained
           FROM (SELECT n.status FROM notifications n
                  WHERE n.organization_id = o.id AND n.sent_at IS NOT NULL
+                   AND (o.sending_resumed_at IS NULL OR n.sent_at > o.sending_resumed_at)
                  ORDER BY n.sent_at DESC LIMIT ${window}) recent
       ) r
      WHERE o.id IN (${ids})`);
@@ -60,6 +65,7 @@ export async function loadRates(db: Database, organizationIds: string[], window:
       complaintRate: rate(row.complained),
       pausedAt: row.paused_at === null ? null : new Date(row.paused_at),
       pausedReason: row.paused_reason,
+      resumedAt: row.resumed_at === null ? null : new Date(row.resumed_at),
     });
   }
   return rates;

@@ -6,7 +6,7 @@ import type { Services } from "../services";
 export type ResumeReport = { wasPaused: boolean; requeued: number; enqueueFailures: number };
 
 /**
- * Clears the organisation's pause, then sends its held notifications (status `paused`) back
+ * Clears the organisation's pause (and starts the guard's judging afresh from now), then sends its held notifications (status `paused`) back
  * through the queue. The pause is cleared first so a consumer that picks a released notification
  * up does not hold it again. Released notifications become `pending` before they are enqueued, as
  * at ingest: should the enqueue fail, or the Worker stop half-way through a large backlog, the
@@ -15,7 +15,8 @@ export type ResumeReport = { wasPaused: boolean; requeued: number; enqueueFailur
 export async function resumeSending(services: Pick<Services, "db" | "env">, organizationId: string): Promise<ResumeReport> {
   const { db, env } = services;
   const cleared = await db.execute<{ was_paused: boolean }>(sql`
-    UPDATE organizations o SET sending_paused_at = NULL, sending_paused_reason = NULL, updated_at = now()
+    UPDATE organizations o SET sending_paused_at = NULL, sending_paused_reason = NULL, updated_at = now(),
+           sending_resumed_at = CASE WHEN before.was_paused THEN now() ELSE o.sending_resumed_at END
       FROM (SELECT id, sending_paused_at IS NOT NULL AS was_paused FROM organizations WHERE id = ${organizationId}::uuid) before
      WHERE o.id = before.id
     RETURNING before.was_paused`);

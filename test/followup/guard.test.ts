@@ -87,6 +87,34 @@ describe("bounce-rate guard", () => {
 
     await waitForStatus(notificationId, ["sent"]);
     expect(await receivedBy(email)).toHaveLength(1);
-    expect(await organizationRow(org.organizationId)).toMatchObject({ sendingPausedAt: null, sendingPausedReason: null });
+    expect(await organizationRow(org.organizationId)).toMatchObject({ sendingPausedAt: null, sendingPausedReason: null, sendingResumedAt: expect.any(Date) });
+  });
+
+  it("judges only mail sent after a resume: old bounces arriving late do not pause again, new ones at the threshold do", async () => {
+    const org = await createOrganization();
+    const account = await sendGridAccount();
+    const view = await configureProviders(org.apiKey, [{ provider: "sendgrid", apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL), webhookPublicKey: account.publicKey }]);
+    const path = `/webhooks/sendgrid/${view.providers[0]?.id}`;
+    const bounceOf = (batch: Awaited<ReturnType<typeof storeSent>>, i: number) => {
+      const n = batch[i];
+      if (!n) throw new Error(`no notification ${i}`);
+      return sendGridEvent("bounce", n, { type: "bounce" });
+    };
+    const state = async () => (await call<SendingState>("GET", "/v1/sending", { key: org.apiKey })).body;
+
+    const before = await storeSent(org.organizationId, "sendgrid", 100);
+    await postSendGrid(path, account, [bounceOf(before, 0), bounceOf(before, 1), bounceOf(before, 2)]);
+    expect(await state()).toMatchObject({ paused: true, resumedAt: null });
+    expect((await call("POST", "/v1/sending/resume", { key: org.apiKey })).status).toBe(200);
+
+    // Two more bounces of mail sent before the resume: 5 of the last 100 sends, but none since the resume.
+    await postSendGrid(path, account, [bounceOf(before, 3), bounceOf(before, 4)]);
+    expect(await state()).toMatchObject({ paused: false, resumedAt: expect.any(String), rates: { sample: 0, bounced: 0 } });
+
+    const after = await storeSent(org.organizationId, "sendgrid", 100);
+    await postSendGrid(path, account, [bounceOf(after, 0), bounceOf(after, 1)]);
+    expect(await state()).toMatchObject({ paused: false, rates: { sample: 100, bounced: 2 } });
+    await postSendGrid(path, account, [bounceOf(after, 2)]);
+    expect(await state()).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/^bounce rate 3\.00% over the last 100 sent notifications/) });
   });
 });

@@ -17,6 +17,11 @@ export const organizations = pgTable("organizations", {
   /** Set by the bounce-rate guard: non-critical mail waits until an operator resumes sending. */
   sendingPausedAt: timestamp("sending_paused_at", { withTimezone: true, mode: "date" }),
   sendingPausedReason: text("sending_paused_reason"),
+  /**
+   * When an operator last resumed a pause. The guard judges only mail sent after it: the bounces
+   * that tripped the pause (and late reports of mail sent before it) must not trip it again.
+   */
+  sendingResumedAt: timestamp("sending_resumed_at", { withTimezone: true, mode: "date" }),
   /** IANA zone for scheduled digests of recipients who have none of their own. */
   timezone: text("timezone").notNull().default("UTC"),
   ...timestamps,

@@ -37,6 +37,7 @@ export const registerSendingRoutes = (app: App) => {
       paused: r.pausedAt !== null,
       pausedAt: r.pausedAt?.toISOString() ?? null,
       pausedReason: r.pausedReason,
+      resumedAt: r.resumedAt?.toISOString() ?? null,
       held: held[0]?.n ?? 0,
       rates: { sample: r.sample, bounced: r.bounced, complained: r.complained, bounceRate: r.bounceRate, complaintRate: r.complaintRate },
       guard: { window: settings.window, minSample: settings.minSample, bounceRateThreshold: settings.bounceRate, complaintRateThreshold: settings.complaintRate },

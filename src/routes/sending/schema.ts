@@ -5,6 +5,7 @@ export const SendingState = z
     paused: z.boolean(),
     pausedAt: z.string().datetime().nullable(),
     pausedReason: z.string().nullable(),
+    resumedAt: z.string().datetime().nullable().openapi({ description: "The last resume; the rates judge only mail sent after it" }),
     /** Notifications held while paused, sent on resume. */
     held: z.number().int(),
     rates: z.object({

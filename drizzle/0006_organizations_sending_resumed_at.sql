@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "sending_resumed_at" timestamp with time zone;
