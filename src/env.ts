@@ -85,7 +85,7 @@ export const zEnv = z.object({
   EMAIL_HASH_KEY: z.string().optional(),
   /** Soft bounces of one address (with no delivery in between) that suppress it. */
   SOFT_BOUNCE_SUPPRESS_THRESHOLD: z.coerce.number().int().positive().default(3),
-  /** Bounce-rate guard: the last N sent notifications, the fewest it judges, and the rates that pause sending. */
+  /** Bounce-rate guard: the last N sent emails (notifications and digests), the fewest it judges, and the rates that pause sending. */
   BOUNCE_GUARD_WINDOW: z.coerce.number().int().positive().default(1000),
   BOUNCE_GUARD_MIN_SAMPLE: z.coerce.number().int().positive().default(100),
   BOUNCE_RATE_THRESHOLD: z.coerce.number().positive().max(1).default(0.03),

@@ -16,8 +16,11 @@ export type FollowUpStatus = Exclude<keyof typeof STATUS_RANK, "sent">;
 export type StatusChange = { id: string; status: FollowUpStatus };
 export type Changed = { id: string; organizationId: string; status: FollowUpStatus };
 
-/** Moves notifications up the order in one statement; returns those that actually changed. */
-export async function advanceStatuses(db: Executor, changes: StatusChange[]): Promise<Changed[]> {
+/** Where sent mail lives: a notification's own email, or a digest email carrying several. */
+export type SentMail = "notifications" | "digests";
+
+/** Moves notifications (or digests) up the order in one statement; returns those that actually changed. */
+export async function advanceStatuses(db: Executor, changes: StatusChange[], table: SentMail = "notifications"): Promise<Changed[]> {
   const strongest = new Map<string, FollowUpStatus>();
   for (const c of changes) {
     const current = strongest.get(c.id);
@@ -27,7 +30,7 @@ export async function advanceStatuses(db: Executor, changes: StatusChange[]): Pr
   const rows = [...strongest].map(([id, status]) => sql`(${id}::uuid, ${status}::text, ${STATUS_RANK[status]}::int)`);
   const result = await db.execute<{ id: string; organization_id: string; status: FollowUpStatus }>(sql`
     WITH v(id, status, rank) AS (VALUES ${sql.join(rows, sql`, `)})
-    UPDATE notifications n SET status = v.status, updated_at = now()
+    UPDATE ${sql.raw(table)} n SET status = v.status, updated_at = now()
       FROM v
      WHERE n.id = v.id AND n.status IN ('sent', 'delivered', 'bounced', 'complained')
        AND v.rank > CASE n.status WHEN 'sent' THEN 0 WHEN 'delivered' THEN 1 WHEN 'bounced' THEN 2 ELSE 3 END

@@ -16,7 +16,7 @@ export const guardSettings = (env: Env): GuardSettings => ({
 
 export type OrganizationRates = {
   organizationId: string;
-  /** Sent notifications judged: the organisation's last `window` sends since its last resume, fewer when it has sent fewer. */
+  /** Sent emails judged (notifications and digests): the organisation's last `window` since its last resume, fewer when it has sent fewer. */
   sample: number;
   bounced: number;
   complained: number;
@@ -31,8 +31,8 @@ export type OrganizationRates = {
 type RatesRow = { id: string; sample: number; bounced: number; complained: number; paused_at: string | Date | null; paused_reason: string | null; resumed_at: string | Date | null };
 
 /**
- * Bounce and complaint rates over each organisation's last `window` sent notifications, in one
- * query. After a resume only mail sent since counts: the operator cleaned the list, and the old
+ * Bounce and complaint rates over each organisation's last `window` sent emails (notifications
+ * sent on their own and digest emails), in one query. After a resume only mail sent since counts: the operator cleaned the list, and the old
  * bounces (some still arriving by webhook) would otherwise pause sending again at once. Only hard bounces count (a notification is `bounced` only for those): soft bounces are
  * how peers report 4% to themselves while the provider sees 0.6%.
  */
@@ -48,10 +48,17 @@ export async function loadRates(db: Database, organizationIds: string[], window:
         SELECT count(*)::int AS sample,
                (count(*) FILTER (WHERE recent.status = 'bounced'))::int AS bounced,
                (count(*) FILTER (WHERE recent.status = 'complained'))::int AS complained
-          FROM (SELECT n.status FROM notifications n
-                 WHERE n.organization_id = o.id AND n.sent_at IS NOT NULL
-                   AND (o.sending_resumed_at IS NULL OR n.sent_at > o.sending_resumed_at)
-                 ORDER BY n.sent_at DESC LIMIT ${window}) recent
+          FROM (SELECT status, sent_at FROM (
+                  (SELECT n.status, n.sent_at FROM notifications n
+                    WHERE n.organization_id = o.id AND n.sent_at IS NOT NULL
+                      AND (o.sending_resumed_at IS NULL OR n.sent_at > o.sending_resumed_at)
+                    ORDER BY n.sent_at DESC LIMIT ${window})
+                  UNION ALL
+                  (SELECT d.status, d.sent_at FROM digests d
+                    WHERE d.organization_id = o.id AND d.sent_at IS NOT NULL
+                      AND (o.sending_resumed_at IS NULL OR d.sent_at > o.sending_resumed_at)
+                    ORDER BY d.sent_at DESC LIMIT ${window})
+                ) mail ORDER BY sent_at DESC LIMIT ${window}) recent
       ) r
      WHERE o.id IN (${ids})`);
   for (const row of result.rows) {
@@ -81,7 +88,7 @@ const reaches = (count: number, sample: number, threshold: number) => count * 1_
  */
 export function tripReason(r: Pick<OrganizationRates, "sample" | "bounced" | "complained">, s: GuardSettings): string | undefined {
   if (r.sample < s.minSample) return undefined;
-  const over = `over the last ${r.sample} sent notifications`;
+  const over = `over the last ${r.sample} sent emails`;
   if (reaches(r.complained, r.sample, s.complaintRate)) return `complaint rate ${percent(r.complained / r.sample)} ${over} reached the threshold of ${percent(s.complaintRate)}`;
   if (reaches(r.bounced, r.sample, s.bounceRate)) return `bounce rate ${percent(r.bounced / r.sample)} ${over} reached the threshold of ${percent(s.bounceRate)}`;
   return undefined;

@@ -16,10 +16,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const inList = (column: SQL, values: SQL[]): SQL => (values.length === 0 ? sql`false` : sql`${column} IN (${sql.join(values, sql`, `)})`);
 
 /**
- * Finds every event's notification in one query: by the id we echoed through the provider
- * (custom_args, `v:` variables, SES tags) or else by the provider's message id (indexed). Digest
- * emails echo the digest's id; digests are looked up by that id only, as their message ids carry
- * no index.
+ * Finds every event's notification or digest in one query: by the id we echoed through the
+ * provider (custom_args, `v:` variables, SES tags; a digest email echoes the digest's id) or else
+ * by the provider's message id (indexed on both tables).
  */
 export async function matchEvents(db: Pick<Database, "execute">, events: DeliveryEvent[], scope: Scope): Promise<Target[]> {
   const ids = [...new Set(events.map((e) => e.notificationId).filter((id): id is string => id !== undefined && UUID.test(id)))];
@@ -34,7 +33,7 @@ export async function matchEvents(db: Pick<Database, "execute">, events: Deliver
     UNION ALL
     SELECT 'digest' AS kind, id, organization_id, recipient_id, provider, provider_message_id
       FROM digests
-     WHERE ${inList(sql`id`, idParams)} ${inScope}`);
+     WHERE (${inList(sql`id`, idParams)} OR ${inList(sql`provider_message_id`, messageParams)}) ${inScope}`);
   const rows = result.rows;
   return events.map((event): Target => {
     const row = rows.find((r) => r.id === event.notificationId && consistent(r, event)) ?? rows.find((r) => r.provider_message_id === event.providerMessageId && consistent(r, event));

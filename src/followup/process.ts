@@ -128,11 +128,13 @@ async function applyEffects(tx: Transaction, services: Pick<Services, "env">, ne
   const delivered = news.filter((p) => p.event.type === "delivered");
   const unsubscribed = news.filter((p) => p.event.type === "unsubscribed");
 
-  const changes = news.flatMap((p) => {
-    const status = p.event.type === "bounced" ? (p.event.bounce?.kind === "soft" ? undefined : "bounced") : FOLLOW_UP[p.event.type];
-    return p.target.kind === "notification" && status ? [{ id: p.target.id, status }] : [];
-  });
-  const changed = await advanceStatuses(tx, changes);
+  const changesOf = (kind: "notification" | "digest") =>
+    news.flatMap((p) => {
+      const status = p.event.type === "bounced" ? (p.event.bounce?.kind === "soft" ? undefined : "bounced") : FOLLOW_UP[p.event.type];
+      return p.target.kind === kind && status ? [{ id: p.target.id, status }] : [];
+    });
+  // A digest email is mail like any other: its bounces count towards the guard too.
+  const changed = [...(await advanceStatuses(tx, changesOf("notification"))), ...(await advanceStatuses(tx, changesOf("digest"), "digests"))];
   await suppressAddresses(tx, [...hard.map((p) => ({ ...address(p), reason: "hard_bounce" as const })), ...complaints.map((p) => ({ ...address(p), reason: "complaint" as const }))]);
   // Reset before counting, so a soft bounce reported after a delivery in the same batch still counts.
   await resetSoftBounces(tx, delivered.map(address));

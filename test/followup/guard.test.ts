@@ -49,7 +49,7 @@ describe("bounce-rate guard", () => {
 
     await postSendGrid(path, account, [bounce(3)]);
     const after = await call<SendingState>("GET", "/v1/sending", { key: viewer });
-    expect(after.body).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/^bounce rate 3\.00% over the last 100 sent notifications/), rates: { bounced: 3 } });
+    expect(after.body).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/^bounce rate 3\.00% over the last 100 sent emails/), rates: { bounced: 3 } });
 
     await postSendGrid(path, account, [bounce(4)]);
     // The alert is posted after the response (waitUntil): wait for it, then make sure it is the only one.
@@ -115,6 +115,6 @@ describe("bounce-rate guard", () => {
     await postSendGrid(path, account, [bounceOf(after, 0), bounceOf(after, 1)]);
     expect(await state()).toMatchObject({ paused: false, rates: { sample: 100, bounced: 2 } });
     await postSendGrid(path, account, [bounceOf(after, 2)]);
-    expect(await state()).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/^bounce rate 3\.00% over the last 100 sent notifications/) });
+    expect(await state()).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/^bounce rate 3\.00% over the last 100 sent emails/) });
   });
 });

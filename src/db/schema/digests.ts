@@ -9,9 +9,10 @@ export const digestKinds = ["window", "daily", "weekly"] as const;
 
 /**
  * open → queued → sending → sent | failed, or skipped (the recipient opted out meanwhile) or empty
- * (every item went another way). `open` rows are how cron finds windows to close.
+ * (every item went another way). `open` rows are how cron finds windows to close. After `sent`,
+ * provider webhooks move it on as they move a notification: delivered, bounced, complained.
  */
-export const digestStatuses = ["open", "queued", "sending", "sent", "failed", "skipped", "empty"] as const;
+export const digestStatuses = ["open", "queued", "sending", "sent", "failed", "skipped", "empty", "delivered", "bounced", "complained"] as const;
 
 /**
  * One digest window of one recipient and category. The id is chosen by the DigestWindow Durable
@@ -49,5 +50,7 @@ export const digests = pgTable(
     index("digests_queued_idx").on(t.updatedAt).where(sql`${t.status} in ('queued', 'sending')`),
     index("digests_recipient_idx").on(t.organizationId, t.recipientId, t.createdAt),
     index("digests_provider_message_idx").on(t.providerMessageId),
+    // The bounce-rate guard reads an organisation's most recent sends, digests included.
+    index("digests_organization_sent_idx").on(t.organizationId, t.sentAt),
   ],
 );

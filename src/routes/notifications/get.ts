@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import type { App } from "../../context";
-import { deliveryAttempts, events, notifications, recipients } from "../../db/schema";
+import { deliveryAttempts, digests, events, notifications, recipients } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { requireApiKey } from "../../middleware/auth";
 import { errorResponses } from "../error-schema";
@@ -30,16 +30,19 @@ export const registerGetNotification = (app: App) =>
     const { id } = c.req.valid("param");
     const { db } = c.get("services");
     const [row] = await db
-      .select({ n: notifications, type: events.type, recipientId: recipients.externalId })
+      .select({ n: notifications, type: events.type, recipientId: recipients.externalId, digest: digests })
       .from(notifications)
       .innerJoin(events, eq(events.id, notifications.eventId))
       .innerJoin(recipients, eq(recipients.id, notifications.recipientId))
+      // The window's row is written by its Durable Object and may land a moment after the item is marked.
+      .leftJoin(digests, and(eq(digests.id, notifications.digestId), eq(digests.organizationId, notifications.organizationId)))
       // Scoped by organisation: another organisation's id is indistinguishable from a missing one.
       .where(and(eq(notifications.id, id), eq(notifications.organizationId, c.get("caller").organizationId)))
       .limit(1);
     if (!row) throw new ApiError("NOT_FOUND", `No notification ${id}.`);
     const attempts = await db.select().from(deliveryAttempts).where(eq(deliveryAttempts.notificationId, id)).orderBy(asc(deliveryAttempts.createdAt));
     const n = row.n;
+    const d = row.digest;
     const view: GetNotificationResponse = {
       id: n.id,
       eventId: n.eventId,
@@ -51,6 +54,10 @@ export const registerGetNotification = (app: App) =>
       providerMessageId: n.providerMessageId,
       templateVersion: n.templateVersion,
       failureReason: n.failureReason,
+      decisionRule: n.decisionRule,
+      digest: d
+        ? { id: d.id, kind: d.kind, status: d.status, itemCount: d.itemCount, dueAt: d.dueAt.toISOString(), sentAt: iso(d.sentAt), provider: d.provider, providerMessageId: d.providerMessageId, failureReason: d.failureReason }
+        : null,
       createdAt: n.createdAt.toISOString(),
       queuedAt: iso(n.queuedAt),
       sentAt: iso(n.sentAt),

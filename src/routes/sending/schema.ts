@@ -9,7 +9,7 @@ export const SendingState = z
     /** Notifications held while paused, sent on resume. */
     held: z.number().int(),
     rates: z.object({
-      sample: z.number().int().openapi({ description: "Sent notifications judged: the last `window`, or fewer" }),
+      sample: z.number().int().openapi({ description: "Sent emails judged (notifications and digest emails): the last `window` since the last resume, or fewer" }),
       bounced: z.number().int(),
       complained: z.number().int(),
       bounceRate: z.number(),

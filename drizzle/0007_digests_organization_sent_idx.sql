@@ -1,0 +1,1 @@
+CREATE INDEX "digests_organization_sent_idx" ON "digests" USING btree ("organization_id","sent_at");
