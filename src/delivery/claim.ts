@@ -16,7 +16,7 @@ export type ClaimedNotification = {
   /** The recipient's internal id (recipient.id is the organisation's own id for them). */
   recipientId: string;
   data: Record<string, unknown>;
-  recipient: { id: string; email: string; name: string | null; locale: string | null; timezone: string | null };
+  recipient: { id: string; email: string; name: string | null; locale: string | null; timezone: string | null; textOnly: boolean };
   organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null; branding: Record<string, unknown>; timezone: string;
     /** The bounce-rate guard paused the organisation's non-critical mail. */
     paused: boolean;
@@ -42,6 +42,7 @@ type ClaimRow = {
   recipient_name: string | null;
   locale: string | null;
   timezone: string | null;
+  text_only: boolean;
   organization_name: string;
   from_email: string;
   from_name: string | null;
@@ -79,7 +80,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
        RETURNING id, organization_id, attempts, event_id, recipient_id, event_type_id
     )
     SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
-           r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone,
+           r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone, r.text_only,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
            o.sending_paused_at IS NOT NULL AS organization_paused,
            l.id AS layout_id, l.version AS layout_version, l.source AS layout_source,
@@ -103,7 +104,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     critical: row.critical,
     recipientId: row.recipient_id,
     data: row.data,
-    recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone },
+    recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone, textOnly: row.text_only },
     organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to, branding: row.branding, timezone: row.organization_timezone, paused: row.organization_paused },
     layout: row.layout_id && row.layout_version !== null && row.layout_source !== null ? { id: row.layout_id, version: row.layout_version, source: row.layout_source } : null,
     template: {

@@ -100,7 +100,7 @@ async function composeEmail(n: ClaimedNotification, env: Env): Promise<Composed>
     base: SYSTEM_BASE_LAYOUT,
     branding: { layout: n.layout, values: brandingValues(n.organization.name, n.organization.branding) },
     template: { id: template.id, version: template.version, defaultLocale: template.defaultLocale, subject: template.subject, html: template.html, text: template.text, locales: template.locales },
-    recipient: { email: n.recipient.email, name: n.recipient.name, locale: n.recipient.locale, timezone: n.recipient.timezone },
+    recipient: { email: n.recipient.email, name: n.recipient.name, locale: n.recipient.locale, timezone: n.recipient.timezone, textOnly: n.recipient.textOnly },
     data: n.data,
     links,
   });
@@ -118,7 +118,7 @@ async function composeEmail(n: ClaimedNotification, env: Env): Promise<Composed>
       from: { email: n.organization.fromEmail, ...(n.organization.fromName ? { name: n.organization.fromName } : {}) },
       ...(n.organization.replyTo ? { replyTo: { email: n.organization.replyTo } } : {}),
       subject: r.subject,
-      html: r.html ?? "",
+      ...(r.html === undefined ? {} : { html: r.html }),
       text: r.text,
       headers,
     },

@@ -12,7 +12,7 @@ export type DigestContext = {
   organizationId: string;
   category: string;
   kind: "window" | "daily" | "weekly";
-  recipient: { email: string; name: string | null; locale: string | null; timezone: string | null };
+  recipient: { email: string; name: string | null; locale: string | null; timezone: string | null; textOnly?: boolean };
   from: { email: string; name: string | null; replyTo: string | null };
   branding: Branding;
   items: DigestItem[];
@@ -89,7 +89,7 @@ export async function composeDigest(c: DigestContext, now?: Date, unsubscribe: R
       from: { email: c.from.email, ...(c.from.name ? { name: c.from.name } : {}) },
       ...(c.from.replyTo ? { replyTo: { email: c.from.replyTo } } : {}),
       subject: rendered.value.subject,
-      html: rendered.value.html ?? "",
+      ...(rendered.value.html === undefined ? {} : { html: rendered.value.html }),
       text: rendered.value.text,
       headers: unsubscribe.headers,
     },

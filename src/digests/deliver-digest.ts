@@ -79,7 +79,7 @@ export async function deliverDigest(services: Services, digestId: string, option
 }
 
 type ContextRow = {
-  email: string; name: string | null; locale: string | null; timezone: string | null;
+  email: string; name: string | null; locale: string | null; timezone: string | null; text_only: boolean;
   from_email: string; from_name: string | null; reply_to: string | null;
 };
 type ItemRow = { id: string; type: string; data: Record<string, unknown>; created_at: string | Date; subject: string | null };
@@ -87,7 +87,7 @@ type ItemRow = { id: string; type: string; data: Record<string, unknown>; create
 async function loadContext(services: Services, claim: ClaimedDigest): Promise<DigestContext | undefined> {
   const { db } = services;
   const people = await db.execute<ContextRow>(sql`
-    SELECT r.email, r.name, r.locale, r.timezone, o.from_email, o.from_name, o.reply_to
+    SELECT r.email, r.name, r.locale, r.timezone, r.text_only, o.from_email, o.from_name, o.reply_to
       FROM recipients r JOIN organizations o ON o.id = r.organization_id
      WHERE r.id = ${claim.recipientId}::uuid`);
   const person = people.rows[0];
@@ -106,7 +106,7 @@ async function loadContext(services: Services, claim: ClaimedDigest): Promise<Di
     organizationId: claim.organizationId,
     category: claim.category,
     kind: claim.kind,
-    recipient: { email: person.email, name: person.name, locale: person.locale, timezone: person.timezone },
+    recipient: { email: person.email, name: person.name, locale: person.locale, timezone: person.timezone, textOnly: person.text_only },
     from: { email: person.from_email, name: person.from_name, replyTo: person.reply_to },
     branding: await loadBranding(db, claim.organizationId),
     items: items.rows.map((r): DigestItem => ({ notificationId: r.id, type: r.type, data: r.data, at: new Date(r.created_at), subjectTemplate: r.subject })),

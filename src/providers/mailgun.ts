@@ -22,7 +22,7 @@ export class MailgunProvider implements EmailProvider {
     form.append("to", formatAddress(email.to));
     form.append("subject", email.subject);
     form.append("text", email.text);
-    form.append("html", email.html);
+    if (email.html !== undefined) form.append("html", email.html);
     if (email.replyTo) form.append("h:Reply-To", formatAddress(email.replyTo));
     for (const [name, value] of Object.entries(email.headers)) form.append(`h:${name}`, value);
     // User variables come back in every webhook event's `user-variables`; ids only, no personal data.

@@ -19,7 +19,7 @@ export function isSafeAddress(email: string): boolean {
 
 /**
  * Builds a multipart/alternative message (text/plain, then text/html, both quoted-printable) from an
- * OutgoingEmail. Refuses addresses and headers that cannot be written safely: a permanent problem of
+ * OutgoingEmail, or a single text/plain body when the recipient wants plain text only. Refuses addresses and headers that cannot be written safely: a permanent problem of
  * this message, never worth a retry.
  */
 export function buildMime(email: OutgoingEmail, options: MimeOptions = {}): Result<MimeMessage, string> {
@@ -47,8 +47,12 @@ export function buildMime(email: OutgoingEmail, options: MimeOptions = {}): Resu
     `Message-ID: <${messageId}>`,
     "MIME-Version: 1.0",
     ...custom,
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
+  if (email.html === undefined) {
+    headers.push("Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable");
+    return ok({ raw: `${headers.join("\r\n")}\r\n\r\n${encodeQuotedPrintable(email.text)}\r\n`, messageId });
+  }
+  headers.push(`Content-Type: multipart/alternative; boundary="${boundary}"`);
   const part = (type: string, content: string) =>
     `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${encodeQuotedPrintable(content)}\r\n`;
   const body = `${part("text/plain", email.text)}${part("text/html", email.html)}--${boundary}--\r\n`;

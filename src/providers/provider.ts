@@ -15,7 +15,8 @@ export const OutgoingEmail = z.object({
   from: Address,
   replyTo: Address.optional(),
   subject: z.string(),
-  html: z.string(),
+  /** Absent for a recipient who chose plain-text email only: the message then has a text part alone. */
+  html: z.string().optional(),
   text: z.string(),
   headers: z.record(z.string(), z.string()),
 });

@@ -16,10 +16,7 @@ export class SendGridProvider implements EmailProvider {
       ...(email.replyTo ? { reply_to: email.replyTo } : {}),
       subject: email.subject,
       // SendGrid requires text/plain before text/html.
-      content: [
-        { type: "text/plain", value: email.text },
-        { type: "text/html", value: email.html },
-      ],
+      content: [{ type: "text/plain", value: email.text }, ...(email.html === undefined ? [] : [{ type: "text/html", value: email.html }])],
       ...(Object.keys(email.headers).length > 0 ? { headers: email.headers } : {}),
       // Echoed in every Event Webhook call; ids only, no personal data.
       custom_args: { tidings_notification_id: email.notificationId, tidings_organization_id: email.organizationId },

@@ -43,6 +43,12 @@ describe("DKIM signing, verified by mailauth in the fakes", () => {
     expect((await smtpReceivedBy(email.to.email))[0]?.dkim[0]?.result).toBe("pass");
   });
 
+  it("signs a plain-text-only message (one text/plain body) so that it verifies", async () => {
+    const email = outgoingEmail({ html: undefined });
+    expect((await smtpProvider("plain", { dkim: testDkim() }).send(email)).ok).toBe(true);
+    expect((await smtpReceivedBy(email.to.email))[0]?.dkim[0]?.result).toBe("pass");
+  });
+
   it("fails verification when signed with a key other than the published one, so a pass means something", async () => {
     const email = outgoingEmail();
     expect((await smtpProvider("starttls", { dkim: await otherKey() }).send(email)).ok).toBe(true);

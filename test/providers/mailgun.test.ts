@@ -31,6 +31,14 @@ describe("MailgunProvider against the Mailgun fake", () => {
     expect(mail?.messageId).not.toMatch(/[<>]/);
   });
 
+  it("posts no html field for a plain-text-only email", async () => {
+    const email = outgoingEmail({ html: undefined });
+    expect((await mailgunProvider().send(email)).ok).toBe(true);
+    const [mail] = await mailgunReceivedBy(email.to.email);
+    expect(mail?.fields.text).toBe(email.text);
+    expect(mail?.fields).not.toHaveProperty("html");
+  });
+
   it("sends UTF-8 names and subjects as they are, leaving header encoding to Mailgun", async () => {
     const email = outgoingEmail({ subject: "Größere Änderungen 🚀", to: { email: uniqueRecipient(), name: "Zoë \"Z\" Müller" } });
     expect((await mailgunProvider().send(email)).ok).toBe(true);

@@ -31,6 +31,13 @@ describe("SendGridProvider against the SendGrid fake", () => {
     expect(result).toMatchObject({ ok: true, value: { messageId: mail?.messageId, httpStatus: 202 } });
   });
 
+  it("sends a plain-text-only email as a single text/plain content entry", async () => {
+    const email = outgoingEmail({ html: undefined });
+    expect((await sendgrid().send(email)).ok).toBe(true);
+    const [mail] = await receivedBy(email.to.email);
+    expect(mail?.body.content).toEqual([{ type: "text/plain", value: email.text }]);
+  });
+
   it("treats 429 as retryable and passes on Retry-After", async () => {
     const email = outgoingEmail();
     await setFakeBehaviour({ to: email.to.email, failNext: 1, failureStatus: 429 });

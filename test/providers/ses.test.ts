@@ -31,6 +31,14 @@ describe("SesProvider against the SES fake", () => {
     });
   });
 
+  it("sends a plain-text-only email as raw MIME with a text part alone", async () => {
+    const email = outgoingEmail({ html: undefined });
+    expect((await sesProvider().send(email)).ok).toBe(true);
+    const [sent] = await sesReceivedBy(email.to.email);
+    expect(sent?.message).toMatchObject({ text: expect.stringContaining(email.text.trim()), html: "" });
+    expect(sent?.message.headers["content-type"]).toBe("text/plain; charset=utf-8");
+  });
+
   it("keeps tag values inside SES's charset (letters, digits, _ and -)", async () => {
     const email = outgoingEmail({ notificationId: "notif:42/ä b" });
     expect((await sesProvider().send(email)).ok).toBe(true);

@@ -28,6 +28,16 @@ describe("SmtpProvider against a real SMTP server", () => {
     expect(mail?.raw).not.toMatch(/[^\r]\n/); // CRLF line endings only
   });
 
+  it("delivers a plain-text-only email as one text/plain body, no multipart and no HTML", async () => {
+    const email = outgoingEmail({ html: undefined, text: "Grace commented on Ship v1:\n\nLooks good — ship it.\n\nUnsubscribe: https://tidings.test/u/opaque-token" });
+    expect((await smtpProvider("starttls").send(email)).ok).toBe(true);
+    const [mail] = await smtpReceivedBy(email.to.email);
+    expect(mail?.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(mail?.text.trim()).toBe(email.text);
+    expect(mail?.html).toBe("");
+    expect(mail?.raw).not.toContain("multipart");
+  });
+
   it("delivers over implicit TLS", async () => {
     const email = outgoingEmail();
     const result = await smtpProvider("implicit-tls").send(email);

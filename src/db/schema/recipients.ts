@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
 import { organizations } from "./organizations";
 
@@ -10,13 +10,15 @@ export const recipients = pgTable(
     organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
     externalId: text("external_id").notNull(),
     email: text("email").notNull(),
-  /** Keyed hash of the lower-cased address: how suppressions find a recipient without storing addresses. */
-  emailHash: text("email_hash"),
+    /** Keyed hash of the lower-cased address: how suppressions find a recipient without storing addresses. */
+    emailHash: text("email_hash"),
     name: text("name"),
     locale: text("locale"),
     timezone: text("timezone"),
     /** Set while the person is unsubscribed from all non-critical mail; critical mail still goes. */
     unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true, mode: "date" }),
+    /** The person asked for plain-text email: every email to them has a text part only, digests included. */
+    textOnly: boolean("text_only").notNull().default(false),
     ...timestamps,
   },
   (t) => [

@@ -1,0 +1,1 @@
+ALTER TABLE "recipients" ADD COLUMN "text_only" boolean DEFAULT false NOT NULL;
