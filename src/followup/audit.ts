@@ -3,8 +3,8 @@ import type { Database } from "../db/client";
 
 export type AuditActor = { type: "api_key"; id: string } | { type: "system"; id: string };
 
-/** Suppression and sending changes, for the audit log every admin-API change lands in. */
-export async function recordFollowUpChange(
+/** One audit_log row for a change made through the admin API (or by a system job such as the bounce guard). */
+export async function recordAuditEntry(
   db: Pick<Database, "insert">,
   input: { organizationId: string; actor: AuditActor; action: string; targetType: string; targetId: string | null; details?: Record<string, unknown> },
 ): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { fireAlert } from "../alerts/fire";
-import { recordFollowUpChange } from "./audit";
+import { recordAuditEntry } from "./audit";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import type { Services } from "../services";
@@ -115,7 +115,7 @@ export async function evaluateGuard(services: Pick<Services, "db" | "env">, orga
     if (paused.rows.length === 0) continue;
     report.paused.push(r.organizationId);
     const details = { reason, sample: r.sample, bounced: r.bounced, complained: r.complained };
-    await recordFollowUpChange(services.db, { organizationId: r.organizationId, actor: { type: "system", id: "bounce-guard" }, action: "sending.pause", targetType: "organization", targetId: r.organizationId, details });
+    await recordAuditEntry(services.db, { organizationId: r.organizationId, actor: { type: "system", id: "bounce-guard" }, action: "sending.pause", targetType: "organization", targetId: r.organizationId, details });
     const fired = await fireAlert(services, {
       kind: "bounce_guard",
       organizationId: r.organizationId,

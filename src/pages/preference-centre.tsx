@@ -6,8 +6,8 @@ import { Shell } from "./layout";
 type Props = { strings: PageStrings; nonce: string; subject: PageSubject; categories: PageCategory[]; csrf: string; action: string };
 
 /**
- * The preference centre: one fieldset per category, then the global unsubscribe. A plain form
- * that works without script; ids derive from category slugs, which are [a-z0-9_-] only.
+ * The preference centre: one fieldset per category, the email format, then the global unsubscribe.
+ * A plain form that works without script; ids derive from category slugs, which are [a-z0-9_-] only.
  */
 export function PreferenceCentre({ strings, nonce, subject, categories, csrf, action }: Props) {
   const organization = subject.organization.name;
@@ -21,6 +21,15 @@ export function PreferenceCentre({ strings, nonce, subject, categories, csrf, ac
         {categories.map((c) => (
           <CategoryFieldset strings={strings} organization={organization} category={c} />
         ))}
+        <fieldset>
+          <legend>{strings.formatLegend}</legend>
+          {/* An unticked box sends nothing: this says the form offered it, so a page from before it existed leaves it alone. */}
+          <input type="hidden" name="formatShown" value="on" />
+          <div class="option">
+            <input type="checkbox" id="text-only" name="textOnly" value="on" checked={subject.recipient.textOnly} />
+            <label for="text-only">{strings.textOnlyLabel}</label>
+          </div>
+        </fieldset>
         <fieldset class="danger">
           <legend>{strings.everythingLegend}</legend>
           <div class="option">
@@ -117,6 +126,7 @@ export function SavedPage({ strings, nonce, subject, changes, preferencesUrl }: 
 
 export function describeChange(strings: PageStrings, change: Change): string {
   if (change.kind === "all") return change.unsubscribed ? strings.changeUnsubscribedAll : strings.changeResubscribedAll;
+  if (change.kind === "textOnly") return change.textOnly ? strings.changeTextOnlyOn : strings.changeTextOnlyOff;
   const category = categoryLabel(strings, change.category);
   switch (change.kind) {
     case "enabled":

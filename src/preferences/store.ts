@@ -7,6 +7,8 @@ import { resolvePreferences } from "./resolve";
 /** A PUT's changes for one category: absent leaves a setting alone, null clears the recipient's choice. */
 export type ChoicePatch = { enabled?: boolean | null; delivery?: DeliveryMode | null; digest?: DigestSchedule | null };
 export type DefaultPatch = Partial<Omit<OrganizationDefault, "category">>;
+/** A PUT's changes to the recipient's own row; absent leaves a setting alone. */
+export type RecipientPatch = { unsubscribedAll?: boolean; textOnly?: boolean };
 
 /** PostgreSQL's view of several recipients' preferences (the source of truth behind the cache), in three queries. */
 export async function loadPreferencesFromDb(db: Database, recipientIds: string[]): Promise<Map<string, ResolvedPreferences>> {
@@ -36,7 +38,7 @@ export async function loadPreferencesFromDb(db: Database, recipientIds: string[]
 
 export async function findRecipient(db: Database, organizationId: string, externalId: string) {
   const [row] = await db
-    .select({ id: recipients.id, externalId: recipients.externalId, unsubscribedAt: recipients.unsubscribedAt })
+    .select({ id: recipients.id, externalId: recipients.externalId, unsubscribedAt: recipients.unsubscribedAt, textOnly: recipients.textOnly })
     .from(recipients)
     .where(and(eq(recipients.organizationId, organizationId), eq(recipients.externalId, externalId)))
     .limit(1);
@@ -74,7 +76,8 @@ export async function listCriticalCategories(db: Database, organizationId: strin
  * Merges each category's patch into the stored choice in one statement per category, so two
  * concurrent partial updates of different settings both land.
  */
-export async function mergeRecipientChoices(db: Database, organizationId: string, recipientId: string, patches: Record<string, ChoicePatch>, unsubscribedAll?: boolean): Promise<void> {
+export async function mergeRecipientChoices(db: Database, organizationId: string, recipientId: string, patches: Record<string, ChoicePatch>, recipient: RecipientPatch = {}): Promise<void> {
+  const { unsubscribedAll, textOnly } = recipient;
   await db.transaction(async (tx) => {
     for (const [category, patch] of Object.entries(patches)) {
       const set = (key: keyof ChoicePatch, column: string) => (key in patch ? sql`excluded.${sql.identifier(column)}` : sql`${sql.identifier("preferences")}.${sql.identifier(column)}`);
@@ -85,10 +88,14 @@ export async function mergeRecipientChoices(db: Database, organizationId: string
         ON CONFLICT (recipient_id, category) DO UPDATE
            SET enabled = ${set("enabled", "enabled")}, delivery = ${set("delivery", "delivery")}, digest = ${set("digest", "digest")}, updated_at = now()`);
     }
-    if (unsubscribedAll !== undefined) {
+    if (unsubscribedAll !== undefined || textOnly !== undefined) {
       await tx
         .update(recipients)
-        .set({ unsubscribedAt: unsubscribedAll ? sql`coalesce(${recipients.unsubscribedAt}, now())` : null, updatedAt: sql`now()` })
+        .set({
+          ...(unsubscribedAll !== undefined ? { unsubscribedAt: unsubscribedAll ? sql`coalesce(${recipients.unsubscribedAt}, now())` : null } : {}),
+          ...(textOnly !== undefined ? { textOnly } : {}),
+          updatedAt: sql`now()`,
+        })
         .where(eq(recipients.id, recipientId));
     }
   });

@@ -3,7 +3,7 @@ import { auditLog } from "../db/schema";
 import { endsDigest, flushWindows } from "../preferences/flush";
 import { invalidateRecipientPreferences } from "../preferences/load";
 import { effectiveCategory } from "../preferences/resolve";
-import { type ChoicePatch, listChoices, loadPreferencesFromDb, mergeRecipientChoices } from "../preferences/store";
+import { type ChoicePatch, listChoices, loadPreferencesFromDb, mergeRecipientChoices, type RecipientPatch } from "../preferences/store";
 import type { Services } from "../services";
 import { isCategoryLocked, type PageSubject } from "./load";
 
@@ -29,7 +29,7 @@ export async function unsubscribeRecipient(services: Services, subject: PageSubj
     await mergeRecipientChoices(db, organizationId, recipientId, { [category]: { enabled: false } });
     outcome = { scope: "category", category, changed: before?.enabled !== false };
   } else {
-    await mergeRecipientChoices(db, organizationId, recipientId, {}, true);
+    await mergeRecipientChoices(db, organizationId, recipientId, {}, { unsubscribedAll: true });
     outcome = { scope: "all", changed: subject.recipient.unsubscribedAt === null, ...(category ? { lockedCategory: category } : {}) };
   }
   await invalidate(services, subject);
@@ -49,12 +49,12 @@ export async function unsubscribeRecipient(services: Services, subject: PageSubj
 export async function applyPreferenceChanges(
   services: Services,
   subject: PageSubject,
-  input: { patches: Record<string, ChoicePatch>; unsubscribedAll?: boolean; summary: Record<string, unknown>[] },
+  input: { patches: Record<string, ChoicePatch>; recipient: RecipientPatch; summary: Record<string, unknown>[] },
 ): Promise<void> {
   const { db, env } = services;
   const ref = { organizationId: subject.organization.id, recipientId: subject.recipient.id };
   const before = (await loadPreferencesFromDb(db, [ref.recipientId])).get(ref.recipientId);
-  await mergeRecipientChoices(db, ref.organizationId, ref.recipientId, input.patches, input.unsubscribedAll);
+  await mergeRecipientChoices(db, ref.organizationId, ref.recipientId, input.patches, input.recipient);
   await invalidate(services, subject);
   const after = (await loadPreferencesFromDb(db, [ref.recipientId])).get(ref.recipientId);
   if (before && after && !after.unsubscribedAll) {

@@ -27,6 +27,9 @@ export const PreferenceForm = z.looseObject({
   /** The categories the form showed as changeable: only these are read, so a category added since changes nothing. */
   categories: list.default([]),
   unsubscribeAll: z.literal("on").optional(),
+  textOnly: z.literal("on").optional(),
+  /** The form offered the format checkbox; without it (a page opened before it existed) the format is not read. */
+  formatShown: z.literal("on").optional(),
 });
 export type PreferenceForm = z.infer<typeof PreferenceForm>;
 
@@ -34,9 +37,10 @@ export type Change =
   | { kind: "enabled"; category: string; enabled: boolean }
   | { kind: "delivery"; category: string; delivery: DeliveryMode; digest?: DigestSchedule }
   | { kind: "schedule"; category: string; digest: DigestSchedule }
-  | { kind: "all"; unsubscribed: boolean };
+  | { kind: "all"; unsubscribed: boolean }
+  | { kind: "textOnly"; textOnly: boolean };
 
-export type FormDiff = { patches: Record<string, ChoicePatch>; unsubscribedAll?: boolean; changes: Change[] };
+export type FormDiff = { patches: Record<string, ChoicePatch>; unsubscribedAll?: boolean; textOnly?: boolean; changes: Change[] };
 
 const field = (form: Record<string, unknown>, name: string) => {
   const value = form[name];
@@ -48,7 +52,7 @@ const field = (form: Record<string, unknown>, name: string) => {
  * choices: saving an untouched form must not pin the organisation's defaults as the recipient's
  * own (they would stop following the defaults). Locked categories are never written.
  */
-export function diffPreferenceForm(form: PreferenceForm, categories: PageCategory[], unsubscribedAll: boolean): FormDiff {
+export function diffPreferenceForm(form: PreferenceForm, categories: PageCategory[], recipient: { unsubscribedAll: boolean; textOnly: boolean }): FormDiff {
   const diff: FormDiff = { patches: {}, changes: [] };
   const posted = new Set(form.categories);
   for (const current of categories) {
@@ -74,9 +78,14 @@ export function diffPreferenceForm(form: PreferenceForm, categories: PageCategor
     if (Object.keys(patch).length) diff.patches[category] = patch;
   }
   const wantsOut = form.unsubscribeAll === "on";
-  if (wantsOut !== unsubscribedAll) {
+  if (wantsOut !== recipient.unsubscribedAll) {
     diff.unsubscribedAll = wantsOut;
     diff.changes.push({ kind: "all", unsubscribed: wantsOut });
+  }
+  const wantsText = form.textOnly === "on";
+  if (form.formatShown === "on" && wantsText !== recipient.textOnly) {
+    diff.textOnly = wantsText;
+    diff.changes.push({ kind: "textOnly", textOnly: wantsText });
   }
   return diff;
 }

@@ -9,13 +9,13 @@ import { type PageBranding, parsePageBranding } from "./branding";
 
 export type PageSubject = {
   organization: { id: string; name: string; branding: PageBranding };
-  recipient: { id: string; locale: string | null; unsubscribedAt: Date | null };
+  recipient: { id: string; locale: string | null; unsubscribedAt: Date | null; textOnly: boolean };
 };
 
 /** The organisation and recipient a verified token names; undefined once the recipient is deleted. */
 export async function loadPageSubject(db: Database, claims: RecipientClaims): Promise<PageSubject | undefined> {
   const [row] = await db
-    .select({ name: organizations.name, branding: organizations.branding, locale: recipients.locale, unsubscribedAt: recipients.unsubscribedAt })
+    .select({ name: organizations.name, branding: organizations.branding, locale: recipients.locale, unsubscribedAt: recipients.unsubscribedAt, textOnly: recipients.textOnly })
     .from(recipients)
     .innerJoin(organizations, eq(organizations.id, recipients.organizationId))
     .where(and(eq(recipients.id, claims.recipientId), eq(recipients.organizationId, claims.organizationId)))
@@ -23,7 +23,7 @@ export async function loadPageSubject(db: Database, claims: RecipientClaims): Pr
   if (!row) return undefined;
   return {
     organization: { id: claims.organizationId, name: row.name, branding: parsePageBranding(row.branding) },
-    recipient: { id: claims.recipientId, locale: row.locale, unsubscribedAt: row.unsubscribedAt },
+    recipient: { id: claims.recipientId, locale: row.locale, unsubscribedAt: row.unsubscribedAt, textOnly: row.textOnly },
   };
 }
 

@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { recipients } from "../../src/db/schema";
 import { decideNotifications } from "../../src/delivery/decide";
 import { createPreferenceCache } from "../../src/preferences/cache";
 import { loadPreferences } from "../../src/preferences/load";
@@ -6,6 +8,9 @@ import { claim, setDefault, storeNotifications, withServices } from "../fixtures
 import { fetchPage, formOf, pageSubject, postForm, recipientState, setBranding } from "./helpers";
 
 const field = (pairs: Record<string, string>) => Object.entries(pairs) as [string, string][];
+
+const textOnlyBox = (html: string) => /<input [^>]*id="text-only"[^>]*>/.exec(html)?.[0];
+const storedTextOnly = (recipientId: string) => withServices(async ({ db }) => (await db.select({ textOnly: recipients.textOnly }).from(recipients).where(eq(recipients.id, recipientId)))[0]?.textOnly);
 
 describe("GET /p/:token, the preference centre", () => {
   it("lists the organisation's non-critical categories with labelled controls in fieldsets, in its branding", async () => {
@@ -31,6 +36,14 @@ describe("GET /p/:token, the preference centre", () => {
     expect(res.text).toContain("Set by Acme; it cannot be changed here.");
     expect(res.text).toContain("Always sent · Bundled in a digest (daily at 08:00)");
     expect(res.text).not.toContain('name="enabled:comments"');
+  });
+
+  it("offers plain-text email as a labelled checkbox in its own fieldset, in German for a German recipient", async () => {
+    const { sign } = await pageSubject({ locale: "de" });
+    const res = await fetchPage(`/p/${await sign()}`);
+    expect(textOnlyBox(res.text)).toMatch(/type="checkbox"/);
+    expect(textOnlyBox(res.text)).not.toMatch(/checked/);
+    expect(res.text).toMatch(/<fieldset><legend>Format<\/legend><input type="hidden" name="formatShown" value="on"\/><div class="option"><input [^>]*id="text-only"[^>]*\/><label for="text-only">Nur reine Text-E-Mails senden<\/label>/);
   });
 
   it("speaks the recipient's language, with the organisation's own strings winning", async () => {
@@ -83,6 +96,33 @@ describe("POST /p/:token, saving without JavaScript", () => {
     expect((await recipientState(recipient.id)).unsubscribedAt).toBeInstanceOf(Date);
     expect((await postForm(`/p/${token}`, field(base))).text).toContain("All non-critical emails: subscribed again");
     expect((await recipientState(recipient.id)).unsubscribedAt).toBeNull();
+  });
+
+  it("switches to plain-text email when the box is checked, shows it checked, audits it, and switches back when unchecked", async () => {
+    const { recipient, sign } = await pageSubject();
+    const token = await sign();
+    const { csrf } = formOf((await fetchPage(`/p/${token}`)).text);
+    const base = { csrf, categories: "comments", formatShown: "on", "enabled:comments": "on", "delivery:comments": "immediate", "frequency:comments": "hourly" };
+
+    const checked = await postForm(`/p/${token}`, field({ ...base, textOnly: "on" }));
+    expect(checked.status, checked.text).toBe(200);
+    expect(checked.text).toContain("Plain-text emails only: on");
+    expect(await storedTextOnly(recipient.id)).toBe(true);
+    expect((await recipientState(recipient.id)).audit).toMatchObject([
+      { actorType: "recipient", action: "recipient.preferences_update", via: "preference-centre", details: { changes: [{ kind: "textOnly", textOnly: true, text: "Plain-text emails only: on" }] } },
+    ]);
+    expect(textOnlyBox((await fetchPage(`/p/${token}`)).text)).toMatch(/checked/);
+
+    // A page opened before the checkbox existed posts no formatShown: saving it leaves the format alone.
+    const { formatShown: _, ...olderPage } = base;
+    expect((await postForm(`/p/${token}`, field(olderPage))).status).toBe(200);
+    expect(await storedTextOnly(recipient.id)).toBe(true);
+
+    const unchecked = await postForm(`/p/${token}`, field(base));
+    expect(unchecked.text).toContain("Plain-text emails only: off");
+    expect(await storedTextOnly(recipient.id)).toBe(false);
+    expect(textOnlyBox((await fetchPage(`/p/${token}`)).text)).not.toMatch(/checked/);
+    expect((await recipientState(recipient.id)).choices).toEqual([]);
   });
 
   it("ignores fields for a locked category even when a forged form posts them", async () => {

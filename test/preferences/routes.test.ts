@@ -1,9 +1,10 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { PreferenceDefaultsView } from "../../src/routes/preference-defaults/schema";
 import type { RecipientPreferencesView } from "../../src/routes/preferences/schema";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
-import { createRecipient } from "../fixtures/preferences";
+import { createRecipient, withServices } from "../fixtures/preferences";
 
 type ErrorBody = { error: { code: string; fields?: { path: string; message: string }[] } };
 
@@ -18,6 +19,17 @@ async function setup() {
 }
 
 const category = (view: RecipientPreferencesView, name: string) => view.categories.find((c) => c.category === name);
+
+/** What PostgreSQL holds for the recipient, read behind the API: the column and the audit rows. */
+async function stored(recipientId: string) {
+  return withServices(async ({ db }) => {
+    const row = await db.execute<{ text_only: boolean }>(sql`SELECT text_only FROM recipients WHERE id = ${recipientId}::uuid`);
+    const audit = await db.execute<{ actor_type: string; action: string; via: string; details: Record<string, unknown> }>(
+      sql`SELECT actor_type, action, via, details FROM audit_log WHERE target_id = ${recipientId} ORDER BY created_at`,
+    );
+    return { textOnly: row.rows[0]?.text_only, audit: audit.rows };
+  });
+}
 
 describe("GET/PUT /v1/recipients/:id/preferences", () => {
   it("shows every category of the organisation with Tidings' defaults before anyone chose anything", async () => {
@@ -57,6 +69,37 @@ describe("GET/PUT /v1/recipients/:id/preferences", () => {
     const { put } = await setup();
     expect((await put({ unsubscribedAll: true })).body.unsubscribedAll).toBe(true);
     expect((await put({ unsubscribedAll: false })).body.unsubscribedAll).toBe(false);
+  });
+
+  it("records plain-text-only when it is the only setting given, shows it, and keeps it through a later category change", async () => {
+    const { r, get, put } = await setup();
+    expect((await get()).body.textOnly).toBe(false);
+    const res = await put({ textOnly: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ textOnly: true, unsubscribedAll: false });
+    expect((await get()).body.textOnly).toBe(true);
+    const later = await put({ categories: { comments: { enabled: false } } });
+    expect(later.body).toMatchObject({ textOnly: true });
+    expect(await stored(r.id)).toMatchObject({ textOnly: true });
+    expect((await put({ textOnly: false })).body.textOnly).toBe(false);
+  });
+
+  it("audits a change as the API key's, with what the request asked for", async () => {
+    const { r, put } = await setup();
+    expect((await put({ textOnly: true })).status).toBe(200);
+    expect((await stored(r.id)).audit).toEqual([{ actor_type: "api_key", action: "recipient.preferences_update", via: "api", details: { textOnly: true } }]);
+  });
+
+  it.each([
+    ["a string", { textOnly: "yes" }],
+    ["null", { textOnly: null }],
+  ])("refuses textOnly given as %s with 400 and the field, and changes nothing", async (_label, body) => {
+    const { r, get, put } = await setup();
+    const res = await put(body);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.fields?.map((f) => f.path)).toEqual(["textOnly"]);
+    expect((await get()).body.textOnly).toBe(false);
+    expect(await stored(r.id)).toEqual({ textOnly: false, audit: [] });
   });
 
   it("refuses to change a category the organisation locked, with 409 and the field", async () => {

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../context";
 import { ApiError } from "../../errors";
+import { recordAuditEntry } from "../../followup/audit";
 import { requireApiKey } from "../../middleware/auth";
 import { endsDigest, flushWindows } from "../../preferences/flush";
 import { invalidateRecipientPreferences } from "../../preferences/load";
@@ -28,7 +29,8 @@ const route = createRoute({
 export const registerPutRecipientPreferences = (app: App) =>
   app.openapi(route, async (c) => {
     const { db, env } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
+    const caller = c.get("caller");
+    const organizationId = caller.organizationId;
     const externalId = c.req.valid("param").id;
     const body = c.req.valid("json");
     const recipient = await findRecipient(db, organizationId, externalId);
@@ -47,7 +49,8 @@ export const registerPutRecipientPreferences = (app: App) =>
 
     const ref = { organizationId, recipientId: recipient.id };
     const before = (await loadPreferencesFromDb(db, [recipient.id])).get(recipient.id);
-    await mergeRecipientChoices(db, organizationId, recipient.id, patches, body.unsubscribedAll);
+    await mergeRecipientChoices(db, organizationId, recipient.id, patches, { unsubscribedAll: body.unsubscribedAll, textOnly: body.textOnly });
+    await recordAuditEntry(db, { organizationId, actor: { type: "api_key", id: caller.apiKeyId }, action: "recipient.preferences_update", targetType: "recipient", targetId: recipient.id, details: body });
     const invalidated = await invalidateRecipientPreferences(env, ref);
     if (!invalidated) console.warn(JSON.stringify({ level: "warn", msg: "preference cache not invalidated; stale until its TTL", recipientId: recipient.id }));
 

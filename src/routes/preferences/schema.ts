@@ -26,6 +26,7 @@ export const RecipientPreferencesView = z
   .object({
     recipientId: z.string(),
     unsubscribedAll: z.boolean().openapi({ description: "Unsubscribed from all non-critical mail" }),
+    textOnly: z.boolean().openapi({ description: "Asked for plain-text email: every email to them has a text part only" }),
     categories: z.array(CategoryPreferenceView),
   })
   .openapi("RecipientPreferences");
@@ -40,10 +41,11 @@ export const ChoicePatchBody = z
 export const PutRecipientPreferencesBody = z
   .object({
     unsubscribedAll: z.boolean().optional(),
+    textOnly: z.boolean().optional().openapi({ description: "Send this recipient plain-text email only" }),
     categories: z.record(Category, ChoicePatchBody).optional().openapi({ description: "Per category (as on your event types)" }),
   })
   .strict()
-  .refine((b) => b.unsubscribedAll !== undefined || Object.keys(b.categories ?? {}).length > 0, "give unsubscribedAll or at least one category")
+  .refine((b) => b.unsubscribedAll !== undefined || b.textOnly !== undefined || Object.keys(b.categories ?? {}).length > 0, "give unsubscribedAll, textOnly or at least one category")
   .openapi("PutRecipientPreferencesBody", { example: { categories: { comments: { delivery: "digest", digest: { kind: "daily", hour: 9 } } } } });
 export type PutRecipientPreferencesBody = z.input<typeof PutRecipientPreferencesBody>;
 

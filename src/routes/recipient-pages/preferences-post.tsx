@@ -31,10 +31,11 @@ export const registerPreferencesPost = (app: App) =>
     }
     const services = c.get("services");
     const categories = await loadPageCategories(services.db, page.claims.organizationId, page.claims.recipientId);
-    const diff = diffPreferenceForm(parsed.data, categories, page.subject.recipient.unsubscribedAt !== null);
+    const { recipient } = page.subject;
+    const diff = diffPreferenceForm(parsed.data, categories, { unsubscribedAll: recipient.unsubscribedAt !== null, textOnly: recipient.textOnly });
     if (diff.changes.length) {
       const summary = diff.changes.map((change) => ({ ...change, text: describeChange(page.strings, change) }));
-      await applyPreferenceChanges(services, page.subject, { patches: diff.patches, ...(diff.unsubscribedAll !== undefined ? { unsubscribedAll: diff.unsubscribedAll } : {}), summary });
+      await applyPreferenceChanges(services, page.subject, { patches: diff.patches, recipient: { unsubscribedAll: diff.unsubscribedAll, textOnly: diff.textOnly }, summary });
     }
     return renderPage(c, <SavedPage strings={page.strings} nonce={nonce} subject={page.subject} changes={diff.changes} preferencesUrl={path} />);
   });
