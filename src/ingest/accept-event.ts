@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { events, eventTypes, notifications, recipients } from "../db/schema";
+import { notifications, recipients } from "../db/schema";
 import { hashEmails, normalizeEmail } from "../crypto/email-hash";
 import { err, ok, type Result } from "../result";
 import type { AcceptedEvent, CreateEventBody } from "../routes/events/schema";
@@ -13,8 +13,9 @@ export type IngestError =
 export type StoredEvent = AcceptedEvent & { priority: "high" | "normal" };
 
 /**
- * Writes the event, its recipients and one `pending` notification per recipient in one
- * transaction. A repeated idempotency key answers with the first event and writes nothing.
+ * Writes the event, its recipients and one `pending` notification per recipient atomically, in
+ * one statement (two round trips in all: the look-up, then the write). A repeated idempotency key
+ * answers with the first event and writes nothing.
  * Enqueueing happens after the commit (see `enqueueNotifications`); if it fails, the rows stay
  * `pending` and the sweeper picks them up.
  */
@@ -26,94 +27,88 @@ export async function acceptEvent(
   options: { emailHashKey?: CryptoKey } = {},
 ): Promise<Result<StoredEvent, IngestError>> {
   const { idempotencyKey, ...content } = input;
-  const [eventType] = await db
-    .select({ id: eventTypes.id, priority: eventTypes.priority })
-    .from(eventTypes)
-    .where(and(eq(eventTypes.organizationId, organizationId), eq(eventTypes.key, input.type)))
-    .limit(1);
-  if (!eventType) return err({ code: "unknown_event_type", type: input.type });
-
   const print = await fingerprint(content);
-  const priority = input.priority ?? eventType.priority;
-
-  if (idempotencyKey) {
-    const existing = await findDuplicate(db, organizationId, idempotencyKey, print, input);
-    if (existing) return existing;
-  }
+  const found = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey);
+  if (!found) return err({ code: "unknown_event_type", type: input.type });
+  if (found.existing) return answerDuplicate(db, found.existing, idempotencyKey ?? "", print, input);
 
   const eventId = crypto.randomUUID();
-  // Hashed before the transaction opens, so it is not held open for the crypto.
+  const priority = input.priority ?? found.priority;
   const hashes = options.emailHashKey ? await hashEmails(options.emailHashKey, input.recipients.map((r) => r.email)) : undefined;
-  const written = await db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(events)
-      .values({ id: eventId, organizationId, eventTypeId: eventType.id, type: input.type, idempotencyKey, fingerprint: print, priority, data: input.data })
-      .onConflictDoNothing()
-      .returning({ id: events.id });
-    // A concurrent request with the same key committed first: write nothing, answer as a duplicate.
-    if (inserted.length === 0) return undefined;
+  const people = input.recipients.map((r) => ({
+    recipient_id: crypto.randomUUID(),
+    notification_id: crypto.randomUUID(),
+    external_id: r.id,
+    email: r.email,
+    email_hash: hashes?.get(normalizeEmail(r.email)) ?? null,
+    name: r.name ?? null,
+    locale: r.locale ?? null,
+    timezone: r.timezone ?? null,
+  }));
+  // One statement, so one round trip and atomic without BEGIN/COMMIT: the event, the recipients
+  // (upserted; an existing row keeps its id) and a pending notification each. When the event
+  // insert meets a concurrent request's row for the same idempotency key, nothing else is written.
+  const written = await db.execute<{ id: string }>(sql`
+    WITH event AS (
+      INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data)
+      VALUES (${eventId}::uuid, ${organizationId}::uuid, ${found.eventTypeId}::uuid, ${input.type}, ${idempotencyKey ?? null}, ${print}, ${priority}, ${JSON.stringify(input.data)}::jsonb)
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    ), people AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
+        AS p(recipient_id uuid, notification_id uuid, external_id text, email text, email_hash text, name text, locale text, timezone text)
+    ), upserted AS (
+      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_hash, name, locale, timezone)
+      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_hash, name, locale, timezone FROM people
+       WHERE EXISTS (SELECT 1 FROM event)
+      ON CONFLICT (organization_id, external_id) DO UPDATE SET
+        email = excluded.email,
+        -- Follows the address: a hash of the old one would point suppressions at the wrong person.
+        email_hash = coalesce(excluded.email_hash, CASE WHEN r.email = excluded.email THEN r.email_hash END),
+        name = coalesce(excluded.name, r.name),
+        locale = coalesce(excluded.locale, r.locale),
+        timezone = coalesce(excluded.timezone, r.timezone),
+        updated_at = now()
+      RETURNING id, external_id
+    )
+    INSERT INTO notifications (id, organization_id, event_id, event_type_id, recipient_id, priority)
+    SELECT p.notification_id, ${organizationId}::uuid, ${eventId}::uuid, ${found.eventTypeId}::uuid, u.id, ${priority}
+      FROM people p JOIN upserted u ON u.external_id = p.external_id
+    RETURNING id`);
 
-    const upserted = await tx
-      .insert(recipients)
-      .values(
-        input.recipients.map((r) => ({
-          organizationId,
-          externalId: r.id,
-          email: r.email,
-          emailHash: hashes?.get(normalizeEmail(r.email)) ?? null,
-          name: r.name ?? null,
-          locale: r.locale ?? null,
-          timezone: r.timezone ?? null,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [recipients.organizationId, recipients.externalId],
-        set: {
-          email: sql`excluded.email`,
-          // Follows the address: a hash of the old one would point suppressions at the wrong person.
-          emailHash: sql`coalesce(excluded.email_hash, CASE WHEN ${recipients.email} = excluded.email THEN ${recipients.emailHash} END)`,
-          name: sql`coalesce(excluded.name, ${recipients.name})`,
-          locale: sql`coalesce(excluded.locale, ${recipients.locale})`,
-          timezone: sql`coalesce(excluded.timezone, ${recipients.timezone})`,
-          updatedAt: sql`now()`,
-        },
-      })
-      .returning({ id: recipients.id, externalId: recipients.externalId });
-    const idByExternal = new Map(upserted.map((r) => [r.externalId, r.id]));
-
-    const rows = input.recipients.map((r) => ({
-      id: crypto.randomUUID(),
-      organizationId,
-      eventId,
-      eventTypeId: eventType.id,
-      recipientId: idByExternal.get(r.id) as string,
-      priority,
-    }));
-    await tx.insert(notifications).values(rows);
-    return rows.map((row, i) => ({ id: row.id, recipientId: input.recipients[i]?.id ?? "", status: "pending" as const }));
-  });
-
-  if (!written) {
-    const existing = await findDuplicate(db, organizationId, idempotencyKey ?? "", print, input);
-    if (existing) return existing;
+  if (written.rows.length === 0) {
+    // A concurrent request with the same key committed first: answer as a duplicate of it.
+    const again = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey);
+    if (again?.existing) return answerDuplicate(db, again.existing, idempotencyKey ?? "", print, input);
     throw new Error("idempotent insert lost its row");
   }
-  return ok({ eventId, duplicate: false, priority, notifications: written });
+  if (written.rows.length !== people.length) throw new Error(`wrote ${written.rows.length} notifications for ${people.length} recipients`);
+  return ok({ eventId, duplicate: false, priority, notifications: people.map((p) => ({ id: p.notification_id, recipientId: p.external_id, status: "pending" as const })) });
 }
 
-async function findDuplicate(
+type ExistingEvent = { id: string; fingerprint: string; priority: "high" | "normal" };
+
+/** The event type and, when a key is given, the event it already names: one round trip for both. */
+async function lookUpTypeAndKey(
   db: Database,
   organizationId: string,
-  idempotencyKey: string,
-  print: string,
-  input: CreateEventBody,
-): Promise<Result<StoredEvent, IngestError> | undefined> {
-  const [event] = await db
-    .select({ id: events.id, fingerprint: events.fingerprint, priority: events.priority })
-    .from(events)
-    .where(and(eq(events.organizationId, organizationId), eq(events.idempotencyKey, idempotencyKey)))
-    .limit(1);
-  if (!event) return undefined;
+  type: string,
+  idempotencyKey: string | undefined,
+): Promise<{ eventTypeId: string; priority: "high" | "normal"; existing?: ExistingEvent } | undefined> {
+  const result = await db.execute<{ event_type_id: string; priority: "high" | "normal"; existing_id: string | null; existing_fingerprint: string | null; existing_priority: "high" | "normal" | null }>(sql`
+    SELECT et.id AS event_type_id, et.priority, e.id AS existing_id, e.fingerprint AS existing_fingerprint, e.priority AS existing_priority
+      FROM event_types et
+      LEFT JOIN events e ON e.organization_id = et.organization_id AND e.idempotency_key = ${idempotencyKey ?? null}
+     WHERE et.organization_id = ${organizationId}::uuid AND et.key = ${type}
+     LIMIT 1`);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const existing = row.existing_id && row.existing_fingerprint && row.existing_priority ? { id: row.existing_id, fingerprint: row.existing_fingerprint, priority: row.existing_priority } : undefined;
+  return { eventTypeId: row.event_type_id, priority: row.priority, ...(existing ? { existing } : {}) };
+}
+
+/** The first request's answer for a repeated key; a different body under the same key is a conflict. */
+async function answerDuplicate(db: Database, event: ExistingEvent, idempotencyKey: string, print: string, input: CreateEventBody): Promise<Result<StoredEvent, IngestError>> {
   if (event.fingerprint !== print) return err({ code: "idempotency_conflict", idempotencyKey });
   const rows = await db
     .select({ id: notifications.id, recipientId: recipients.externalId, status: notifications.status })
