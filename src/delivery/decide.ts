@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { validTimeZone } from "../digests/schedule";
+import { validTimeZone } from "../time/time-zone";
 import { digestWindowName, type WindowKey } from "../digests/window-types";
 import { createPreferenceCache, type PreferenceCache } from "../preferences/cache";
 import { loadPreferences } from "../preferences/load";

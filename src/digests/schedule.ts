@@ -1,17 +1,8 @@
 import type { DigestSchedule } from "../preferences/model";
+import { validTimeZone } from "../time/time-zone";
 
 /** Scheduled digests hold at most this many items; past it the window closes early like a full one. */
 export const SCHEDULED_MAX_ITEMS = 500;
-
-export function validTimeZone(tz: string | null | undefined): string {
-  if (!tz) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return tz;
-  } catch {
-    return "UTC";
-  }
-}
 
 /** When a window opened at `openedAt` is due: after its length, or at the next local hour (and weekday). */
 export function dueAt(schedule: DigestSchedule, openedAt: number, timeZone: string): number {

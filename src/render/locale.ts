@@ -33,16 +33,6 @@ export function formattingLocale(contentLocale: string, requested: string | null
   }
 }
 
-export function validTimeZone(timezone: string | null | undefined): string {
-  if (!timezone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: timezone });
-    return timezone;
-  } catch {
-    return "UTC";
-  }
-}
-
 export type UiStrings = { unsubscribe: string; preferences: string; sentBy: string };
 
 /** Footer wording of the system layout, by language; templates see it as `ui.*`. */

@@ -6,7 +6,8 @@ import type { FormatSettings } from "./filters";
 import { htmlToText } from "./html-to-text";
 import { inlineCss, safeCustomCss } from "./inline";
 import { DEFAULT_BRANDING_LAYOUT } from "./layouts";
-import { chooseVariant, formattingLocale, uiStrings, validTimeZone } from "./locale";
+import { validTimeZone } from "../time/time-zone";
+import { chooseVariant, formattingLocale, uiStrings } from "./locale";
 import { type ParsedRenderInput, RenderInput, type RenderError, type RenderedEmail, type TemplatePart } from "./types";
 
 /** A rendered email plus the HTML before inlining, which validation checks for balanced tags. */

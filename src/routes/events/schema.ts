@@ -1,14 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { notificationStatuses } from "../../db/schema/notifications";
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimeZone } from "../../time/time-zone";
 
 export const RecipientInput = z
   .object({
