@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "./context";
 import { ApiError, handleError, handleZodError } from "./errors";
 import { init } from "./middleware/init";
+import { registerAuditLogRoutes } from "./routes/audit-log";
 import { registerDevOutbox } from "./routes/dev/outbox";
 import { registerEventRoutes } from "./routes/events";
 import { registerNotificationRoutes } from "./routes/notifications";
@@ -39,6 +40,7 @@ export function newApp() {
   registerWebhookRoutes(app);
   registerSuppressionRoutes(app);
   registerSendingRoutes(app);
+  registerAuditLogRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
   return app;

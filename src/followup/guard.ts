@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { fireAlert } from "../alerts/fire";
-import { recordAuditEntry } from "./audit";
+import { recordAuditEntry } from "../audit/record";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import type { Services } from "../services";

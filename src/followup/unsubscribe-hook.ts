@@ -41,7 +41,7 @@ export async function applyProviderUnsubscribes(context: UnsubscribeContext, uns
       organizationId: u.organizationId,
       actorType: "recipient",
       actorId: u.recipientId,
-      action: "unsubscribe_all",
+      action: "recipient.unsubscribe_all",
       targetType: "recipient",
       targetId: u.recipientId,
       via: `provider:${u.provider}`,

@@ -55,3 +55,9 @@ export function redactSettings(settings: ProviderSettings): Record<string, unkno
     Object.entries(settings).map(([k, v]) => [k, secretFields.has(k) && typeof v === "string" ? `…${v.slice(-4)}` : v]),
   );
 }
+
+/**
+ * What the audit log keeps of a provider's settings: the names of the fields set, never a value.
+ * Names only, so a secret field added later cannot leak into the log by being forgotten here.
+ */
+export const settingNames = (settings: ProviderSettings): string[] => Object.keys(settings).filter((k) => k !== "provider").sort();

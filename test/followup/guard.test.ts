@@ -59,7 +59,7 @@ describe("bounce-rate guard", () => {
       return posted;
     });
     expect(alerts[0]?.json).toMatchObject({ text: expect.stringContaining("Sending paused"), blocks: expect.any(Array) });
-    const audited = await withServices(({ db }) => db.execute(sql`SELECT action FROM audit_log WHERE organization_id = ${org.organizationId}::uuid`));
+    const audited = await withServices(({ db }) => db.execute(sql`SELECT action FROM audit_log WHERE organization_id = ${org.organizationId}::uuid AND actor_type = 'system'`));
     expect(audited.rows).toEqual([{ action: "sending.pause" }]);
 
     // While paused, non-critical mail waits and critical mail still goes.

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../src/errors";
 import { isSuppressed } from "../../src/followup/suppression-check";
@@ -24,6 +25,21 @@ async function organizationWithSendGrid() {
 const post = (path: string, account: SendGridAccount, events: Record<string, unknown>[]) => postSendGrid<WebhookReceipt>(path, account, events);
 
 describe("SendGrid webhooks, end to end", () => {
+  it("unsubscribes the recipient from all non-critical mail on an unsubscribe event, once, with an audit row naming the provider", async () => {
+    const org = await organizationWithSendGrid();
+    const [sent] = await storeSent(org.organizationId, "sendgrid");
+    if (!sent) throw new Error("one notification was stored");
+    const unsubscribe = sendGridEvent("unsubscribe", sent);
+    await post(org.path, org.account, [unsubscribe]);
+    await post(org.path, org.account, [sendGridEvent("unsubscribe", sent)]);
+    const state = await withServices(async ({ db }) => ({
+      recipient: (await db.execute<{ unsubscribed: boolean }>(sql`SELECT unsubscribed_at IS NOT NULL AS unsubscribed FROM recipients WHERE id = ${sent.recipientId}::uuid`)).rows[0],
+      audit: (await db.execute(sql`SELECT actor_type, actor_id, action, target_id, via FROM audit_log WHERE organization_id = ${org.organizationId}::uuid AND actor_type = 'recipient'`)).rows,
+    }));
+    expect(state.recipient).toEqual({ unsubscribed: true });
+    expect(state.audit).toEqual([{ actor_type: "recipient", actor_id: sent.recipientId, action: "recipient.unsubscribe_all", target_id: sent.recipientId, via: "provider:sendgrid" }]);
+  });
+
   it("marks an email sent through the SendGrid fake bounced on a signed hard bounce, and suppresses its address", async () => {
     const org = await organizationWithSendGrid();
     const { email, notificationId } = await postComment(org.apiKey);

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
+import { recordApiChange } from "../../audit/record";
 import type { App } from "../../context";
 import { eventTypes, templates } from "../../db/schema";
 import { ApiError } from "../../errors";
@@ -42,7 +43,8 @@ export const registerEventTypeRoutes = (app: App) => {
   });
   app.openapi(put, async (c) => {
     const { db } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
+    const caller = c.get("caller");
+    const organizationId = caller.organizationId;
     const { type } = c.req.valid("param");
     const body = c.req.valid("json");
     const [template] = await db.select().from(templates).where(and(eq(templates.organizationId, organizationId), eq(templates.key, body.template)));
@@ -50,6 +52,7 @@ export const registerEventTypeRoutes = (app: App) => {
     if (template.publishedVersion === null) throw new ApiError("UNPROCESSABLE_ENTITY", `Template "${body.template}" has no published version yet.`, [{ path: "template", message: "publish a version first" }]);
     const values = { category: body.category, templateId: template.id, priority: body.priority, critical: body.critical };
     await db.insert(eventTypes).values({ organizationId, key: type, ...values }).onConflictDoUpdate({ target: [eventTypes.organizationId, eventTypes.key], set: { ...values, updatedAt: new Date() } });
+    await recordApiChange(db, caller, { action: "event_type.upsert", targetType: "event_type", targetId: type, details: body });
     return c.json({ key: type, category: body.category, template: body.template, priority: body.priority, critical: body.critical }, 200);
   });
 };

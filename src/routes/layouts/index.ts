@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { recordApiChange } from "../../audit/record";
 import type { App } from "../../context";
 import { layouts } from "../../db/schema";
 import { ApiError } from "../../errors";
@@ -30,7 +31,8 @@ export const registerLayoutRoutes = (app: App) => {
   });
   app.openapi(put, async (c) => {
     const { db } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
+    const caller = c.get("caller");
+    const organizationId = caller.organizationId;
     const { source } = c.req.valid("json");
     const { values } = await loadBranding(db, organizationId);
     const checked = await validateLayout({ source }, values);
@@ -43,6 +45,7 @@ export const registerLayoutRoutes = (app: App) => {
       .onConflictDoUpdate({ target: [layouts.organizationId, layouts.key], set: { source, version: sql`${layouts.version} + 1`, updatedAt: new Date() } })
       .returning();
     if (!row) throw new Error("layout upsert returned nothing");
+    await recordApiChange(db, caller, { action: "layout.update", targetType: "layout", targetId: row.key, details: { key: row.key, version: row.version } });
     return c.json({ key: row.key, version: row.version, source: row.source, builtIn: false }, 200);
   });
 };

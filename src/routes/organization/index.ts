@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
+import { recordApiChange } from "../../audit/record";
 import type { App } from "../../context";
 import { seal } from "../../crypto/sealed-box";
 import type { Database } from "../../db/client";
@@ -30,6 +31,13 @@ async function view(db: Database, id: string): Promise<OrganizationView> {
 function alignedWith(fromEmail: string, domain: string): boolean {
   const host = fromEmail.split("@")[1]?.toLowerCase() ?? "";
   return host === domain.toLowerCase() || host.endsWith(`.${domain.toLowerCase()}`);
+}
+
+/** The change as the audit log keeps it: the DKIM key is sealed at rest, so the log only says it was replaced. */
+function auditedChange(body: PatchOrganizationBody): Record<string, unknown> {
+  const { dkim, ...rest } = body;
+  if (dkim === undefined) return rest;
+  return { ...rest, dkim: dkim && { selector: dkim.selector, privateKeyPem: "(replaced)" } };
 }
 
 async function isUsablePrivateKey(pem: string): Promise<boolean> {
@@ -68,7 +76,8 @@ export const registerOrganizationRoutes = (app: App) => {
   app.openapi(getRoute, async (c) => c.json(await view(c.get("services").db, c.get("caller").organizationId), 200));
   app.openapi(patchRoute, async (c) => {
     const { db, env } = c.get("services");
-    const id = c.get("caller").organizationId;
+    const caller = c.get("caller");
+    const id = caller.organizationId;
     const body = c.req.valid("json");
     const current = await view(db, id);
     const domain = body.sendingDomain === undefined ? current.sendingDomain : body.sendingDomain;
@@ -94,7 +103,11 @@ export const registerOrganizationRoutes = (app: App) => {
       if (!keys) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has no SECRETS_KEY, so it cannot store a DKIM key.");
       Object.assign(changes, { dkimSelector: body.dkim.selector, dkimPrivateKey: await seal(keys, body.dkim.privateKeyPem) });
     }
-    if (Object.keys(changes).length > 0) await db.update(organizations).set({ ...changes, updatedAt: new Date() }).where(eq(organizations.id, id));
+    // An empty PATCH changes nothing, so it leaves nothing to audit either.
+    if (Object.keys(changes).length > 0) {
+      await db.update(organizations).set({ ...changes, updatedAt: new Date() }).where(eq(organizations.id, id));
+      await recordApiChange(db, caller, { action: "organization.update", targetType: "organization", targetId: id, details: auditedChange(body) });
+    }
     return c.json(await view(db, id), 200);
   });
 };

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { recordApiChange } from "../../audit/record";
 import type { App } from "../../context";
 import type { Database } from "../../db/client";
 import { requireApiKey } from "../../middleware/auth";
@@ -48,10 +49,13 @@ export const registerPreferenceDefaultRoutes = (app: App) => {
 
   app.openapi(putRoute, async (c) => {
     const { db, env } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
-    const patches = c.req.valid("json").categories;
+    const caller = c.get("caller");
+    const organizationId = caller.organizationId;
+    const body = c.req.valid("json");
+    const patches = body.categories;
     const before = await listDefaults(db, organizationId);
     await mergeDefaults(db, organizationId, patches);
+    await recordApiChange(db, caller, { action: "preference_defaults.update", targetType: "organization", targetId: organizationId, details: body });
     if (!(await invalidateOrganizationPreferences(env, organizationId))) {
       console.warn(JSON.stringify({ level: "warn", msg: "preference cache not invalidated; stale until its TTL", organizationId }));
     }

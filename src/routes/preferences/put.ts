@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../context";
 import { ApiError } from "../../errors";
-import { recordAuditEntry } from "../../followup/audit";
+import { recordApiChange } from "../../audit/record";
 import { requireApiKey } from "../../middleware/auth";
 import { endsDigest, flushWindows } from "../../preferences/flush";
 import { invalidateRecipientPreferences } from "../../preferences/load";
@@ -50,7 +50,7 @@ export const registerPutRecipientPreferences = (app: App) =>
     const ref = { organizationId, recipientId: recipient.id };
     const before = (await loadPreferencesFromDb(db, [recipient.id])).get(recipient.id);
     await mergeRecipientChoices(db, organizationId, recipient.id, patches, { unsubscribedAll: body.unsubscribedAll, textOnly: body.textOnly });
-    await recordAuditEntry(db, { organizationId, actor: { type: "api_key", id: caller.apiKeyId }, action: "recipient.preferences_update", targetType: "recipient", targetId: recipient.id, details: body });
+    await recordApiChange(db, caller, { action: "recipient.preferences_update", targetType: "recipient", targetId: recipient.id, details: body });
     const invalidated = await invalidateRecipientPreferences(env, ref);
     if (!invalidated) console.warn(JSON.stringify({ level: "warn", msg: "preference cache not invalidated; stale until its TTL", recipientId: recipient.id }));
 

@@ -1,7 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
+import { recordApiChange } from "../../audit/record";
 import type { App } from "../../context";
 import { ApiError } from "../../errors";
 import { requireApiKey } from "../../middleware/auth";
+import { settingNames } from "../../providers/config";
 import { errorResponses } from "../error-schema";
 import { ProvidersView, PutProvidersBody } from "./schema";
 import { listProviders, replaceProviders } from "./store";
@@ -34,9 +36,15 @@ export const registerProviderRoutes = (app: App) => {
   });
   app.openapi(putRoute, async (c) => {
     const { db, env } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
-    const stored = await replaceProviders(db, env, organizationId, c.req.valid("json").providers);
+    const caller = c.get("caller");
+    const list = c.req.valid("json").providers;
+    const stored = await replaceProviders(db, env, caller.organizationId, list);
     if (!stored.ok) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has no SECRETS_KEY, so it cannot store provider credentials.");
-    return c.json(await listProviders(db, env, organizationId), 200);
+    const providers = stored.value.map((p) => {
+      const settings = list[p.position];
+      return { ...p, fields: settings ? settingNames(settings) : [] };
+    });
+    await recordApiChange(db, caller, { action: "providers.update", targetType: "organization", targetId: caller.organizationId, details: { providers } });
+    return c.json(await listProviders(db, env, caller.organizationId), 200);
   });
 };

@@ -10,8 +10,10 @@ import type { ProvidersView } from "./schema";
 
 export type ProviderStoreError = "no_sealing_key";
 
+export type StoredProvider = { id: string; position: number; provider: string };
+
 /** Replaces an organisation's ordered provider list in one transaction, sealing each entry. */
-export async function replaceProviders(db: Database, env: Env, organizationId: string, list: ProviderSettings[]): Promise<Result<void, ProviderStoreError>> {
+export async function replaceProviders(db: Database, env: Env, organizationId: string, list: ProviderSettings[]): Promise<Result<StoredProvider[], ProviderStoreError>> {
   const keys = await sealingKeys(env);
   if (!keys && list.length > 0) return err("no_sealing_key");
   const rows = await Promise.all(
@@ -22,11 +24,12 @@ export async function replaceProviders(db: Database, env: Env, organizationId: s
       credentials: keys ? await seal(keys, JSON.stringify(settings)) : "",
     })),
   );
-  await db.transaction(async (tx) => {
+  const stored = await db.transaction(async (tx) => {
     await tx.delete(providerConfigs).where(eq(providerConfigs.organizationId, organizationId));
-    if (rows.length > 0) await tx.insert(providerConfigs).values(rows);
+    if (rows.length === 0) return [];
+    return tx.insert(providerConfigs).values(rows).returning({ id: providerConfigs.id, position: providerConfigs.position, provider: providerConfigs.provider });
   });
-  return ok(undefined);
+  return ok(stored.sort((a, b) => a.position - b.position));
 }
 
 export async function listProviders(db: Database, env: Env, organizationId: string): Promise<ProvidersView> {

@@ -3,7 +3,7 @@ import { and, count, eq, sql } from "drizzle-orm";
 import type { App } from "../../context";
 import { notifications } from "../../db/schema";
 import { ApiError } from "../../errors";
-import { recordAuditEntry } from "../../followup/audit";
+import { recordApiChange } from "../../audit/record";
 import { guardSettings, loadRates } from "../../followup/guard";
 import { resumeSending } from "../../followup/resume";
 import { requireApiKey } from "../../middleware/auth";
@@ -48,7 +48,7 @@ export const registerSendingRoutes = (app: App) => {
   app.openapi(resume, async (c) => {
     const caller = c.get("caller");
     const report = await resumeSending(c.get("services"), caller.organizationId);
-    await recordAuditEntry(c.get("services").db, { organizationId: caller.organizationId, actor: { type: "api_key", id: caller.apiKeyId }, action: "sending.resume", targetType: "organization", targetId: caller.organizationId, details: report });
+    await recordApiChange(c.get("services").db, caller, { action: "sending.resume", targetType: "organization", targetId: caller.organizationId, details: report });
     return c.json(report, 200);
   });
 };

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { App, HonoEnv } from "../../context";
 import { emailHashKey, hashEmail } from "../../crypto/email-hash";
 import { ApiError } from "../../errors";
-import { recordAuditEntry } from "../../followup/audit";
+import { recordApiChange } from "../../audit/record";
 import { addManualSuppression, listSuppressions, removeSuppression, type SuppressionEntry } from "../../followup/suppression-store";
 import { requireApiKey } from "../../middleware/auth";
 import { errorResponses } from "../error-schema";
@@ -58,7 +58,7 @@ export const registerSuppressionRoutes = (app: App) => {
     const caller = c.get("caller");
     const added = await addManualSuppression(db, await hashKey(c), caller.organizationId, email, note ?? null);
     if (added.created) {
-      await recordAuditEntry(db, { organizationId: caller.organizationId, actor: { type: "api_key", id: caller.apiKeyId }, action: "suppression.add", targetType: "suppression", targetId: added.entry.emailHash, details: { reason: "manual" } });
+      await recordApiChange(db, caller, { action: "suppression.add", targetType: "suppression", targetId: added.entry.emailHash, details: { reason: "manual" } });
     }
     return added.created ? c.json(view(added.entry, email), 201) : c.json(view(added.entry, email), 200);
   });
@@ -72,7 +72,7 @@ export const registerSuppressionRoutes = (app: App) => {
     const removed = await removeSuppression(db, await hashKey(c), caller.organizationId, email, force);
     if (removed.ok) {
       const details = { reason: removed.value.reason, forced: force };
-      await recordAuditEntry(db, { organizationId: caller.organizationId, actor: { type: "api_key", id: caller.apiKeyId }, action: "suppression.remove", targetType: "suppression", targetId: removed.value.emailHash, details });
+      await recordApiChange(db, caller, { action: "suppression.remove", targetType: "suppression", targetId: removed.value.emailHash, details });
       return c.json(view(removed.value, email), 200);
     }
     if (removed.error.code === "NOT_FOUND") throw new ApiError("NOT_FOUND", "This address is not suppressed.");

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
+import { recordApiChange } from "../../audit/record";
 import type { App } from "../../context";
 import { templates } from "../../db/schema";
 import { ApiError } from "../../errors";
@@ -42,10 +43,12 @@ export const registerTemplateCrud = (app: App) => {
   });
   app.openapi(create, async (c) => {
     const { db } = c.get("services");
+    const caller = c.get("caller");
     const { key, name, ...content } = c.req.valid("json");
-    const [row] = await db.insert(templates).values({ organizationId: c.get("caller").organizationId, key, name: name ?? null }).onConflictDoNothing().returning();
+    const [row] = await db.insert(templates).values({ organizationId: caller.organizationId, key, name: name ?? null }).onConflictDoNothing().returning();
     if (!row) throw new ApiError("CONFLICT", `A template with key "${key}" exists already.`, [{ path: "key", message: "already used" }]);
-    await appendDraft(db, row, content);
+    const version = await appendDraft(db, row, content);
+    await recordApiChange(db, caller, { action: "template.create", targetType: "template", targetId: row.id, details: { key, name: row.name, version } });
     return c.json(await templateView(db, row, true), 201);
   });
   app.openapi(get, async (c) => {
@@ -56,9 +59,11 @@ export const registerTemplateCrud = (app: App) => {
   });
   app.openapi(update, async (c) => {
     const { db } = c.get("services");
-    const row = await findTemplate(db, c.get("caller").organizationId, c.req.valid("param").id);
+    const caller = c.get("caller");
+    const row = await findTemplate(db, caller.organizationId, c.req.valid("param").id);
     if (!row) throw new ApiError("NOT_FOUND", "No such template.");
-    await appendDraft(db, row, c.req.valid("json"));
+    const version = await appendDraft(db, row, c.req.valid("json"));
+    await recordApiChange(db, caller, { action: "template.version_create", targetType: "template", targetId: row.id, details: { key: row.key, version } });
     return c.json(await templateView(db, row, true), 200);
   });
 };

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
+import { recordApiChange } from "../../audit/record";
 import type { App } from "../../context";
 import { templates, templateVersions } from "../../db/schema";
 import { ApiError } from "../../errors";
@@ -24,7 +25,8 @@ const route = createRoute({
 export const registerPublishTemplate = (app: App) =>
   app.openapi(route, async (c) => {
     const { db } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
+    const caller = c.get("caller");
+    const organizationId = caller.organizationId;
     const { id, v } = c.req.valid("param");
     const template = await findTemplate(db, organizationId, id);
     const version = template ? await findVersion(db, template.id, v) : undefined;
@@ -53,5 +55,9 @@ export const registerPublishTemplate = (app: App) =>
     }
     await db.update(templateVersions).set({ publishedAt: new Date() }).where(eq(templateVersions.id, version.id));
     await db.update(templates).set({ publishedVersion: v, updatedAt: new Date() }).where(eq(templates.id, template.id));
+    const previousVersion = template.publishedVersion;
+    // Going back to an older version than the one in use is the rollback; the log says so.
+    const rollback = previousVersion !== null && v < previousVersion;
+    await recordApiChange(db, caller, { action: "template.publish", targetType: "template", targetId: template.id, details: { key: template.key, version: v, previousVersion, rollback } });
     return c.json(await templateView(db, { ...template, publishedVersion: v }, true), 200);
   });
