@@ -1,22 +1,16 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client";
 import { events, notifications, recipients } from "../../src/db/schema";
 import { acceptEvent } from "../../src/ingest/accept-event";
-import { createOrganization, testEnv, uniqueEmail } from "../fixtures/organization";
+import type { Services } from "../../src/services";
+import { createOrganization, uniqueEmail } from "../fixtures/organization";
+import { withServices } from "../fixtures/preferences";
 import { testHashKey } from "../followup/support";
 
 /** Strings that break naive array literals, JSON or quoting: the write is one statement built from JSON. */
 const AWKWARD = ['O\'Brien, "Bob"', "back\\slash", "{braces},[brackets]", "NULL", "emoji 🚀 and ümlauts", "tab\tand\nnewline", ""];
 
-async function withDb<T>(fn: (db: ReturnType<typeof openDatabase>["db"]) => Promise<T>): Promise<T> {
-  const { db, close } = openDatabase(testEnv());
-  try {
-    return await fn(db);
-  } finally {
-    await close();
-  }
-}
+const withDb = <T>(fn: (db: Services["db"]) => Promise<T>) => withServices((s) => fn(s.db));
 
 describe("accepting an event", () => {
   it("stores a thousand recipients exactly as given, awkward names included, with one pending notification each in request order", async () => {
