@@ -23,6 +23,7 @@ async function view(db: Database, id: string): Promise<OrganizationView> {
     sendingDomain: o.sendingDomain,
     dkim: o.dkimSelector && o.dkimPrivateKey ? { selector: o.dkimSelector, configured: true } : null,
     branding: o.branding,
+    timezone: o.timezone,
     sendingPaused: o.sendingPausedAt ? { since: o.sendingPausedAt.toISOString(), reason: o.sendingPausedReason } : null,
   };
 }
@@ -65,7 +66,7 @@ const patchRoute = createRoute({
   method: "patch",
   path: "/v1/organization",
   tags: ["organization"],
-  summary: "Change the sender address, reply-to, sending domain, DKIM key or branding",
+  summary: "Change the sender address, reply-to, sending domain, DKIM key, branding or time zone",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["admin"] })] as const,
   request: { body: { content: { "application/json": { schema: PatchOrganizationBody } }, required: true } },
@@ -94,6 +95,7 @@ export const registerOrganizationRoutes = (app: App) => {
     if (body.replyTo !== undefined) changes.replyTo = body.replyTo;
     if (body.sendingDomain !== undefined) changes.sendingDomain = body.sendingDomain;
     if (body.branding !== undefined) changes.branding = { ...current.branding, ...body.branding };
+    if (body.timezone !== undefined) changes.timezone = body.timezone;
     if (body.dkim === null) Object.assign(changes, { dkimSelector: null, dkimPrivateKey: null });
     if (body.dkim) {
       if (!(await isUsablePrivateKey(body.dkim.privateKeyPem))) {

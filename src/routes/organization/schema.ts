@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "../../time/time-zone";
 import { PageStringOverrides } from "../../recipient-pages/branding";
 
 const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "must be a domain name like mail.example.com");
@@ -33,6 +34,11 @@ export const PatchOrganizationBody = z
       .optional()
       .openapi({ description: "RSA key that signs mail sent through SES and SMTP; null removes it" }),
     branding: Branding.optional(),
+    timezone: z
+      .string()
+      .refine(isTimeZone, "must be an IANA time zone like Europe/Paris")
+      .optional()
+      .openapi({ description: "For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it" }),
   })
   .openapi("PatchOrganizationBody");
 export type PatchOrganizationBody = z.infer<typeof PatchOrganizationBody>;
@@ -47,6 +53,7 @@ export const OrganizationView = z
     sendingDomain: z.string().nullable(),
     dkim: z.object({ selector: z.string(), configured: z.literal(true) }).nullable(),
     branding: z.record(z.string(), z.unknown()),
+    timezone: z.string(),
     sendingPaused: z.object({ since: z.string(), reason: z.string().nullable() }).nullable(),
   })
   .openapi("Organization");
