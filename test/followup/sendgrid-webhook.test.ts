@@ -1,4 +1,3 @@
-import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../src/errors";
@@ -7,20 +6,10 @@ import type { WebhookReceipt } from "../../src/routes/webhooks/schema";
 import { call } from "../fixtures/http";
 import { postComment, waitForStatus } from "../fixtures/notifications";
 import { createOrganization } from "../fixtures/organization";
-import { configureProviders } from "../fixtures/providers";
 import { receivedBy } from "../fixtures/sendgrid-fake";
-import { TEST_SENDGRID_API_KEY } from "../setup/constants";
+import { organizationWithSendGrid } from "./sendgrid-organization";
 import { nowSeconds, postSendGrid, type SendGridAccount, sendGridAccount, sendGridEvent } from "./signers";
 import { eventsOf, statusOf, storeSent, suppressionOf, withServices } from "./support";
-
-/** An organisation whose own SendGrid account (the fake) has a webhook key; events go to its URL. */
-async function organizationWithSendGrid() {
-  const org = await createOrganization();
-  const account = await sendGridAccount();
-  const view = await configureProviders(org.apiKey, [{ provider: "sendgrid", apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL), webhookPublicKey: account.publicKey }]);
-  const path = `/webhooks/sendgrid/${view.providers[0]?.id}`;
-  return { ...org, account, path };
-}
 
 const post = (path: string, account: SendGridAccount, events: Record<string, unknown>[]) => postSendGrid<WebhookReceipt>(path, account, events);
 

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { decodeCursor, encodeCursor } from "../../audit/cursor";
 import { listAuditEntries } from "../../audit/list";
 import type { App } from "../../context";
-import { ApiError } from "../../errors";
 import { requireApiKey } from "../../middleware/auth";
+import { encodeCursor } from "../../pagination/cursor";
 import { errorResponses } from "../error-schema";
+import { readCursor } from "../pagination";
 import { AuditLogPage, AuditLogQuery } from "./schema";
 
 const route = createRoute({
@@ -21,9 +21,7 @@ const route = createRoute({
 export const registerAuditLogRoutes = (app: App) =>
   app.openapi(route, async (c) => {
     const { limit, cursor, ...filters } = c.req.valid("query");
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (after && !after.ok) throw new ApiError("BAD_REQUEST", "The cursor is not one this API handed out.", [{ path: "cursor", message: "unparsable cursor" }]);
-    const page = await listAuditEntries(c.get("services").db, c.get("caller").organizationId, filters, limit, after?.value);
+    const page = await listAuditEntries(c.get("services").db, c.get("caller").organizationId, filters, limit, readCursor(cursor));
     const body: AuditLogPage = {
       entries: page.entries.map((e) => ({
         id: e.id,

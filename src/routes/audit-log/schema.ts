@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { auditActors } from "../../db/schema/audit-log";
+import { CursorParam } from "../pagination";
 
 const Filter = z.string().min(1).max(200);
 
 export const AuditLogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(500).optional().openapi({ description: "`nextCursor` of the previous page; opaque" }),
+  cursor: CursorParam,
   action: Filter.optional().openapi({ description: "Only this action, e.g. template.publish" }),
   targetType: Filter.optional().openapi({ description: "Only changes to this kind of thing, e.g. template" }),
   targetId: Filter.optional().openapi({ description: "Only changes to this one, e.g. a template id" }),

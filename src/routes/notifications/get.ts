@@ -4,14 +4,16 @@ import type { App } from "../../context";
 import { deliveryAttempts, digests, events, notifications, recipients } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { requireApiKey } from "../../middleware/auth";
+import { listDigestEvents, listNotificationEvents } from "../../notifications/provider-events";
 import { errorResponses } from "../error-schema";
 import { NotificationView } from "./schema";
+import { iso, providerEventView } from "./view";
 
 const route = createRoute({
   method: "get",
   path: "/v1/notifications/{id}",
   tags: ["notifications"],
-  summary: "A notification's status, timestamps and every delivery attempt",
+  summary: "A notification's status, timestamps, every delivery attempt and every provider event",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["ingest", "viewer", "editor", "admin"] })] as const,
   request: { params: z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) }) },
@@ -23,12 +25,11 @@ const route = createRoute({
 
 export type GetNotificationResponse = z.infer<typeof NotificationView>;
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 export const registerGetNotification = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const { db } = c.get("services");
+    const organizationId = c.get("caller").organizationId;
     const [row] = await db
       .select({ n: notifications, type: events.type, recipientId: recipients.externalId, digest: digests })
       .from(notifications)
@@ -37,12 +38,16 @@ export const registerGetNotification = (app: App) =>
       // The window's row is written by its Durable Object and may land a moment after the item is marked.
       .leftJoin(digests, and(eq(digests.id, notifications.digestId), eq(digests.organizationId, notifications.organizationId)))
       // Scoped by organisation: another organisation's id is indistinguishable from a missing one.
-      .where(and(eq(notifications.id, id), eq(notifications.organizationId, c.get("caller").organizationId)))
+      .where(and(eq(notifications.id, id), eq(notifications.organizationId, organizationId)))
       .limit(1);
     if (!row) throw new ApiError("NOT_FOUND", `No notification ${id}.`);
-    const attempts = await db.select().from(deliveryAttempts).where(eq(deliveryAttempts.notificationId, id)).orderBy(asc(deliveryAttempts.createdAt));
     const n = row.n;
     const d = row.digest;
+    const [attempts, providerEvents, digestEvents] = await Promise.all([
+      db.select().from(deliveryAttempts).where(eq(deliveryAttempts.notificationId, id)).orderBy(asc(deliveryAttempts.createdAt)),
+      listNotificationEvents(db, organizationId, id),
+      d ? listDigestEvents(db, organizationId, d.id) : [],
+    ]);
     const view: GetNotificationResponse = {
       id: n.id,
       eventId: n.eventId,
@@ -56,7 +61,7 @@ export const registerGetNotification = (app: App) =>
       failureReason: n.failureReason,
       decisionRule: n.decisionRule,
       digest: d
-        ? { id: d.id, kind: d.kind, status: d.status, itemCount: d.itemCount, dueAt: d.dueAt.toISOString(), sentAt: iso(d.sentAt), provider: d.provider, providerMessageId: d.providerMessageId, failureReason: d.failureReason }
+        ? { id: d.id, kind: d.kind, status: d.status, itemCount: d.itemCount, dueAt: d.dueAt.toISOString(), sentAt: iso(d.sentAt), provider: d.provider, providerMessageId: d.providerMessageId, failureReason: d.failureReason, events: digestEvents.map(providerEventView) }
         : null,
       createdAt: n.createdAt.toISOString(),
       queuedAt: iso(n.queuedAt),
@@ -71,6 +76,7 @@ export const registerGetNotification = (app: App) =>
         error: a.error,
         at: a.createdAt.toISOString(),
       })),
+      events: providerEvents.map(providerEventView),
     };
     return c.json(view, 200);
   });

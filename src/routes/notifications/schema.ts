@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { digestKinds, digestStatuses } from "../../db/schema/digests";
+import { DeliveryEventType } from "../../webhooks/events";
 import { NotificationStatus } from "../events/schema";
+import { CursorParam } from "../pagination";
 
 export const DeliveryAttempt = z
   .object({
@@ -14,6 +16,20 @@ export const DeliveryAttempt = z
   })
   .openapi("DeliveryAttempt");
 
+const eventTypes = DeliveryEventType.options.join(", ");
+
+/** What a provider reported about an email after accepting it, as its webhook told us. */
+export const ProviderEvent = z
+  .object({
+    type: z.string().openapi({ description: `One of: ${eventTypes}`, example: "delivered" }),
+    provider: z.string(),
+    at: z.string().datetime().openapi({ description: "When the provider says it happened" }),
+    bounceKind: z.string().nullable().openapi({ description: "hard or soft, for a bounce" }),
+    detail: z.record(z.string(), z.unknown()).openapi({ description: "Diagnostic, reason or clicked URL as stored, addresses scrubbed; recipientHash is the keyed hash suppressions use" }),
+  })
+  .openapi("ProviderEvent");
+export type ProviderEvent = z.infer<typeof ProviderEvent>;
+
 /** The digest a batched notification joined: whether, when and how it went out. */
 export const NotificationDigest = z
   .object({
@@ -26,6 +42,7 @@ export const NotificationDigest = z
     provider: z.string().nullable(),
     providerMessageId: z.string().nullable(),
     failureReason: z.string().nullable(),
+    events: z.array(ProviderEvent).openapi({ description: "The provider's events about the digest email, oldest first" }),
   })
   .openapi("NotificationDigest");
 
@@ -48,6 +65,45 @@ export const NotificationView = z
     sentAt: z.string().datetime().nullable(),
     failedAt: z.string().datetime().nullable(),
     attempts: z.array(DeliveryAttempt),
+    events: z.array(ProviderEvent).openapi({ description: "The provider's events about this email, oldest first" }),
   })
   .openapi("Notification");
 export type NotificationView = z.infer<typeof NotificationView>;
+
+export const RecipientHistoryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: CursorParam,
+  status: NotificationStatus.optional().openapi({ description: "Only notifications in this status" }),
+  type: z.string().min(1).max(100).optional().openapi({ description: "Only this event type, e.g. comment.created" }),
+});
+
+export const RecipientHistoryEntry = z
+  .object({
+    id: z.string().uuid(),
+    eventId: z.string().uuid(),
+    type: z.string(),
+    status: NotificationStatus,
+    priority: z.enum(["high", "normal"]),
+    createdAt: z.string().datetime(),
+    sentAt: z.string().datetime().nullable(),
+    failedAt: z.string().datetime().nullable(),
+    failureReason: z.string().nullable(),
+    decisionRule: z.string().nullable(),
+    digestId: z.string().uuid().nullable(),
+    provider: z.string().nullable(),
+    providerMessageId: z.string().nullable(),
+    lastEvent: z
+      .object({ type: z.string().openapi({ description: `One of: ${eventTypes}` }), at: z.string().datetime() })
+      .nullable()
+      .openapi({ description: "The newest provider event about this email; null if none yet. A batched notification has none of its own: its digest email's events are in GET /v1/notifications/{id}, under digest.events" }),
+  })
+  .openapi("RecipientHistoryEntry");
+
+export const RecipientHistoryPage = z
+  .object({
+    recipientId: z.string(),
+    entries: z.array(RecipientHistoryEntry),
+    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .openapi("RecipientHistoryPage");
+export type RecipientHistoryPage = z.infer<typeof RecipientHistoryPage>;
