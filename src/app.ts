@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "./context";
 import { ApiError, handleError, handleZodError } from "./errors";
 import { init } from "./middleware/init";
+import { registerAnalyticsRoutes } from "./routes/analytics";
 import { registerAuditLogRoutes } from "./routes/audit-log";
 import { registerDevOutbox } from "./routes/dev/outbox";
 import { registerEventRoutes } from "./routes/events";
@@ -41,6 +42,7 @@ export function newApp() {
   registerSuppressionRoutes(app);
   registerSendingRoutes(app);
   registerAuditLogRoutes(app);
+  registerAnalyticsRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
   return app;

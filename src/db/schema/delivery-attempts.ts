@@ -20,5 +20,9 @@ export const deliveryAttempts = pgTable(
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [index("delivery_attempts_notification_idx").on(t.notificationId, t.createdAt)],
+  (t) => [
+    index("delivery_attempts_notification_idx").on(t.notificationId, t.createdAt),
+    // Provider health reads an organisation's last 24 hours of attempts.
+    index("delivery_attempts_organization_created_idx").on(t.organizationId, t.createdAt),
+  ],
 );

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id } from "./_columns";
 import { notifications } from "./notifications";
@@ -26,5 +27,7 @@ export const deliveryEvents = pgTable(
     uniqueIndex("delivery_events_provider_event_idx").on(t.provider, t.providerEventId),
     index("delivery_events_notification_idx").on(t.notificationId),
     index("delivery_events_organization_type_idx").on(t.organizationId, t.type, t.occurredAt),
+    // A digest email's events carry its id in detail (they have no notification): the notification view looks them up by it.
+    index("delivery_events_digest_idx").on(t.organizationId, sql`(${t.detail}->>'digestId')`).where(sql`${t.notificationId} is null`),
   ],
 );

@@ -5,6 +5,7 @@ import { ApiError } from "../../errors";
 import { requireApiKey } from "../../middleware/auth";
 import { settingNames } from "../../providers/config";
 import { errorResponses } from "../error-schema";
+import { registerProviderHealth } from "./health";
 import { ProvidersView, PutProvidersBody } from "./schema";
 import { listProviders, replaceProviders } from "./store";
 
@@ -30,6 +31,7 @@ const putRoute = createRoute({
 });
 
 export const registerProviderRoutes = (app: App) => {
+  registerProviderHealth(app);
   app.openapi(getRoute, async (c) => {
     const { db, env } = c.get("services");
     return c.json(await listProviders(db, env, c.get("caller").organizationId), 200);

@@ -1,0 +1,4 @@
+CREATE INDEX "delivery_attempts_organization_created_idx" ON "delivery_attempts" USING btree ("organization_id","created_at");--> statement-breakpoint
+CREATE INDEX "delivery_events_digest_idx" ON "delivery_events" USING btree ("organization_id",("detail"->>'digestId')) WHERE "delivery_events"."notification_id" is null;--> statement-breakpoint
+CREATE INDEX "notifications_organization_failed_idx" ON "notifications" USING btree ("organization_id","failed_at") WHERE "notifications"."failed_at" is not null;--> statement-breakpoint
+CREATE INDEX "notifications_organization_decided_idx" ON "notifications" USING btree ("organization_id","created_at") WHERE "notifications"."status" in ('suppressed', 'skipped', 'batched');
