@@ -4,6 +4,7 @@ import { ApiError, handleError, handleZodError } from "./errors";
 import { init } from "./middleware/init";
 import { registerAnalyticsRoutes } from "./routes/analytics";
 import { registerAuditLogRoutes } from "./routes/audit-log";
+import { registerDashboardRoutes } from "./routes/dashboard";
 import { registerDevOutbox } from "./routes/dev/outbox";
 import { registerEventRoutes } from "./routes/events";
 import { registerNotificationRoutes } from "./routes/notifications";
@@ -38,6 +39,7 @@ export function newApp() {
   registerPreferenceRoutes(app);
   registerPreferenceDefaultRoutes(app);
   registerRecipientPageRoutes(app);
+  registerDashboardRoutes(app);
   registerWebhookRoutes(app);
   registerSuppressionRoutes(app);
   registerSendingRoutes(app);

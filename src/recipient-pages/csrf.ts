@@ -1,12 +1,11 @@
 import type { TokenKeys } from "../tokens/recipient-token";
+import { b64url, fromB64url } from "../tokens/base64url";
 
 /** A form stays valid for this many hours (buckets) after it was rendered: long enough to read it. */
 const BUCKET_MS = 3600_000;
 const VALID_BUCKETS = 24;
 
 const enc = new TextEncoder();
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 // The "csrf." prefix separates these MACs from recipient tokens signed with the same keys.
 const message = (pageToken: string, bucket: number) => enc.encode(`csrf.${pageToken}.${bucket}`);

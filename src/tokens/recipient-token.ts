@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { err, ok, type Result } from "../result";
+import { b64url, fromB64url } from "./base64url";
 
 /**
  * What a recipient's link carries: organisation, recipient (our internal id) and, for a
@@ -19,8 +20,6 @@ export type TokenKeys = { current: string; keys: Map<string, CryptoKey> };
 export type TokenError = "malformed" | "unknown_key" | "bad_signature";
 
 const enc = new TextEncoder();
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 /**
  * Parses `TOKEN_SIGNING_KEYS`: comma-separated `id:base64secret`, the first one current, e.g.

@@ -1,10 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
 import type { App } from "../../context";
-import { deliveryAttempts, digests, events, notifications, recipients } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { requireApiKey } from "../../middleware/auth";
-import { listDigestEvents, listNotificationEvents } from "../../notifications/provider-events";
+import { loadNotificationDetail } from "../../notifications/detail";
 import { errorResponses } from "../error-schema";
 import { NotificationView } from "./schema";
 import { iso, providerEventView } from "./view";
@@ -28,31 +26,14 @@ export type GetNotificationResponse = z.infer<typeof NotificationView>;
 export const registerGetNotification = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const { db } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
-    const [row] = await db
-      .select({ n: notifications, type: events.type, recipientId: recipients.externalId, digest: digests })
-      .from(notifications)
-      .innerJoin(events, eq(events.id, notifications.eventId))
-      .innerJoin(recipients, eq(recipients.id, notifications.recipientId))
-      // The window's row is written by its Durable Object and may land a moment after the item is marked.
-      .leftJoin(digests, and(eq(digests.id, notifications.digestId), eq(digests.organizationId, notifications.organizationId)))
-      // Scoped by organisation: another organisation's id is indistinguishable from a missing one.
-      .where(and(eq(notifications.id, id), eq(notifications.organizationId, organizationId)))
-      .limit(1);
-    if (!row) throw new ApiError("NOT_FOUND", `No notification ${id}.`);
-    const n = row.n;
-    const d = row.digest;
-    const [attempts, providerEvents, digestEvents] = await Promise.all([
-      db.select().from(deliveryAttempts).where(eq(deliveryAttempts.notificationId, id)).orderBy(asc(deliveryAttempts.createdAt)),
-      listNotificationEvents(db, organizationId, id),
-      d ? listDigestEvents(db, organizationId, d.id) : [],
-    ]);
+    const detail = await loadNotificationDetail(c.get("services").db, c.get("caller").organizationId, id);
+    if (!detail) throw new ApiError("NOT_FOUND", `No notification ${id}.`);
+    const { notification: n, digest: d, attempts } = detail;
     const view: GetNotificationResponse = {
       id: n.id,
       eventId: n.eventId,
-      type: row.type,
-      recipientId: row.recipientId,
+      type: detail.type,
+      recipientId: detail.recipientId,
       status: n.status,
       priority: n.priority,
       provider: n.provider,
@@ -61,7 +42,7 @@ export const registerGetNotification = (app: App) =>
       failureReason: n.failureReason,
       decisionRule: n.decisionRule,
       digest: d
-        ? { id: d.id, kind: d.kind, status: d.status, itemCount: d.itemCount, dueAt: d.dueAt.toISOString(), sentAt: iso(d.sentAt), provider: d.provider, providerMessageId: d.providerMessageId, failureReason: d.failureReason, events: digestEvents.map(providerEventView) }
+        ? { id: d.id, kind: d.kind, status: d.status, itemCount: d.itemCount, dueAt: d.dueAt.toISOString(), sentAt: iso(d.sentAt), provider: d.provider, providerMessageId: d.providerMessageId, failureReason: d.failureReason, events: detail.digestEvents.map(providerEventView) }
         : null,
       createdAt: n.createdAt.toISOString(),
       queuedAt: iso(n.queuedAt),
@@ -76,7 +57,7 @@ export const registerGetNotification = (app: App) =>
         error: a.error,
         at: a.createdAt.toISOString(),
       })),
-      events: providerEvents.map(providerEventView),
+      events: detail.events.map(providerEventView),
     };
     return c.json(view, 200);
   });
