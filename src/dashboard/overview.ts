@@ -1,5 +1,5 @@
 import { counters, type Figures, loadAnalytics, type ReportRow } from "../analytics/report";
-import { type GuardSettings, guardSettings, loadRates, type OrganizationRates } from "../followup/guard";
+import { countHeld, type GuardSettings, guardSettings, loadRates, type OrganizationRates } from "../followup/guard";
 import { loadProviderHealth, type ProviderHealth } from "../providers/health";
 import type { Services } from "../services";
 import { localParts, zonedTimeToUtc } from "../time/zoned";
@@ -9,6 +9,8 @@ export const OVERVIEW_DAYS = 7;
 export type Overview = {
   rates: OrganizationRates | undefined;
   guard: GuardSettings;
+  /** Notifications held while sending is paused, as GET /v1/sending's `held`. */
+  held: number;
   timeZone: string;
   /** Oldest first, one row per local day, days without mail included as zeros. */
   days: ReportRow[];
@@ -35,13 +37,14 @@ const emptyDay = (day: string): ReportRow => ({ day, provider: null, ...(Object.
 
 /**
  * What the overview shows, from the same functions the API answers with: the guard's rates
- * (GET /v1/sending), the figures per day (GET /v1/analytics) and provider health.
+ * and held notifications (GET /v1/sending), the figures per day (GET /v1/analytics) and provider health.
  */
 export async function loadOverview(services: Pick<Services, "db" | "env">, organizationId: string, timeZone: string, now: number): Promise<Overview> {
   const { days, from, to } = lastLocalDays(now, timeZone);
   const guard = guardSettings(services.env);
-  const [rates, report, health] = await Promise.all([
+  const [rates, held, report, health] = await Promise.all([
     loadRates(services.db, [organizationId], guard.window),
+    countHeld(services.db, organizationId),
     loadAnalytics(services.db, { organizationId, timeZone, groupBy: "day", from, to }),
     loadProviderHealth(services, organizationId, now),
   ]);
@@ -49,6 +52,7 @@ export async function loadOverview(services: Pick<Services, "db" | "env">, organ
   return {
     rates: rates.get(organizationId),
     guard,
+    held,
     timeZone,
     days: days.map((d) => byDay.get(d) ?? emptyDay(d)),
     totals: report.totals,

@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { fireAlert } from "../alerts/fire";
 import { recordAuditEntry } from "../audit/record";
 import type { Database } from "../db/client";
+import { notifications } from "../db/schema";
 import type { Env } from "../env";
 import type { Services } from "../services";
 
@@ -76,6 +77,16 @@ export async function loadRates(db: Database, organizationIds: string[], window:
     });
   }
   return rates;
+}
+
+/**
+ * How many of the organisation's notifications are held while sending is paused (status `paused`,
+ * written by src/delivery/hold.ts); a resume sends them. GET /v1/sending reports it as `held`.
+ */
+export async function countHeld(db: Database, organizationId: string): Promise<number> {
+  // Compared as text until the status list names 'paused'.
+  const rows = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.organizationId, organizationId), sql`${notifications.status} = 'paused'`));
+  return rows[0]?.n ?? 0;
 }
 
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;

@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import type { SendingState } from "../../src/routes/sending/schema";
 import { setOrganizationTimeZone, storeAttempts } from "../fixtures/analytics";
+import { call } from "../fixtures/http";
+import { storePendingComment } from "../fixtures/ingest";
 import { storeSent, withServices } from "../followup/support";
 import { fetchDashboard, rowsOf, signedInOrganization } from "./helpers";
 
@@ -32,6 +35,7 @@ describe("GET /dashboard, the overview", () => {
     expect(n.text).toContain('<span class="org">Northwind</span>');
     expect(n.text).not.toContain("Southwind");
     expect(n.text).toContain("<strong>Active</strong>");
+    expect(n.text).not.toContain("held</strong>");
     const northRows = rowsOf(n.text);
     expect(northRows).toContain("Hard bounces 0 0.00 % 3.00 %");
     expect(northRows.find((r) => r.startsWith(today))).toMatch(new RegExp(`^${today} 3 0 0 0 0 0 0 0 `));
@@ -42,10 +46,41 @@ describe("GET /dashboard, the overview", () => {
     expect(s.text).toContain('<span class="org">Southwind</span>');
     expect(s.text).not.toContain("Northwind");
     expect(s.text).toMatch(/<strong>Paused<\/strong> since <time datetime="[^"]+">[^<]+<\/time>: bounce rate 20.00% over the last 5 sent emails/);
+    expect(s.text).toContain("<strong>0 notifications held</strong>");
     const southRows = rowsOf(s.text);
     expect(southRows).toContain("Hard bounces 1 20.00 % 3.00 %");
     expect(southRows.find((r) => r.startsWith(today))).toMatch(new RegExp(`^${today} 5 `));
     expect(southRows.find((r) => r.startsWith("sendgrid"))).toMatch(/^sendgrid closed 0 0 0 0 — /);
+  });
+
+  it("shows how many notifications a paused organisation holds, the same count as GET /v1/sending's held", async () => {
+    const { organization, cookie } = await signedInOrganization();
+    const held = await storePendingComment(organization.organizationId);
+    const other = await storePendingComment(organization.organizationId);
+    await withServices(async ({ db }) => {
+      await db.execute(sql`UPDATE organizations SET sending_paused_at = now(), sending_paused_reason = 'test' WHERE id = ${organization.organizationId}::uuid`);
+      await db.execute(sql`UPDATE notifications SET status = 'paused' WHERE id = ${held.notificationId}::uuid`);
+    });
+    // Another organisation's held mail is not counted.
+    const elsewhere = await signedInOrganization("Elsewhere");
+    const theirs = await storePendingComment(elsewhere.organization.organizationId);
+    await withServices(({ db }) => db.execute(sql`UPDATE notifications SET status = 'paused' WHERE id = ${theirs.notificationId}::uuid`));
+
+    expect((await call<SendingState>("GET", "/v1/sending", { key: organization.apiKey })).body).toMatchObject({ paused: true, held: 1 });
+    const one = await fetchDashboard("/dashboard", { cookie });
+    expect(one.status, one.text).toBe(200);
+    expect(one.text).toContain("<strong>Paused</strong>");
+    expect(one.text).toContain("<strong>1 notification held</strong>");
+
+    await withServices(({ db }) => db.execute(sql`UPDATE notifications SET status = 'paused' WHERE id = ${other.notificationId}::uuid`));
+    expect((await call<SendingState>("GET", "/v1/sending", { key: organization.apiKey })).body).toMatchObject({ held: 2 });
+    expect((await fetchDashboard("/dashboard", { cookie })).text).toContain("<strong>2 notifications held</strong>");
+
+    // Held mail is shown even once the pause is cleared by hand, so it is not forgotten.
+    await withServices(({ db }) => db.execute(sql`UPDATE organizations SET sending_paused_at = NULL, sending_paused_reason = NULL WHERE id = ${organization.organizationId}::uuid`));
+    const active = await fetchDashboard("/dashboard", { cookie });
+    expect(active.text).toContain("<strong>Active</strong>");
+    expect(active.text).toContain("<strong>2 notifications held</strong>");
   });
 
   it("lists the last seven local days in the organisation's time zone, today last, quiet days as zeros", async () => {

@@ -18,7 +18,9 @@ export function OverviewPage({ nonce, session, overview }: Props) {
   );
 }
 
-function SendingCard({ overview: { rates, guard } }: { overview: Overview }) {
+const heldText = (n: number) => `${n} ${n === 1 ? "notification" : "notifications"} held`;
+
+function SendingCard({ overview: { rates, guard, held } }: { overview: Overview }) {
   return (
     <section class="card" aria-labelledby="sending-title">
       <h2 id="sending-title">Sending</h2>
@@ -31,6 +33,12 @@ function SendingCard({ overview: { rates, guard } }: { overview: Overview }) {
           <strong>Active</strong>: the bounce-rate guard has not paused sending.
         </p>
       )}
+      {rates?.pausedAt || held > 0 ? (
+        <p>
+          <strong>{heldText(held)}</strong>
+          {rates?.pausedAt ? `: ${held === 1 ? "it goes" : "they go"} when sending resumes.` : ": held before the pause was cleared; an admin sends them with POST /v1/sending/resume."}
+        </p>
+      ) : null}
       {rates?.resumedAt ? (
         <p class="muted">
           Last resumed <Time at={rates.resumedAt} />; only mail sent since then is judged.

@@ -1,10 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, count, eq, sql } from "drizzle-orm";
 import type { App } from "../../context";
-import { notifications } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { recordApiChange } from "../../audit/record";
-import { guardSettings, loadRates } from "../../followup/guard";
+import { countHeld, guardSettings, loadRates } from "../../followup/guard";
 import { resumeSending } from "../../followup/resume";
 import { requireApiKey } from "../../middleware/auth";
 import { errorResponses } from "../error-schema";
@@ -26,11 +24,7 @@ export const registerSendingRoutes = (app: App) => {
     const { db, env } = c.get("services");
     const organizationId = c.get("caller").organizationId;
     const settings = guardSettings(env);
-    const [rates, held] = await Promise.all([
-      loadRates(db, [organizationId], settings.window),
-      // 'paused' is written by the send path (src/delivery); compared as text until the status list names it.
-      db.select({ n: count() }).from(notifications).where(and(eq(notifications.organizationId, organizationId), sql`${notifications.status} = 'paused'`)),
-    ]);
+    const [rates, held] = await Promise.all([loadRates(db, [organizationId], settings.window), countHeld(db, organizationId)]);
     const r = rates.get(organizationId);
     if (!r) throw new ApiError("NOT_FOUND", "No such organisation.");
     const state: SendingState = {
@@ -38,7 +32,7 @@ export const registerSendingRoutes = (app: App) => {
       pausedAt: r.pausedAt?.toISOString() ?? null,
       pausedReason: r.pausedReason,
       resumedAt: r.resumedAt?.toISOString() ?? null,
-      held: held[0]?.n ?? 0,
+      held,
       rates: { sample: r.sample, bounced: r.bounced, complained: r.complained, bounceRate: r.bounceRate, complaintRate: r.complaintRate },
       guard: { window: settings.window, minSample: settings.minSample, bounceRateThreshold: settings.bounceRate, complaintRateThreshold: settings.complaintRate },
     };
