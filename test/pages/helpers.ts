@@ -1,11 +1,11 @@
 import { SELF } from "cloudflare:test";
 import { asc, eq } from "drizzle-orm";
-import { openDatabase } from "../../src/db/client";
 import { auditLog, preferences, recipients } from "../../src/db/schema";
 import { loadTokenKeys } from "../../src/recipient-pages/keys";
 import { importTokenKeys, signRecipientToken } from "../../src/tokens/recipient-token";
 import { createOrganization, testEnv } from "../fixtures/organization";
 import { createRecipient } from "../fixtures/preferences";
+import { withDb } from "../fixtures/database";
 
 /** A fresh organisation (a `comments` category and a critical `security` one) and a recipient of it. */
 export async function pageSubject(options: { locale?: string } = {}) {
@@ -58,15 +58,6 @@ export function formOf(html: string) {
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
   if (!csrf) throw new Error(`no csrf field in:\n${html}`);
   return { csrf, categories: [...html.matchAll(/name="categories" value="([^"]+)"/g)].map((m) => m[1] ?? "") };
-}
-
-async function withDb<T>(fn: (db: ReturnType<typeof openDatabase>["db"]) => Promise<T>): Promise<T> {
-  const { db, close } = openDatabase(testEnv());
-  try {
-    return await fn(db);
-  } finally {
-    await close();
-  }
 }
 
 /** Replaces the organisation's branding (the admin API's PATCH strips keys it does not know yet). */
