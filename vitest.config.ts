@@ -14,7 +14,7 @@ import {
   TEST_SMTP,
   TEST_SMTP_TLS_CERT_PATH,
 } from "./test/setup/constants";
-import { TEST_MAILGUN_WEBHOOK_KEY, TEST_SNS_TOPIC_ARN } from "./test/followup/keys";
+import { TEST_MAILGUN_WEBHOOK_KEY, TEST_SNS_TOPIC_ARN } from "./test/fixtures/webhook-keys";
 
 // workerd checks TLS peers (cloudflare:sockets' secureTransport and startTls too) against its own trust
 // store, which miniflare extends with NODE_EXTRA_CA_CERTS, read once when miniflare is first imported.
@@ -58,7 +58,7 @@ export default defineConfig({
           // Alerts post to the recorder; SNS certificate and confirmation fetches go there too (honoured only with DEV_MODE).
           ALERT_WEBHOOK_URL: `${inject("alertSinkUrl")}/alerts`,
           SNS_FETCH_ORIGIN: `${inject("alertSinkUrl")}/sns`,
-          // The shared webhook URLs' keys (test/followup/keys.ts); SendGrid's is configured per organisation in tests.
+          // The shared webhook URLs' keys (test/fixtures/webhook-keys.ts); SendGrid's is configured per organisation in tests.
           MAILGUN_WEBHOOK_SIGNING_KEY: TEST_MAILGUN_WEBHOOK_KEY,
           SES_SNS_TOPIC_ARNS: TEST_SNS_TOPIC_ARN,
           // Recipient-link keys, tests only: k2 signs, k1 is the retired-but-honoured key of a rotation.

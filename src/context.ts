@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiKeyRole } from "./auth/api-key";
+import type { ApiKeyRole } from "./platform/auth/api-key";
 import type { Env } from "./env";
 import type { Services } from "./services";
 

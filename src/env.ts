@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { CaptureOutbox } from "./durable/capture-outbox";
-import type { DigestWindow } from "./durable/digest-window";
-import type { ProviderCircuit } from "./durable/provider-circuit";
-import type { WebhookTokenGuard } from "./followup/token-guard";
-import type { QueueMessage } from "./queue/messages";
+import type { CaptureOutbox } from "./providers/capture/outbox";
+import type { DigestWindow } from "./digest/digest-window";
+import type { ProviderCircuit } from "./send/provider-circuit";
+import type { WebhookTokenGuard } from "./providers/mailgun/token-guard";
+import type { QueueMessage } from "./send/messages";
 
 const flag = z
   .enum(["true", "false", "1", "0", ""])

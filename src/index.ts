@@ -1,12 +1,12 @@
 import { newApp } from "./app";
 import { handleScheduled } from "./cron";
 import { parseEnv, type RawEnv } from "./env";
-import { handleQueueBatch } from "./queue/consumer";
+import { handleQueueBatch } from "./send/consumer";
 
-export { CaptureOutbox } from "./durable/capture-outbox";
-export { DigestWindow } from "./durable/digest-window";
-export { ProviderCircuit } from "./durable/provider-circuit";
-export { WebhookTokenGuard } from "./followup/token-guard";
+export { CaptureOutbox } from "./providers/capture/outbox";
+export { DigestWindow } from "./digest/digest-window";
+export { ProviderCircuit } from "./send/provider-circuit";
+export { WebhookTokenGuard } from "./providers/mailgun/token-guard";
 
 const app = newApp();
 

@@ -1,4 +1,4 @@
-import { type Database, openDatabase } from "./db/client";
+import { type Database, openDatabase } from "./platform/db/client";
 import type { Env } from "./env";
 
 /** What request handlers, queue consumers and cron jobs need, built once per request or batch. */

@@ -136,7 +136,7 @@ async function startCacheEndpoints() {
   } else {
     redisSkipReason = `Redis is not reachable (${ping.reason})`;
     console.warn(
-      `[tidings] SKIPPING the Redis preference-cache tests (test/preferences/cache.test.ts): ${redisSkipReason}. ` +
+      `[tidings] SKIPPING the Redis preference-cache tests (test/decide/cache.test.ts): ${redisSkipReason}. ` +
         "Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no (CI always runs them).",
     );
   }

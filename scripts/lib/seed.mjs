@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 /** Fixed ids so seeding twice updates the demo organisation instead of adding another. */
 export const DEMO_ORGANIZATION_ID = "00000000-0000-4000-8000-000000000001";
 
-/** Same format as src/auth/api-key.ts: `tid_<8 hex prefix>_<secret>`; only its SHA-256 is stored. */
+/** Same format as src/platform/auth/api-key.ts: `tid_<8 hex prefix>_<secret>`; only its SHA-256 is stored. */
 export function newApiKey() {
   const hex = randomBytes(32).toString("hex");
   return `tid_${hex.slice(0, 8)}_${hex.slice(8)}`;

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import type { SuppressionReason } from "./suppression-check";
+import type { Database } from "../platform/db/client";
+import type { SuppressionReason } from "../decide/suppression-check";
 
 type Executor = Pick<Database, "execute">;
 

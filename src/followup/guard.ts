@@ -1,8 +1,8 @@
 import { and, count, eq, sql } from "drizzle-orm";
-import { fireAlert } from "../alerts/fire";
-import { recordAuditEntry } from "../audit/record";
-import type { Database } from "../db/client";
-import { notifications } from "../db/schema";
+import { fireAlert } from "../platform/alerts/fire";
+import { recordAuditEntry } from "../platform/audit/record";
+import type { Database } from "../platform/db/client";
+import { notifications } from "../platform/db/schema";
 import type { Env } from "../env";
 import type { Services } from "../services";
 
@@ -81,7 +81,7 @@ export async function loadRates(db: Database, organizationIds: string[], window:
 
 /**
  * How many of the organisation's notifications are held while sending is paused (status `paused`,
- * written by src/delivery/hold.ts); a resume sends them. GET /v1/sending reports it as `held`.
+ * written by src/decide/hold-back.ts); a resume sends them. GET /v1/sending reports it as `held`.
  */
 export async function countHeld(db: Database, organizationId: string): Promise<number> {
   // Compared as text until the status list names 'paused'.

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import type { DeliveryEvent } from "../webhooks/events";
+import type { Database } from "../platform/db/client";
+import type { DeliveryEvent } from "../providers/webhook-events";
 
 /** What a provider event is about: one of our notifications, a digest email, or nothing we sent. */
 export type Target =

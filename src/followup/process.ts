@@ -1,8 +1,8 @@
-import { emailHashKey, hashEmails, normalizeEmail } from "../crypto/email-hash";
-import { deliveryEvents } from "../db/schema";
-import { err, ok, type Result } from "../result";
+import { emailHashKey, hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
+import { deliveryEvents } from "../platform/db/schema";
+import { err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
-import type { DeliveryEvent } from "../webhooks/events";
+import type { DeliveryEvent } from "../providers/webhook-events";
 import { type AddressEffect, advanceStatuses, type Changed, countSoftBounces, type FollowUpStatus, resetSoftBounces, suppressAddresses } from "./effects";
 import { evaluateGuard } from "./guard";
 import { matchEvents, type Scope, type Target } from "./match";

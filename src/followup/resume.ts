@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { markQueued } from "../ingest/accept-event";
-import { enqueueNotifications } from "../queue/enqueue";
+import { enqueueNotifications } from "../send/enqueue";
 import type { Services } from "../services";
 
 export type ResumeReport = { wasPaused: boolean; requeued: number; enqueueFailures: number };

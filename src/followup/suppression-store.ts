@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { hashEmail } from "../crypto/email-hash";
-import type { Database } from "../db/client";
-import { err, ok, type Result } from "../result";
-import type { SuppressionReason } from "./suppression-check";
+import { hashEmail } from "../platform/crypto/email-hash";
+import type { Database } from "../platform/db/client";
+import { err, ok, type Result } from "../platform/result";
+import type { SuppressionReason } from "../decide/suppression-check";
 
 export type SuppressionEntry = {
   id: string;

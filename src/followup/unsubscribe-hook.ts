@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { auditLog, recipients } from "../db/schema";
-import { invalidateRecipientPreferences } from "../preferences/load";
+import type { Database } from "../platform/db/client";
+import { auditLog, recipients } from "../platform/db/schema";
+import { invalidateRecipientPreferences } from "../decide/preferences/load";
 import type { Env } from "../env";
 
 /** A recipient unsubscribed through the provider (its own link or list-unsubscribe handling). */
@@ -10,7 +10,7 @@ export type ProviderUnsubscribe = {
   /** Our recipient, when the event matched one of our notifications or digests. */
   recipientId: string | null;
   notificationId: string | null;
-  /** Keyed hash of the address (src/crypto/email-hash.ts), for events that matched nothing of ours. */
+  /** Keyed hash of the address (src/platform/crypto/email-hash.ts), for events that matched nothing of ours. */
   emailHash: string;
   provider: string;
   occurredAt: Date;

@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
-import { unseal } from "../crypto/sealed-box";
-import { providerConfigs } from "../db/schema";
+import { unseal } from "../platform/crypto/sealed-box";
+import { providerConfigs } from "../platform/db/schema";
 import type { Env } from "../env";
 import { ProviderSettings } from "../providers/config";
-import { sealingKeys } from "../providers/sealing-keys";
-import { err, ok, type Result } from "../result";
+import { sealingKeys } from "../platform/crypto/sealing-keys";
+import { err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
-import type { WebhookProvider } from "../webhooks/events";
+import type { WebhookProvider } from "../providers/webhook-events";
 
 /**
  * Whose webhook this is and the key that authenticates it. The shared URL uses the deployment's
@@ -38,7 +38,7 @@ export function environmentSource(env: Env): WebhookSource {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The keys of one stored provider configuration, opened like the delivery path opens them (src/providers/resolve.ts). */
+/** The keys of one stored provider configuration, opened like the delivery path opens them (src/send/provider-chains.ts). */
 export async function configurationSource(services: Pick<Services, "db" | "env">, provider: WebhookProvider, providerConfigId: string): Promise<Result<WebhookSource, SourceError>> {
   const notFound = err<SourceError>({ code: "NOT_FOUND", message: `No ${provider} configuration ${providerConfigId}.` });
   if (!UUID.test(providerConfigId)) return notFound;

@@ -1,9 +1,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { notifications, recipients } from "../db/schema";
-import { hashEmails, normalizeEmail } from "../crypto/email-hash";
-import { err, ok, type Result } from "../result";
-import type { AcceptedEvent, CreateEventBody } from "../routes/events/schema";
+import type { Database } from "../platform/db/client";
+import { notifications, recipients } from "../platform/db/schema";
+import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
+import { err, ok, type Result } from "../platform/result";
+import type { AcceptedEvent, CreateEventBody } from "./schema";
 import { fingerprint } from "./fingerprint";
 
 export type IngestError =
@@ -23,7 +23,7 @@ export async function acceptEvent(
   db: Database,
   organizationId: string,
   input: CreateEventBody,
-  /** The address-hash key (src/crypto/email-hash.ts); without it recipients get no email_hash. */
+  /** The address-hash key (src/platform/crypto/email-hash.ts); without it recipients get no email_hash. */
   options: { emailHashKey?: CryptoKey } = {},
 ): Promise<Result<StoredEvent, IngestError>> {
   const { idempotencyKey, ...content } = input;

@@ -1,4 +1,4 @@
-import { sha256Hex } from "../auth/api-key";
+import { sha256Hex } from "../platform/auth/api-key";
 
 /** JSON with object keys sorted, so the same content always hashes the same whatever its key order. */
 export function canonicalJson(value: unknown): string {

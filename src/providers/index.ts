@@ -1,12 +1,12 @@
 import type { Services } from "../services";
-import { CaptureProvider } from "./capture";
+import { CaptureProvider } from "./capture/send";
 import type { ProviderSettings } from "./config";
-import type { DkimConfig } from "./dkim";
-import { MailgunProvider } from "./mailgun";
+import type { DkimConfig } from "./shared/dkim";
+import { MailgunProvider } from "./mailgun/send";
 import type { EmailProvider } from "./provider";
-import { SendGridProvider } from "./sendgrid";
-import { SesProvider } from "./ses";
-import { SmtpProvider } from "./smtp";
+import { SendGridProvider } from "./sendgrid/send";
+import { SesProvider } from "./ses/send";
+import { SmtpProvider } from "./smtp/send";
 
 /** One case per provider: a new member of ProviderSettings stops this compiling until it is wired. */
 /** `dkim` is the organisation's signing key; only providers that send raw MIME (SES, SMTP) use it. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Result } from "../result";
+import type { Result } from "../platform/result";
 
 export const ProviderId = z.enum(["sendgrid", "mailgun", "ses", "smtp", "capture"]);
 export type ProviderId = z.infer<typeof ProviderId>;
@@ -44,7 +44,7 @@ export interface EmailProvider {
   send(email: OutgoingEmail): Promise<Result<Accepted, SendError>>;
 }
 
-/** Maps an HTTP status to how Tidings treats it (see shared/PROVIDERS.md, "How to classify"). */
+/** Maps an HTTP status to how Tidings treats it. */
 export function classifyStatus(status: number): SendError["kind"] {
   if (status === 408 || status === 429 || status >= 500) return "retryable";
   if (status === 401 || status === 403) return "configuration";

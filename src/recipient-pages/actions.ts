@@ -1,9 +1,9 @@
-import type { Database } from "../db/client";
-import { auditLog } from "../db/schema";
-import { endsDigest, flushWindows } from "../preferences/flush";
-import { invalidateRecipientPreferences } from "../preferences/load";
-import { effectiveCategory } from "../preferences/resolve";
-import { type ChoicePatch, listChoices, loadPreferencesFromDb, mergeRecipientChoices, type RecipientPatch } from "../preferences/store";
+import type { Database } from "../platform/db/client";
+import { auditLog } from "../platform/db/schema";
+import { endsDigest, flushWindows } from "../digest/flush";
+import { invalidateRecipientPreferences } from "../decide/preferences/load";
+import { effectiveCategory } from "../decide/preferences/resolve";
+import { type ChoicePatch, listChoices, loadPreferencesFromDb, mergeRecipientChoices, type RecipientPatch } from "../decide/preferences/store";
 import type { Services } from "../services";
 import { isCategoryLocked, type PageSubject } from "./load";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DEFAULT_DIGEST, DeliveryMode, DigestSchedule } from "../preferences/model";
-import type { ChoicePatch } from "../preferences/store";
+import { DEFAULT_DIGEST, DeliveryMode, DigestSchedule } from "../decide/preferences/model";
+import type { ChoicePatch } from "../decide/preferences/store";
 import type { PageCategory } from "./load";
 
 /** The digest frequencies the page offers; a schedule set through the API that is none of them is kept as "current". */

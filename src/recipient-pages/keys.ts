@@ -1,6 +1,6 @@
 import type { Env } from "../env";
-import { err, ok, type Result } from "../result";
-import { importTokenKeys, type RecipientClaims, type TokenError, type TokenKeys, verifyRecipientToken } from "../tokens/recipient-token";
+import { err, ok, type Result } from "../platform/result";
+import { importTokenKeys, type RecipientClaims, type TokenError, type TokenKeys, verifyRecipientToken } from "./token";
 
 /**
  * Isolate-scoped: importing HMAC keys costs a few hundred microseconds, and every email and page

@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { signRecipientToken } from "../tokens/recipient-token";
+import { signRecipientToken } from "./token";
 import { parsePageBranding } from "./branding";
 import { loadTokenKeys } from "./keys";
 

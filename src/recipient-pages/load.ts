@@ -1,10 +1,10 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { eventTypes, organizations, recipients } from "../db/schema";
-import type { EffectiveCategory } from "../preferences/model";
-import { resolveCategory } from "../preferences/resolve";
-import { listChoices, listDefaults } from "../preferences/store";
-import type { RecipientClaims } from "../tokens/recipient-token";
+import type { Database } from "../platform/db/client";
+import { eventTypes, organizations, recipients } from "../platform/db/schema";
+import type { EffectiveCategory } from "../decide/preferences/model";
+import { resolveCategory } from "../decide/preferences/resolve";
+import { listChoices, listDefaults } from "../decide/preferences/store";
+import type { RecipientClaims } from "./token";
 import { type PageBranding, parsePageBranding } from "./branding";
 
 export type PageSubject = {

@@ -1,4 +1,4 @@
-import type { DigestSchedule } from "../preferences/model";
+import type { DigestSchedule } from "../decide/preferences/model";
 import type { PageStringOverrides } from "./branding";
 
 const en = {

@@ -1,12 +1,12 @@
 import { LiquidError } from "liquidjs";
-import { err, ok, type Result } from "../result";
+import { err, ok, type Result } from "../platform/result";
 import { compileHtml } from "./compile";
 import { parseText, renderParsed } from "./engines";
 import type { FormatSettings } from "./filters";
 import { htmlToText } from "./html-to-text";
 import { inlineCss, safeCustomCss } from "./inline";
 import { DEFAULT_BRANDING_LAYOUT } from "./layouts";
-import { validTimeZone } from "../time/time-zone";
+import { validTimeZone } from "../platform/time/time-zone";
 import { chooseVariant, formattingLocale, uiStrings } from "./locale";
 import { type ParsedRenderInput, RenderInput, type RenderError, type RenderedEmail, type TemplatePart } from "./types";
 

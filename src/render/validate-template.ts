@@ -1,6 +1,6 @@
 import { LiquidError } from "liquidjs";
 import { z } from "zod";
-import { err, ok, type Result } from "../result";
+import { err, ok, type Result } from "../platform/result";
 import { fingerprint } from "./cache";
 import { validationEngines } from "./engines";
 import { DEFAULT_BRANDING_LAYOUT, LAYOUT_NAMES, SYSTEM_BASE_LAYOUT } from "./layouts";

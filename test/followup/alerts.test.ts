@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { alertCircuitsOpened, alertFailedNotifications } from "../../src/alerts/conditions";
-import { type AlertInput, fireAlert } from "../../src/alerts/fire";
+import { alertCircuitsOpened, alertFailedNotifications } from "../../src/send/alerts";
+import { type AlertInput, fireAlert } from "../../src/platform/alerts/fire";
 import { createOrganization, testEnv } from "../fixtures/organization";
-import { alertsMentioning, withServices } from "./support";
+import { alertsMentioning, withServices } from "../fixtures/followup";
 
 const windowMs = testEnv().ALERT_WINDOW_SECONDS * 1000;
 /** The middle of a window, so "the same window" cannot straddle a boundary. */

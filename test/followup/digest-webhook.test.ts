@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { SendingState } from "../../src/routes/sending/schema";
+import type { SendingState } from "../../src/followup/routes/sending/schema";
 import { call } from "../fixtures/http";
-import { digestingOrganization, sentDigest, viewOf } from "./sendgrid-organization";
-import { postSendGrid, sendGridEvent } from "./signers";
-import { storeSent, suppressionOf, withServices } from "./support";
+import { digestingOrganization, sentDigest, viewOf } from "../fixtures/sendgrid-organization";
+import { postSendGrid, sendGridEvent } from "../fixtures/webhook-signers";
+import { storeSent, suppressionOf, withServices } from "../fixtures/followup";
 
 describe("provider webhooks about digest emails", () => {
   it("shows a batched notification's rule and the digest it went out in, with the provider's message id", async () => {

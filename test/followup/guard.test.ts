@@ -2,8 +2,8 @@ import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { guardSettings, tripReason } from "../../src/followup/guard";
-import type { ResumeResult, SendingState } from "../../src/routes/sending/schema";
-import type { WebhookReceipt } from "../../src/routes/webhooks/schema";
+import type { ResumeResult, SendingState } from "../../src/followup/routes/sending/schema";
+import type { WebhookReceipt } from "../../src/followup/routes/webhooks/schema";
 import type { z } from "zod";
 import { call } from "../fixtures/http";
 import { storePendingComment } from "../fixtures/ingest";
@@ -12,8 +12,8 @@ import { createOrganization, testEnv } from "../fixtures/organization";
 import { configureProviders } from "../fixtures/providers";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 import { TEST_SENDGRID_API_KEY } from "../setup/constants";
-import { postSendGrid, sendGridAccount, sendGridEvent } from "./signers";
-import { alertsMentioning, organizationRow, storeSent, withServices } from "./support";
+import { postSendGrid, sendGridAccount, sendGridEvent } from "../fixtures/webhook-signers";
+import { alertsMentioning, organizationRow, storeSent, withServices } from "../fixtures/followup";
 
 const settings = guardSettings(testEnv());
 

@@ -1,14 +1,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../src/errors";
-import type { WebhookReceipt } from "../../src/routes/webhooks/schema";
+import type { ErrorBody } from "../../src/platform/errors";
+import type { WebhookReceipt } from "../../src/followup/routes/webhooks/schema";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
 import { configureProviders } from "../fixtures/providers";
 import { TEST_MAILGUN_API_KEY, TEST_MAILGUN_DOMAIN } from "../setup/constants";
-import { TEST_MAILGUN_WEBHOOK_KEY } from "./keys";
-import { mailgunBody, mailgunEvent, nowSeconds } from "./signers";
-import { eventsOf, statusOf, storeSent, suppressionOf } from "./support";
+import { TEST_MAILGUN_WEBHOOK_KEY } from "../fixtures/webhook-keys";
+import { mailgunBody, mailgunEvent, nowSeconds } from "../fixtures/webhook-signers";
+import { eventsOf, statusOf, storeSent, suppressionOf } from "../fixtures/followup";
 
 const post = (path: string, body: unknown) => call<WebhookReceipt & ErrorBody>("POST", path, { body });
 

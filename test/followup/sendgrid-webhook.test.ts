@@ -1,15 +1,15 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../src/errors";
-import { isSuppressed } from "../../src/followup/suppression-check";
-import type { WebhookReceipt } from "../../src/routes/webhooks/schema";
+import type { ErrorBody } from "../../src/platform/errors";
+import { isSuppressed } from "../../src/decide/suppression-check";
+import type { WebhookReceipt } from "../../src/followup/routes/webhooks/schema";
 import { call } from "../fixtures/http";
 import { postComment, waitForStatus } from "../fixtures/notifications";
 import { createOrganization } from "../fixtures/organization";
 import { receivedBy } from "../fixtures/sendgrid-fake";
-import { organizationWithSendGrid } from "./sendgrid-organization";
-import { nowSeconds, postSendGrid, type SendGridAccount, sendGridAccount, sendGridEvent } from "./signers";
-import { eventsOf, statusOf, storeSent, suppressionOf, withServices } from "./support";
+import { organizationWithSendGrid } from "../fixtures/sendgrid-organization";
+import { nowSeconds, postSendGrid, type SendGridAccount, sendGridAccount, sendGridEvent } from "../fixtures/webhook-signers";
+import { eventsOf, statusOf, storeSent, suppressionOf, withServices } from "../fixtures/followup";
 
 const post = (path: string, account: SendGridAccount, events: Record<string, unknown>[]) => postSendGrid<WebhookReceipt>(path, account, events);
 

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../src/errors";
-import type { WebhookReceipt } from "../../src/routes/webhooks/schema";
+import type { ErrorBody } from "../../src/platform/errors";
+import type { WebhookReceipt } from "../../src/followup/routes/webhooks/schema";
 import { createOrganization } from "../fixtures/organization";
 import { configureProviders } from "../fixtures/providers";
 import { SNS_CERTIFICATE_PEM, SNS_MESSAGE_SHA1, SNS_SIGNING_CERT_URL, SNS_TOPIC_SHA1 } from "../fixtures/webhook-vectors/sns";
 import { TEST_SES } from "../setup/constants";
-import { TEST_SNS_TOPIC_ARN } from "./keys";
-import { postSns, snsSigner } from "./signers";
-import { eventsOf, sinkReceived, sinkRespond, statusOf, storeSent, suppressionOf, type SentNotification } from "./support";
+import { TEST_SNS_TOPIC_ARN } from "../fixtures/webhook-keys";
+import { postSns, snsSigner } from "../fixtures/webhook-signers";
+import { eventsOf, sinkReceived, sinkRespond, statusOf, storeSent, suppressionOf, type SentNotification } from "../fixtures/followup";
 
 type Reply = WebhookReceipt & ErrorBody;
 let signer: Awaited<ReturnType<typeof snsSigner>>;

@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { hashEmail } from "../../src/crypto/email-hash";
-import type { ErrorBody } from "../../src/errors";
-import { blocksSend, isSuppressed } from "../../src/followup/suppression-check";
-import type { SuppressionList, SuppressionView } from "../../src/routes/suppressions/schema";
+import { hashEmail } from "../../src/platform/crypto/email-hash";
+import type { ErrorBody } from "../../src/platform/errors";
+import { blocksSend, isSuppressed } from "../../src/decide/suppression-check";
+import type { SuppressionList, SuppressionView } from "../../src/followup/routes/suppressions/schema";
 import { call } from "../fixtures/http";
 import { createOrganization, uniqueEmail } from "../fixtures/organization";
-import { storeSent, testHashKey, withServices } from "./support";
+import { storeSent, testHashKey, withServices } from "../fixtures/followup";
 
 type Reply = SuppressionView & ErrorBody;
 

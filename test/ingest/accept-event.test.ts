@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { events, notifications, recipients } from "../../src/db/schema";
+import { events, notifications, recipients } from "../../src/platform/db/schema";
 import { acceptEvent } from "../../src/ingest/accept-event";
 import type { Services } from "../../src/services";
 import { createOrganization, uniqueEmail } from "../fixtures/organization";
 import { withServices } from "../fixtures/preferences";
-import { testHashKey } from "../followup/support";
+import { testHashKey } from "../fixtures/followup";
 
 /** Strings that break naive array literals, JSON or quoting: the write is one statement built from JSON. */
 const AWKWARD = ['O\'Brien, "Bob"', "back\\slash", "{braces},[brackets]", "NULL", "emoji 🚀 and ümlauts", "tab\tand\nnewline", ""];

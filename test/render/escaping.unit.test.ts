@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderNotification } from "../../src/render/render-notification";
-import { cardOf, commentInput } from "./fixtures";
+import { cardOf, commentInput } from "../fixtures/render";
 
 const HOSTILE = { author: 'Eve "<b>"', task: "Tom & Jerry <script>alert(1)</script>", comment: "<img src=x onerror=alert(1)>", url: "javascript:alert(1)" };
 

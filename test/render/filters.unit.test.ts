@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderExpression } from "./fixtures";
+import { renderExpression } from "../fixtures/render";
 
 // Each row is the example in docs/templates.md: expression, reader, expected subject line.
 // The reference "now" for relative_time is 2026-03-10T12:00:00Z (test/render/fixtures.ts).

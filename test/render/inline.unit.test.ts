@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { inlineCss } from "../../src/render/inline";
 import { renderNotification } from "../../src/render/render-notification";
-import { cardOf, commentInput } from "./fixtures";
+import { cardOf, commentInput } from "../fixtures/render";
 
 const styleBlocks = (html: string) => [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? "").join("\n");
 

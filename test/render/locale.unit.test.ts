@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderNotification } from "../../src/render/render-notification";
-import { cardOf, commentInput } from "./fixtures";
+import { cardOf, commentInput } from "../fixtures/render";
 
 const TRANSLATED = {
   id: "tpl-translated",

@@ -5,7 +5,7 @@ import taskSource from "../../templates/demo/task.deadline_approaching.liquid";
 import { DIGEST_TEMPLATE, splitFrontMatter } from "../../src/render/layouts";
 import { renderNotification } from "../../src/render/render-notification";
 import { validateTemplate } from "../../src/render/validate-template";
-import { cardOf, commentInput } from "./fixtures";
+import { cardOf, commentInput } from "../fixtures/render";
 
 const DEMOS = [
   ["comment.created", commentSource, { author: "Grace", task: "Ship v1", comment: "Looks good", url: "https://app.test/t/1" }, "Looks good"],

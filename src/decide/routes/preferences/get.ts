@@ -1,0 +1,31 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { App } from "../../../context";
+import { ApiError } from "../../../platform/errors";
+import { requireApiKey } from "../../../platform/http/auth";
+import { findRecipient } from "../../preferences/store";
+import { errorResponses } from "../../../platform/http/error-schema";
+import { RecipientParams, RecipientPreferencesView } from "./schema";
+import { buildRecipientView } from "./view";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/recipients/{id}/preferences",
+  tags: ["preferences"],
+  summary: "A recipient's effective preferences per category, and which come from their own choice",
+  security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
+  request: { params: RecipientParams },
+  responses: {
+    200: { description: "Preferences", content: { "application/json": { schema: RecipientPreferencesView } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+export const registerGetRecipientPreferences = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { db } = c.get("services");
+    const organizationId = c.get("caller").organizationId;
+    const recipient = await findRecipient(db, organizationId, c.req.valid("param").id);
+    if (!recipient) throw new ApiError("NOT_FOUND", `No recipient ${c.req.valid("param").id}.`);
+    return c.json(await buildRecipientView(db, organizationId, recipient), 200);
+  });

@@ -1,0 +1,69 @@
+import { sql } from "drizzle-orm";
+import { mapWithConcurrency } from "../platform/concurrency";
+import type { QueueMessage } from "../send/messages";
+import type { Services } from "../services";
+
+/** Windows per run; the next run takes the rest. */
+const FLUSH_LIMIT = 1000;
+const FLUSH_CONCURRENCY = 6;
+/** A window's own alarm closes it; cron steps in only once the alarm is this late. */
+const ALARM_GRACE_MS = 60_000;
+/** A queued digest nobody picked up for this long lost its queue job (or the job died): enqueue it again. */
+const STALE_QUEUED_MS = 15 * 60_000;
+const SEND_BATCH_LIMIT = 100;
+
+export type DigestCronReport = { due: number; flushed: number; abandoned: number; requeued: number };
+
+/**
+ * Closes every open window that is due: daily and weekly digests at their local hour (their due
+ * time was computed in the recipient's zone when the window opened), and windows whose alarm was
+ * missed. Then re-enqueues digests whose queue job went missing; a duplicate job is harmless, the
+ * digest claim sends once. `organizationIds` limits a run to some organisations (tests, an operator).
+ */
+export async function runDigestSchedules(services: Services, now = new Date(), scope: { organizationIds?: string[] } = {}): Promise<DigestCronReport> {
+  const { db, env } = services;
+  const at = now.toISOString();
+  const inScope = scope.organizationIds ? sql`AND organization_id = ANY(${`{${scope.organizationIds.join(",")}}`}::uuid[])` : sql``;
+  const due = await db.execute<{ id: string; key: string }>(sql`
+    SELECT id, key FROM digests
+     WHERE status = 'open' ${inScope}
+       AND due_at <= CASE WHEN kind = 'window' THEN ${at}::timestamptz - make_interval(secs => ${ALARM_GRACE_MS / 1000}) ELSE ${at}::timestamptz END
+     ORDER BY due_at LIMIT ${FLUSH_LIMIT}`);
+
+  let flushed = 0;
+  const abandoned: string[] = [];
+  await mapWithConcurrency(due.rows, FLUSH_CONCURRENCY, async (row) => {
+    try {
+      const stub = env.DIGEST_WINDOW.get(env.DIGEST_WINDOW.idFromName(row.key));
+      const result = await stub.flush({ now: now.getTime(), onlyIfDue: true });
+      if (result.digestId) flushed++;
+      const state = await stub.state();
+      // The object no longer knows this window (its storage was reset): nothing will ever close it.
+      if (result.digestId !== row.id && state.window?.digestId !== row.id && !state.outbox.includes(row.id)) abandoned.push(row.id);
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", msg: "digest flush failed", key: row.key, error: e instanceof Error ? e.message : String(e) }));
+    }
+  });
+  if (abandoned.length) {
+    await db.execute(sql`
+      UPDATE digests SET status = 'empty', failure_reason = 'window lost by its Durable Object', updated_at = now()
+       WHERE id = ANY(${`{${abandoned.join(",")}}`}::uuid[]) AND status = 'open'`);
+  }
+
+  const staleBefore = new Date(now.getTime() - STALE_QUEUED_MS).toISOString();
+  const stale = await db.execute<{ id: string }>(sql`
+    SELECT id FROM digests
+     WHERE ((status = 'queued' AND updated_at < ${staleBefore}::timestamptz) OR (status = 'sending' AND lease_expires_at < ${at}::timestamptz)) ${inScope}
+     ORDER BY updated_at LIMIT ${FLUSH_LIMIT}`);
+  let requeued = 0;
+  for (let i = 0; i < stale.rows.length; i += SEND_BATCH_LIMIT) {
+    const chunk = stale.rows.slice(i, i + SEND_BATCH_LIMIT);
+    try {
+      await env.NOTIFICATION_QUEUE.sendBatch(chunk.map((r) => ({ body: { kind: "digest", digestId: r.id } satisfies QueueMessage })));
+      requeued += chunk.length;
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", msg: "could not re-enqueue digests", count: chunk.length, error: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+  return { due: due.rows.length, flushed, abandoned: abandoned.length, requeued };
+}

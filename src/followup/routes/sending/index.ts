@@ -1,0 +1,48 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { App } from "../../../context";
+import { ApiError } from "../../../platform/errors";
+import { recordApiChange } from "../../../platform/audit/record";
+import { countHeld, guardSettings, loadRates } from "../../guard";
+import { resumeSending } from "../../resume";
+import { requireApiKey } from "../../../platform/http/auth";
+import { errorResponses } from "../../../platform/http/error-schema";
+import { ResumeResult, SendingState } from "./schema";
+
+const get = createRoute({
+  method: "get", path: "/v1/sending", tags: ["sending"], summary: "Bounce and complaint rates, and whether the guard paused sending", security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
+  responses: { 200: { description: "Sending state", content: { "application/json": { schema: SendingState } } }, ...errorResponses(401, 403) },
+});
+const resume = createRoute({
+  method: "post", path: "/v1/sending/resume", tags: ["sending"], summary: "Resume sending after the bounce-rate guard paused it", security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["admin"] })] as const,
+  responses: { 200: { description: "Resumed; held notifications are on their way", content: { "application/json": { schema: ResumeResult } } }, ...errorResponses(401, 403) },
+});
+
+export const registerSendingRoutes = (app: App) => {
+  app.openapi(get, async (c) => {
+    const { db, env } = c.get("services");
+    const organizationId = c.get("caller").organizationId;
+    const settings = guardSettings(env);
+    const [rates, held] = await Promise.all([loadRates(db, [organizationId], settings.window), countHeld(db, organizationId)]);
+    const r = rates.get(organizationId);
+    if (!r) throw new ApiError("NOT_FOUND", "No such organisation.");
+    const state: SendingState = {
+      paused: r.pausedAt !== null,
+      pausedAt: r.pausedAt?.toISOString() ?? null,
+      pausedReason: r.pausedReason,
+      resumedAt: r.resumedAt?.toISOString() ?? null,
+      held,
+      rates: { sample: r.sample, bounced: r.bounced, complained: r.complained, bounceRate: r.bounceRate, complaintRate: r.complaintRate },
+      guard: { window: settings.window, minSample: settings.minSample, bounceRateThreshold: settings.bounceRate, complaintRateThreshold: settings.complaintRate },
+    };
+    return c.json(state, 200);
+  });
+
+  app.openapi(resume, async (c) => {
+    const caller = c.get("caller");
+    const report = await resumeSending(c.get("services"), caller.organizationId);
+    await recordApiChange(c.get("services").db, caller, { action: "sending.resume", targetType: "organization", targetId: caller.organizationId, details: report });
+    return c.json(report, 200);
+  });
+};

@@ -1,0 +1,86 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { App, HonoEnv } from "../../../context";
+import { emailHashKey, hashEmail } from "../../../platform/crypto/email-hash";
+import { ApiError } from "../../../platform/errors";
+import { recordApiChange } from "../../../platform/audit/record";
+import { addManualSuppression, listSuppressions, removeSuppression, type SuppressionEntry } from "../../suppression-store";
+import { requireApiKey } from "../../../platform/http/auth";
+import { errorResponses } from "../../../platform/http/error-schema";
+import { CreateSuppressionBody, DeleteSuppressionQuery, EmailParams, ListSuppressionsQuery, SuppressionList, SuppressionView } from "./schema";
+
+const readers = requireApiKey({ roles: ["viewer", "editor", "admin"] });
+const editors = requireApiKey({ roles: ["editor", "admin"] });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+
+const list = createRoute({
+  method: "get", path: "/v1/suppressions", tags: ["suppressions"], summary: "Addresses the organisation does not mail", security: [{ bearer: [] }],
+  middleware: [readers] as const, request: { query: ListSuppressionsQuery },
+  responses: { 200: json(SuppressionList, "Suppressions"), ...errorResponses(400, 401, 403) },
+});
+const create = createRoute({
+  method: "post", path: "/v1/suppressions", tags: ["suppressions"], summary: "Suppress an address by hand", security: [{ bearer: [] }],
+  middleware: [editors] as const, request: { body: { content: { "application/json": { schema: CreateSuppressionBody } }, required: true } },
+  responses: { 201: json(SuppressionView, "Suppressed"), 200: json(SuppressionView, "Already suppressed; the entry is unchanged"), ...errorResponses(400, 401, 403) },
+});
+const remove = createRoute({
+  method: "delete", path: "/v1/suppressions/{email}", tags: ["suppressions"], summary: "Mail an address again", security: [{ bearer: [] }],
+  middleware: [editors] as const, request: { params: EmailParams, query: DeleteSuppressionQuery },
+  responses: { 200: json(SuppressionView, "Removed; the removed entry"), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+async function hashKey(c: Context<HonoEnv>): Promise<CryptoKey> {
+  const key = await emailHashKey(c.get("services").env);
+  if (!key) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has neither EMAIL_HASH_KEY nor SECRETS_KEY, so it cannot hash addresses.");
+  return key;
+}
+
+const view = (e: SuppressionEntry, email?: string): SuppressionView => ({
+  email: e.email ?? email ?? null,
+  emailHash: e.emailHash,
+  reason: e.reason ?? "manual",
+  softBounces: e.softBounces,
+  detail: e.detail,
+  suppressedAt: e.suppressedAt.toISOString(),
+});
+
+export const registerSuppressionRoutes = (app: App) => {
+  app.openapi(list, async (c) => {
+    const { limit, after, email } = c.req.valid("query");
+    const emailHash = email ? await hashEmail(await hashKey(c), email) : undefined;
+    const page = await listSuppressions(c.get("services").db, c.get("caller").organizationId, { limit, ...(after ? { after } : {}), ...(emailHash ? { emailHash } : {}) });
+    return c.json({ suppressions: page.entries.map((e) => view(e, email)), next: page.next }, 200);
+  });
+
+  app.openapi(create, async (c) => {
+    const { email, note } = c.req.valid("json");
+    const { db } = c.get("services");
+    const caller = c.get("caller");
+    const added = await addManualSuppression(db, await hashKey(c), caller.organizationId, email, note ?? null);
+    if (added.created) {
+      await recordApiChange(db, caller, { action: "suppression.add", targetType: "suppression", targetId: added.entry.emailHash, details: { reason: "manual" } });
+    }
+    return added.created ? c.json(view(added.entry, email), 201) : c.json(view(added.entry, email), 200);
+  });
+
+  app.openapi(remove, async (c) => {
+    const { email } = c.req.valid("param");
+    const force = c.req.valid("query").force === "true";
+    const caller = c.get("caller");
+    if (force && caller.role !== "admin") throw new ApiError("FORBIDDEN", "Only an admin key may force the removal of a hard bounce or complaint.");
+    const { db } = c.get("services");
+    const removed = await removeSuppression(db, await hashKey(c), caller.organizationId, email, force);
+    if (removed.ok) {
+      const details = { reason: removed.value.reason, forced: force };
+      await recordApiChange(db, caller, { action: "suppression.remove", targetType: "suppression", targetId: removed.value.emailHash, details });
+      return c.json(view(removed.value, email), 200);
+    }
+    if (removed.error.code === "NOT_FOUND") throw new ApiError("NOT_FOUND", "This address is not suppressed.");
+    // Deliverability: mailing an address that hard-bounced or complained again is what gets a
+    // sending domain throttled or blocklisted, and mailbox providers judge the whole organisation
+    // by it. So it takes an admin's deliberate `force=true`, not an editor's routine clean-up.
+    throw new ApiError("CONFLICT", `This address is suppressed for a ${removed.error.reason.replace("_", " ")}; only an admin key with ?force=true may remove it.`, [
+      { path: "force", message: "required to remove a hard bounce or complaint" },
+    ]);
+  });
+};

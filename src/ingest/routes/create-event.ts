@@ -1,0 +1,79 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { App } from "../../context";
+import { emailHashKey } from "../../platform/crypto/email-hash";
+import { ApiError } from "../../platform/errors";
+import { acceptEvent, markQueued } from "../accept-event";
+import { requireApiKey } from "../../platform/http/auth";
+import { enqueueNotifications } from "../../send/enqueue";
+import { errorResponses } from "../../platform/http/error-schema";
+import { AcceptedEvent, CreateEventBody } from "../schema";
+
+/** 1000 recipients with names and a few KiB of template data fit comfortably. */
+export const MAX_EVENT_BODY_BYTES = 512 * 1024;
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/events",
+  tags: ["events"],
+  summary: "Accept a business event and create one notification per recipient",
+  security: [{ bearer: [] }],
+  middleware: [
+    bodyLimit({
+      maxSize: MAX_EVENT_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_EVENT_BODY_BYTES} bytes.`);
+      },
+    }),
+    requireApiKey({ roles: ["ingest", "admin"] }),
+  ] as const,
+  request: {
+    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+    body: { content: { "application/json": { schema: CreateEventBody } }, required: true },
+  },
+  responses: {
+    202: { description: "Accepted (or, with `duplicate: true`, accepted before)", content: { "application/json": { schema: AcceptedEvent } } },
+    ...errorResponses(400, 401, 403, 409, 413, 422),
+  },
+});
+
+export type CreateEventRequest = z.input<typeof CreateEventBody>;
+export type CreateEventResponse = z.infer<typeof AcceptedEvent>;
+
+export const registerCreateEvent = (app: App) =>
+  app.openapi(route, async (c) => {
+    const body = c.req.valid("json");
+    const headerKey = c.req.valid("header")["idempotency-key"];
+    if (headerKey && body.idempotencyKey && headerKey !== body.idempotencyKey) {
+      throw new ApiError("BAD_REQUEST", "The Idempotency-Key header and body field disagree.", [
+        { path: "idempotencyKey", message: "differs from the Idempotency-Key header" },
+      ]);
+    }
+    const idempotencyKey = body.idempotencyKey ?? headerKey;
+    const { db, env } = c.get("services");
+    const hashKey = await emailHashKey(env);
+    const result = await acceptEvent(db, c.get("caller").organizationId, { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) }, hashKey ? { emailHashKey: hashKey } : {});
+    if (!result.ok) {
+      const e = result.error;
+      if (e.code === "unknown_event_type") {
+        throw new ApiError("UNPROCESSABLE_ENTITY", `No event type "${e.type}" in this organisation.`, [{ path: "type", message: "unknown event type" }]);
+      }
+      throw new ApiError("CONFLICT", `Idempotency key "${e.idempotencyKey}" was already used with different content.`, [
+        { path: "idempotencyKey", message: "reused with different content" },
+      ]);
+    }
+    const accepted = result.value;
+    if (!accepted.duplicate) {
+      const ids = accepted.notifications.map((n) => n.id);
+      const sent = await enqueueNotifications(env, accepted.priority, ids);
+      if (sent.ok) {
+        await markQueued(db, ids);
+        for (const n of accepted.notifications) n.status = "queued";
+      } else {
+        // The rows are committed as `pending`: the sweeper enqueues them, so this is not an error.
+        console.error(JSON.stringify({ level: "error", msg: "enqueue after commit failed", eventId: accepted.eventId, error: sent.error }));
+      }
+    }
+    const response: CreateEventResponse = { eventId: accepted.eventId, duplicate: accepted.duplicate, notifications: accepted.notifications };
+    return c.json(response, 202);
+  });

@@ -1,0 +1,50 @@
+import type { Database } from "../../platform/db/client";
+import { loadDigestSends } from "./digests";
+import { loadEngagement } from "./engagement";
+import type { GroupRow, Scope } from "./groups";
+import { loadOutcomes } from "./outcomes";
+import { type Latency, loadSends } from "./sends";
+
+export const counters = ["sent", "delivered", "bounced", "complained", "opened", "clicked", "failed", "suppressed", "skipped", "batched", "digestsSent"] as const;
+export type Counter = (typeof counters)[number];
+
+export type Figures = Record<Counter, number> & { latencyMs: Latency };
+export type ReportRow = Figures & { day: string | null; provider: string | null };
+export type Report = { rows: ReportRow[]; totals: Figures };
+
+const zero = (): Figures => ({ ...(Object.fromEntries(counters.map((c) => [c, 0])) as Record<Counter, number>), latencyMs: null });
+
+/** Orders rows by day, then provider, with the rows of no provider last. */
+function compareRows(a: ReportRow, b: ReportRow): number {
+  const day = (a.day ?? "").localeCompare(b.day ?? "");
+  if (day !== 0) return day;
+  if (a.provider === b.provider) return 0;
+  if (a.provider === null) return 1;
+  if (b.provider === null) return -1;
+  return a.provider.localeCompare(b.provider);
+}
+
+/**
+ * One organisation's delivery figures over a range: four statements at once, each grouping its own
+ * table and computing its totals in the same pass, merged here by group. Groups with nothing in
+ * them do not appear.
+ */
+export async function loadAnalytics(db: Database, scope: Scope): Promise<Report> {
+  const parts = await Promise.all([loadSends(db, scope), loadDigestSends(db, scope), loadOutcomes(db, scope), loadEngagement(db, scope)]);
+  const totals = zero();
+  const groups = new Map<string, ReportRow>();
+  const groupOf = ({ day, provider }: GroupRow): ReportRow => {
+    const key = JSON.stringify([day, provider]);
+    const found = groups.get(key);
+    if (found) return found;
+    const created = { day, provider, ...zero() };
+    groups.set(key, created);
+    return created;
+  };
+  for (const row of parts.flat() as (GroupRow & Partial<Figures>)[]) {
+    const target = row.total ? totals : groupOf(row);
+    for (const c of counters) target[c] += row[c] ?? 0;
+    if (row.latencyMs) target.latencyMs = row.latencyMs;
+  }
+  return { rows: [...groups.values()].sort(compareRows), totals };
+}

@@ -1,0 +1,31 @@
+import { bodyLimit } from "hono/body-limit";
+import type { App } from "../../../context";
+import { securityHeaders } from "../../../platform/http/security-headers";
+import { registerAudit } from "./audit";
+import { registerLoginGet } from "./login-get";
+import { registerLoginPost } from "./login-post";
+import { registerLogout } from "./logout";
+import { registerNotification } from "./notification";
+import { registerOverview } from "./overview";
+import { registerRecipients } from "./recipients";
+import { registerSuppressions } from "./suppressions";
+
+/**
+ * The operators' dashboard: read-only HTML over the same queries as the admin API, outside its
+ * OpenAPI document. The recipients' pages' headers apply (no script, nonce'd style, no framing),
+ * with no images at all.
+ */
+export const registerDashboardRoutes = (app: App) => {
+  // Hono's "/dashboard/*" also matches "/dashboard" itself.
+  app.use("/dashboard/*", securityHeaders({ imgSrc: "'none'" }));
+  // The sign-in and sign-out forms are a few hundred bytes.
+  app.use("/dashboard/*", bodyLimit({ maxSize: 16 * 1024 }));
+  registerLoginGet(app);
+  registerLoginPost(app);
+  registerLogout(app);
+  registerOverview(app);
+  registerRecipients(app);
+  registerNotification(app);
+  registerAudit(app);
+  registerSuppressions(app);
+};

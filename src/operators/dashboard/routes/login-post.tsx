@@ -1,0 +1,38 @@
+import { verifyApiKey } from "../../../platform/auth/api-key";
+import type { App } from "../../../context";
+import { signSessionToken } from "../session-token";
+import { dashboardRoles } from "../signed-in";
+import { verifyCsrfToken } from "../../../recipient-pages/csrf";
+import { loadTokenKeys } from "../../../recipient-pages/keys";
+import { readForm } from "../../../recipient-pages/routes/shared";
+import { clearLoginCookie, sentLoginNonce, setSessionCookie } from "./cookies";
+import { renderLogin, renderNotConfigured } from "./login-form";
+import { LoginForm } from "./schema";
+import { loginBinding } from "./session";
+
+/**
+ * `POST /dashboard/login`: checks the key once and sets a signed session cookie naming the key, not
+ * holding it. The CSRF check comes first, so another site's form cannot sign a browser into an
+ * attacker's organisation, nor use the form to test keys.
+ */
+export const registerLoginPost = (app: App) =>
+  app.post("/dashboard/login", async (c) => {
+    const keys = await loadTokenKeys(c.env);
+    if (!keys.ok) return renderNotConfigured(c);
+    const form = await readForm(c);
+    const nonce = sentLoginNonce(c);
+    const csrf = typeof form.csrf === "string" ? form.csrf : undefined;
+    if (!nonce || (await verifyCsrfToken(keys.value, loginBinding(nonce), csrf))) {
+      return renderLogin(c, keys.value, 403, "This sign-in form expired or came from another page. Please sign in again.");
+    }
+    const parsed = LoginForm.safeParse(form);
+    if (!parsed.success) return renderLogin(c, keys.value, 400, parsed.error.issues.find((i) => i.path[0] === "apiKey")?.message ?? "Paste an API key.");
+    const verified = await verifyApiKey(c.get("services").db, parsed.data.apiKey);
+    if (!verified.ok) return renderLogin(c, keys.value, 401, "That API key is not valid or has been revoked.");
+    if (!dashboardRoles.includes(verified.value.role)) {
+      return renderLogin(c, keys.value, 401, `This is an ${verified.value.role} key: it posts events but cannot open the dashboard. Use a viewer, editor or admin key.`);
+    }
+    setSessionCookie(c, await signSessionToken(keys.value, verified.value));
+    clearLoginCookie(c);
+    return c.redirect("/dashboard", 303);
+  });

@@ -1,0 +1,28 @@
+import type { App } from "../../../context";
+import { DashboardMessage } from "../views/message";
+import { verifyCsrfToken } from "../../../recipient-pages/csrf";
+import { loadTokenKeys } from "../../../recipient-pages/keys";
+import { readForm } from "../../../recipient-pages/routes/shared";
+import { clearSessionCookie, readSessionCookie } from "./cookies";
+import { renderDashboard } from "./render";
+import { logoutBinding, toLogin } from "./session";
+
+/**
+ * `POST /dashboard/logout`: clears the session cookie. CSRF-protected, so another site cannot sign
+ * an operator out. The token is stateless: a copy taken before sign-out lasts until it expires,
+ * unless the key is revoked, which every request checks.
+ */
+export const registerLogout = (app: App) =>
+  app.post("/dashboard/logout", async (c) => {
+    const keys = await loadTokenKeys(c.env);
+    const token = readSessionCookie(c);
+    if (!keys.ok || !token) return toLogin(c);
+    const form = await readForm(c);
+    const csrf = typeof form.csrf === "string" ? form.csrf : undefined;
+    if (await verifyCsrfToken(keys.value, logoutBinding(token), csrf)) {
+      const body = "This sign-out form expired or came from another page, so you are still signed in. Sign out from the dashboard's own button.";
+      return renderDashboard(c, <DashboardMessage nonce={c.get("cspNonce")} title="Not signed out" body={body} link={{ href: "/dashboard", text: "Back to the dashboard" }} />, 403);
+    }
+    clearSessionCookie(c);
+    return toLogin(c);
+  });

@@ -1,0 +1,43 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { HonoEnv } from "../../../context";
+import { loadSignedIn, type SignedIn } from "../signed-in";
+import { verifySessionToken } from "../session-token";
+import type { ShellSession } from "../views/layout";
+import { createCsrfToken } from "../../../recipient-pages/csrf";
+import { loadTokenKeys } from "../../../recipient-pages/keys";
+import { clearSessionCookie, readSessionCookie } from "./cookies";
+
+export type DashboardSession = SignedIn & { shell: ShellSession };
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The signed-in operator of a dashboard page, set by requireSession. */
+    dashboard: DashboardSession;
+  }
+}
+
+/** What the sign-out form's CSRF token is bound to: this session's own token, as a recipient form's is to its page's. */
+export const logoutBinding = (sessionToken: string) => `dashboard-logout.${sessionToken}`;
+export const loginBinding = (nonce: string) => `dashboard-login.${nonce}`;
+
+export const toLogin = (c: Context<HonoEnv>) => c.redirect("/dashboard/login", 303);
+
+/**
+ * A valid, unexpired session cookie whose key is still unrevoked, or a 303 to the sign-in page (and
+ * the cookie cleared). Without TOKEN_SIGNING_KEYS no session can exist: the sign-in page says why.
+ */
+export const requireSession = (): MiddlewareHandler<HonoEnv> =>
+  async function requireSession(c, next) {
+    const keys = await loadTokenKeys(c.env);
+    const token = readSessionCookie(c);
+    if (!keys.ok || !token) return toLogin(c);
+    const claims = await verifySessionToken(keys.value, token);
+    const signedIn = claims.ok ? await loadSignedIn(c.get("services").db, claims.value) : undefined;
+    if (!signedIn) {
+      clearSessionCookie(c);
+      return toLogin(c);
+    }
+    const logoutCsrf = await createCsrfToken(keys.value, logoutBinding(token));
+    c.set("dashboard", { ...signedIn, shell: { organizationName: signedIn.organization.name, role: signedIn.role, logoutCsrf } });
+    await next();
+  };

@@ -1,0 +1,60 @@
+import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "../../../platform/time/time-zone";
+import { PageStringOverrides } from "../../../recipient-pages/branding";
+
+const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "must be a domain name like mail.example.com");
+
+export const Branding = z
+  .object({
+    logoUrl: z.url({ protocol: /^https$/ }).nullish(),
+    primaryColor: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "must be a hex colour like #2563eb").optional(),
+    footerText: z.string().max(500).nullish(),
+    postalAddress: z.string().max(300).nullish(),
+    customCss: z.string().max(20_000).nullish(),
+    /** An address that reads unsubscribe requests; added to List-Unsubscribe as a mailto. */
+    unsubscribeMailto: z.email().nullish(),
+    /** Per-language overrides of the recipients' pages' wording and category names. */
+    pageStrings: PageStringOverrides.optional(),
+  })
+  .openapi("Branding");
+
+export const PatchOrganizationBody = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    fromEmail: z.email().optional(),
+    fromName: z.string().max(200).nullable().optional(),
+    replyTo: z.email().nullable().optional(),
+    sendingDomain: Hostname.nullable().optional(),
+    dkim: z
+      .object({
+        selector: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/i, "must be a DKIM selector like tidings1"),
+        privateKeyPem: z.string().includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM (BEGIN PRIVATE KEY)" }),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: "RSA key that signs mail sent through SES and SMTP; null removes it" }),
+    branding: Branding.optional(),
+    timezone: z
+      .string()
+      .refine(isTimeZone, "must be an IANA time zone like Europe/Paris")
+      .optional()
+      .openapi({ description: "For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it" }),
+  })
+  .openapi("PatchOrganizationBody");
+export type PatchOrganizationBody = z.infer<typeof PatchOrganizationBody>;
+
+export const OrganizationView = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    fromEmail: z.string(),
+    fromName: z.string().nullable(),
+    replyTo: z.string().nullable(),
+    sendingDomain: z.string().nullable(),
+    dkim: z.object({ selector: z.string(), configured: z.literal(true) }).nullable(),
+    branding: z.record(z.string(), z.unknown()),
+    timezone: z.string(),
+    sendingPaused: z.object({ since: z.string(), reason: z.string().nullable() }).nullable(),
+  })
+  .openapi("Organization");
+export type OrganizationView = z.infer<typeof OrganizationView>;

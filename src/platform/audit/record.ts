@@ -1,0 +1,47 @@
+import { z } from "zod";
+import type { Caller } from "../../context";
+import type { Database } from "../db/client";
+import { auditLog } from "../db/schema";
+
+/** Actions written through `recordAuditEntry`; recipients' own changes (src/recipient-pages, provider unsubscribes) write theirs directly. */
+export const AuditAction = z.enum([
+  "layout.update",
+  "providers.update",
+  "organization.update",
+  "template.create",
+  "template.version_create",
+  "template.publish",
+  "event_type.upsert",
+  "preference_defaults.update",
+  "recipient.preferences_update",
+  "suppression.add",
+  "suppression.remove",
+  "sending.pause",
+  "sending.resume",
+]);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export type AuditActor = { type: "api_key"; id: string } | { type: "system"; id: string };
+
+export type AuditEntry = { action: AuditAction; targetType: string; targetId: string | null; details?: Record<string, unknown> };
+
+/** One audit_log row for a change made through the admin API (or by a system job such as the bounce guard). */
+export async function recordAuditEntry(
+  db: Pick<Database, "insert">,
+  input: AuditEntry & { organizationId: string; actor: AuditActor },
+): Promise<void> {
+  await db.insert(auditLog).values({
+    organizationId: input.organizationId,
+    actorType: input.actor.type,
+    actorId: input.actor.id,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId,
+    via: input.actor.type === "api_key" ? "api" : "bounce-guard",
+    details: input.details ?? {},
+  });
+}
+
+/** The row for a change the calling API key made, in the key's own organisation. */
+export const recordApiChange = (db: Pick<Database, "insert">, caller: Caller, entry: AuditEntry): Promise<void> =>
+  recordAuditEntry(db, { ...entry, organizationId: caller.organizationId, actor: { type: "api_key", id: caller.apiKeyId } });

@@ -1,0 +1,61 @@
+import { err, ok, type Result } from "../../platform/result";
+import { type DkimConfig, DkimSigner } from "../shared/dkim";
+import { buildMime } from "../shared/mime";
+import type { Accepted, EmailProvider, OutgoingEmail, SendError } from "../provider";
+import { type SmtpFailure, type SmtpSession, sendSmtp } from "./client";
+
+/** The session's connection settings (port 25 is blocked for Workers); `timeoutMs` and the client name default here, `dkim` signs what we build. */
+export type SmtpConfig = Omit<SmtpSession, "timeoutMs" | "clientName"> & { dkim?: DkimConfig; timeoutMs?: number };
+
+/** SMTP submission over `cloudflare:sockets`, with the message built (and DKIM-signed) by us. */
+export class SmtpProvider implements EmailProvider {
+  readonly id = "smtp" as const;
+  private readonly signer: DkimSigner | undefined;
+
+  constructor(private readonly config: SmtpConfig) {
+    this.signer = config.dkim ? new DkimSigner(config.dkim) : undefined;
+  }
+
+  async send(email: OutgoingEmail): Promise<Result<Accepted, SendError>> {
+    const mime = buildMime(email);
+    if (!mime.ok) return err({ kind: "permanent", message: `SMTP message not sent: ${mime.error}` });
+    let data = mime.value.raw;
+    if (this.signer) {
+      const signed = await this.signer.sign(data);
+      if (!signed.ok) return err({ kind: "configuration", message: `SMTP DKIM signing failed: ${signed.error}` });
+      data = signed.value;
+    }
+    const { host, port, secure, startTls, username, password } = this.config;
+    const result = await sendSmtp(
+      {
+        host,
+        port,
+        secure,
+        startTls,
+        ...(username !== undefined ? { username, password: password ?? "" } : {}),
+        clientName: email.from.email.split("@")[1] ?? "localhost",
+        timeoutMs: this.config.timeoutMs ?? 15_000,
+      },
+      { from: email.from.email, to: email.to.email, data },
+    );
+    if (!result.ok) return err(classifySmtpFailure(result.error, `${host}:${port}`));
+    // SMTP has no provider message id; the Message-ID we wrote is what bounces and replies will quote.
+    return ok({ messageId: mime.value.messageId });
+  }
+}
+
+/**
+ * 4xx and network trouble may pass (retryable); a 5xx for the recipient or the content will not
+ * (permanent); a 5xx before the transaction, for the sender, or on AUTH means this server is not
+ * usable with our settings (configuration).
+ */
+export function classifySmtpFailure(failure: SmtpFailure, server: string): SendError {
+  const message = `SMTP ${server} failed at ${failure.stage}: ${failure.reply}`;
+  const { code } = failure;
+  if (failure.refused) return { kind: "configuration", message };
+  // No answer to the end of DATA is retryable too, although the server may have taken the message:
+  // at-least-once allows that one resend, never a lost message.
+  if (code === undefined || code < 500) return { kind: "retryable", message, ...(code !== undefined ? { smtpCode: code } : {}) };
+  const kind = failure.stage === "rcpt" || failure.stage === "message" || failure.stage === "data" ? "permanent" : "configuration";
+  return { kind, message, smtpCode: code };
+}

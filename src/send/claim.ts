@@ -1,0 +1,121 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "../platform/db/client";
+import type { LocaleVariants } from "../platform/db/schema/template-versions";
+
+/** A notification this consumer now owns, with everything needed to render and send it. */
+export type ClaimedNotification = {
+  id: string;
+  organizationId: string;
+  /** The claim's token: later writes only land while `attempts` still equals it. */
+  attempt: number;
+  eventId: string;
+  eventType: string;
+  /** The event type's category and whether it is critical (bypasses opt-outs and digests). */
+  category: string;
+  critical: boolean;
+  /** The recipient's internal id (recipient.id is the organisation's own id for them). */
+  recipientId: string;
+  data: Record<string, unknown>;
+  recipient: { id: string; email: string; name: string | null; locale: string | null; timezone: string | null; textOnly: boolean };
+  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null; branding: Record<string, unknown>; timezone: string;
+    /** The bounce-rate guard paused the organisation's non-critical mail. */
+    paused: boolean;
+  };
+  /** The organisation's branding layout, when it replaced the built-in one. */
+  layout: { id: string; version: number; source: string } | null;
+  /** `id` is the version row's id: immutable, so it keys the render caches safely. */
+  template: { id: string; templateId: string; version: number; defaultLocale: string; subject: string; html: string; text: string | null; locales: LocaleVariants };
+};
+
+type ClaimRow = {
+  id: string;
+  organization_id: string;
+  attempts: number;
+  event_id: string;
+  event_type: string;
+  category: string;
+  critical: boolean;
+  recipient_id: string;
+  data: Record<string, unknown>;
+  recipient_external_id: string;
+  email: string;
+  recipient_name: string | null;
+  locale: string | null;
+  timezone: string | null;
+  text_only: boolean;
+  organization_name: string;
+  from_email: string;
+  from_name: string | null;
+  reply_to: string | null;
+  branding: Record<string, unknown>;
+  organization_timezone: string;
+  organization_paused: boolean;
+  layout_id: string | null;
+  layout_version: number | null;
+  layout_source: string | null;
+  version_id: string;
+  template_id: string;
+  template_version: number;
+  default_locale: string;
+  subject: string;
+  html: string;
+  text: string | null;
+  locales: LocaleVariants;
+};
+
+/**
+ * `pending|queued → sending` for the given ids in one statement, with a lease, and returns the
+ * claimed rows joined with what rendering needs. An id that is already sending, sent or failed is
+ * not returned, which is what stops a redelivered or concurrent message from sending twice.
+ */
+export async function claimNotifications(db: Database, ids: string[], leaseSeconds: number): Promise<ClaimedNotification[]> {
+  if (ids.length === 0) return [];
+  const idList = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+  const result = await db.execute<ClaimRow>(sql`
+    WITH claimed AS (
+      UPDATE notifications
+         SET status = 'sending', attempts = attempts + 1,
+             lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+       WHERE id IN (${idList}) AND status IN ('pending', 'queued')
+       RETURNING id, organization_id, attempts, event_id, recipient_id, event_type_id
+    )
+    SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
+           r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone, r.text_only,
+           o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
+           o.sending_paused_at IS NOT NULL AS organization_paused,
+           l.id AS layout_id, l.version AS layout_version, l.source AS layout_source,
+           tv.id AS version_id, t.id AS template_id, tv.version AS template_version, tv.default_locale,
+           tv.subject, tv.html, tv.text, tv.locales
+      FROM claimed c
+      JOIN events e ON e.id = c.event_id
+      JOIN recipients r ON r.id = c.recipient_id
+      JOIN organizations o ON o.id = c.organization_id
+      JOIN event_types et ON et.id = c.event_type_id
+      JOIN templates t ON t.id = et.template_id
+      JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
+      LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'`);
+  return result.rows.map((row) => ({
+    id: row.id,
+    organizationId: row.organization_id,
+    attempt: row.attempts,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    category: row.category,
+    critical: row.critical,
+    recipientId: row.recipient_id,
+    data: row.data,
+    recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone, textOnly: row.text_only },
+    organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to, branding: row.branding, timezone: row.organization_timezone, paused: row.organization_paused },
+    layout: row.layout_id && row.layout_version !== null && row.layout_source !== null ? { id: row.layout_id, version: row.layout_version, source: row.layout_source } : null,
+    template: {
+      id: row.version_id,
+      templateId: row.template_id,
+      version: row.template_version,
+      defaultLocale: row.default_locale,
+      subject: row.subject,
+      html: row.html,
+      text: row.text,
+      locales: row.locales,
+    },
+  }));
+}

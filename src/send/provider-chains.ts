@@ -1,0 +1,51 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { unseal } from "../platform/crypto/sealed-box";
+import { providerConfigs } from "../platform/db/schema";
+import type { ProviderHandle } from "./failover";
+import type { Services } from "../services";
+import { ProviderSettings } from "../providers/config";
+import { environmentProviderSettings } from "../providers/defaults";
+import { createProvider } from "../providers/index";
+import { loadDkimKeys } from "./organization-dkim";
+import { sealingKeys } from "../platform/crypto/sealing-keys";
+
+/**
+ * Each organisation's provider chain for one queue batch, in one query: its own ordered list when
+ * it configured one, else the environment's. A configuration that cannot be opened (wrong
+ * SECRETS_KEY, corrupted row) is left out and logged, so the rest of the chain still works.
+ */
+export async function loadProviderChains(services: Services, organizationIds: string[]): Promise<Map<string, ProviderHandle[]>> {
+  const { db, env } = services;
+  const chains = new Map<string, ProviderHandle[]>();
+  const rows =
+    organizationIds.length === 0
+      ? []
+      : await db
+          .select()
+          .from(providerConfigs)
+          .where(and(inArray(providerConfigs.organizationId, organizationIds), eq(providerConfigs.enabled, true)))
+          .orderBy(asc(providerConfigs.organizationId), asc(providerConfigs.position));
+  const keys = rows.length > 0 ? await sealingKeys(env) : undefined;
+  const dkim = await loadDkimKeys(services, organizationIds);
+  for (const row of rows) {
+    const chain = chains.get(row.organizationId) ?? [];
+    chains.set(row.organizationId, chain);
+    if (!keys) {
+      console.error(JSON.stringify({ level: "error", msg: "provider config present but SECRETS_KEY is not set", configId: row.id }));
+      continue;
+    }
+    const opened = await unseal(keys, row.credentials);
+    const settings = opened.ok ? ProviderSettings.safeParse(JSON.parse(opened.value)) : undefined;
+    if (!settings?.success) {
+      console.error(JSON.stringify({ level: "error", msg: "provider config unusable", configId: row.id, reason: opened.ok ? "invalid settings" : opened.error }));
+      continue;
+    }
+    chain.push({ circuitKey: `${row.provider}:${row.id}`, provider: createProvider(settings.data, services, dkim.get(row.organizationId)) });
+  }
+  const defaults = environmentProviderSettings(env);
+  for (const id of organizationIds) {
+    if (chains.get(id)?.length) continue;
+    chains.set(id, defaults.map((s) => ({ circuitKey: `${s.provider}:env`, provider: createProvider(s, services, dkim.get(id)) })));
+  }
+  return chains;
+}
