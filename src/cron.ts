@@ -12,16 +12,16 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
     switch (controller.cron) {
       case SWEEP_CRON: {
         const report = await sweepNotifications(services, new Date(controller.scheduledTime));
-        console.log(JSON.stringify({ level: "info", msg: "sweep", ...report }));
+        services.log.info("sweep", { ...report });
         break;
       }
       case DIGEST_CRON: {
         const report = await runDigestSchedules(services, new Date(controller.scheduledTime));
-        console.log(JSON.stringify({ level: "info", msg: "digests", ...report }));
+        services.log.info("digests", { ...report });
         break;
       }
       default:
-        console.warn(JSON.stringify({ level: "warn", msg: "unknown cron", cron: controller.cron }));
+        services.log.warn("unknown cron", { cron: controller.cron });
     }
   } finally {
     ctx.waitUntil(services.close());

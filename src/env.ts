@@ -4,6 +4,7 @@ import type { DigestWindow } from "./digest/digest-window";
 import type { ProviderCircuit } from "./send/provider-circuit";
 import type { WebhookTokenGuard } from "./providers/mailgun/token-guard";
 import type { QueueMessage } from "./send/messages";
+import { log } from "./platform/log";
 
 const flag = z
   .enum(["true", "false", "1", "0", ""])
@@ -117,7 +118,7 @@ export function parseEnv(raw: unknown): Env {
   const parsed = zEnv.safeParse(raw);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    console.error(JSON.stringify({ level: "error", msg: "BAD_ENVIRONMENT", detail }));
+    log.error("BAD_ENVIRONMENT", { detail });
     throw new Error(`BAD_ENVIRONMENT: ${detail}`);
   }
   return parsed.data;

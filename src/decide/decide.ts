@@ -2,10 +2,11 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import { validTimeZone } from "../platform/time/time-zone";
 import { digestWindowName, type WindowKey } from "../digest/window-types";
-import { createPreferenceCache, type PreferenceCache } from "./preferences/cache";
+import type { PreferenceCache } from "./preferences/cache";
 import { loadPreferences } from "./preferences/load";
 import type { DecisionRule, DigestSchedule } from "./preferences/model";
 import { resolveDecision } from "./preferences/resolve";
+import { messageOf } from "../platform/log";
 import type { Services } from "../services";
 import type { ClaimedNotification } from "../send/claim";
 import { mapWithConcurrency } from "../platform/concurrency";
@@ -31,7 +32,7 @@ type Group = { key: WindowKey; schedule: DigestSchedule; timeZone: string; rule:
 export async function decideNotifications(services: Services, claimed: ClaimedNotification[], options: DecideOptions = {}): Promise<Map<string, Decision>> {
   const decisions = new Map<string, Decision>();
   if (claimed.length === 0) return decisions;
-  const cache = options.cache ?? createPreferenceCache(services.env);
+  const cache = options.cache ?? services.preferences;
   const prefs = await loadPreferences(services.db, cache, claimed.map((n) => ({ organizationId: n.organizationId, recipientId: n.recipientId })));
 
   const groups = new Map<string, Group>();
@@ -59,7 +60,7 @@ export async function decideNotifications(services: Services, claimed: ClaimedNo
     } catch (e) {
       // Better an email now than one held nowhere. Should the window have kept the item anyway, its
       // digest leaves it out: a digest only carries items marked `batched` into it.
-      console.error(JSON.stringify({ level: "error", msg: "digest window unavailable, sending now", key: name, error: e instanceof Error ? e.message : String(e) }));
+      services.log.error("digest window unavailable, sending now", { key: name, error: messageOf(e) });
       for (const id of g.ids) if (!decisions.has(id)) decisions.set(id, { action: "send", rule: "digest_unavailable" });
     }
   });

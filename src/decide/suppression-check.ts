@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { emailHashKey, hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import type { suppressionReasons } from "../platform/db/schema/suppressions";
+import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
 
@@ -28,10 +28,10 @@ type Row = { organization_id: string; email_hash: string; reason: SuppressionRea
  * The send-time check for a batch, in one query: which candidates must not be sent (their ids, with
  * the reason). The caller marks those `suppressed` instead of sending them.
  */
-export async function findBlockedSends(services: Pick<Services, "db" | "env">, candidates: SendCandidate[]): Promise<Result<Map<string, Blocked>, SuppressionCheckError>> {
+export async function findBlockedSends(services: Services, candidates: SendCandidate[]): Promise<Result<Map<string, Blocked>, SuppressionCheckError>> {
   const blocked = new Map<string, Blocked>();
   if (candidates.length === 0) return ok(blocked);
-  const key = await emailHashKey(services.env);
+  const key = await services.keys.emailHash();
   if (!key) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: addresses cannot be checked.", retry: false });
   const hashes = await hashEmails(key, candidates.map((c) => c.email));
   const pairs = [...new Set(candidates.map((c) => `${c.organizationId}|${hashes.get(normalizeEmail(c.email))}`))].map((pair) => {
@@ -51,7 +51,7 @@ export async function findBlockedSends(services: Pick<Services, "db" | "env">, c
 
 /** One address: would an email of this criticality be stopped? (The batch form is `findBlockedSends`.) */
 export async function isSuppressed(
-  services: Pick<Services, "db" | "env">,
+  services: Services,
   input: { organizationId: string; email: string; critical?: boolean },
 ): Promise<Result<Blocked | undefined, SuppressionCheckError>> {
   const result = await findBlockedSends(services, [{ id: "one", organizationId: input.organizationId, email: input.email, critical: input.critical ?? false }]);

@@ -1,8 +1,8 @@
 import type { RecipientLinks } from "../recipient-pages/links";
 import { Liquid } from "liquidjs";
-import type { OutgoingEmail } from "../providers/provider";
 import { DIGEST_TEMPLATE, renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
 import type { Branding } from "../render/branding";
+import type { Composed } from "../send/mail";
 
 /** One notification folded into a digest, with what its line in the email needs. */
 export type DigestItem = { notificationId: string; type: string; data: Record<string, unknown>; at: Date; subjectTemplate: string | null };
@@ -46,11 +46,11 @@ async function itemTitle(item: DigestItem, recipient: DigestContext["recipient"]
   return item.type.replace(/[._]/g, " ");
 }
 
-export type ComposedDigest = { ok: true; email: OutgoingEmail } | { ok: false; reason: string };
-
-/** Renders the digest template (templates/digest.liquid) with the organisation's branding. */
-/** `unsubscribe`: the footer links and one-click headers for the digest's category (from recipientLinks). */
-export async function composeDigest(c: DigestContext, now?: Date, unsubscribe: RecipientLinks = { links: {}, headers: {} }): Promise<ComposedDigest> {
+/**
+ * Renders the digest template (templates/digest.liquid) with the organisation's branding;
+ * `unsubscribe` holds the footer links and one-click headers of the digest's category.
+ */
+export async function composeDigest(c: DigestContext, unsubscribe: RecipientLinks, now?: Date): Promise<Composed> {
   const counts = new Map<string, number>();
   for (const item of c.items) counts.set(item.type, (counts.get(item.type) ?? 0) + 1);
   const items = await Promise.all(

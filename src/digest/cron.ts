@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { mapWithConcurrency } from "../platform/concurrency";
-import type { QueueMessage } from "../send/messages";
+import { messageOf } from "../platform/log";
+import { enqueueDigests } from "../send/enqueue";
 import type { Services } from "../services";
 
 /** Windows per run; the next run takes the rest. */
@@ -10,7 +11,6 @@ const FLUSH_CONCURRENCY = 6;
 const ALARM_GRACE_MS = 60_000;
 /** A queued digest nobody picked up for this long lost its queue job (or the job died): enqueue it again. */
 const STALE_QUEUED_MS = 15 * 60_000;
-const SEND_BATCH_LIMIT = 100;
 
 export type DigestCronReport = { due: number; flushed: number; abandoned: number; requeued: number };
 
@@ -41,7 +41,7 @@ export async function runDigestSchedules(services: Services, now = new Date(), s
       // The object no longer knows this window (its storage was reset): nothing will ever close it.
       if (result.digestId !== row.id && state.window?.digestId !== row.id && !state.outbox.includes(row.id)) abandoned.push(row.id);
     } catch (e) {
-      console.error(JSON.stringify({ level: "error", msg: "digest flush failed", key: row.key, error: e instanceof Error ? e.message : String(e) }));
+      services.log.error("digest flush failed", { key: row.key, error: messageOf(e) });
     }
   });
   if (abandoned.length) {
@@ -55,15 +55,8 @@ export async function runDigestSchedules(services: Services, now = new Date(), s
     SELECT id FROM digests
      WHERE ((status = 'queued' AND updated_at < ${staleBefore}::timestamptz) OR (status = 'sending' AND lease_expires_at < ${at}::timestamptz)) ${inScope}
      ORDER BY updated_at LIMIT ${FLUSH_LIMIT}`);
-  let requeued = 0;
-  for (let i = 0; i < stale.rows.length; i += SEND_BATCH_LIMIT) {
-    const chunk = stale.rows.slice(i, i + SEND_BATCH_LIMIT);
-    try {
-      await env.NOTIFICATION_QUEUE.sendBatch(chunk.map((r) => ({ body: { kind: "digest", digestId: r.id } satisfies QueueMessage })));
-      requeued += chunk.length;
-    } catch (e) {
-      console.error(JSON.stringify({ level: "error", msg: "could not re-enqueue digests", count: chunk.length, error: e instanceof Error ? e.message : String(e) }));
-    }
-  }
+  const announced = await enqueueDigests(services, stale.rows.map((r) => r.id));
+  if (!announced.ok) services.log.error("could not re-enqueue digests", { count: stale.rows.length, error: announced.error });
+  const requeued = announced.ok ? stale.rows.length : 0;
   return { due: due.rows.length, flushed, abandoned: abandoned.length, requeued };
 }

@@ -5,6 +5,7 @@ import { insertOpenDigest, upsertClosedDigest } from "./store";
 import { AddItemsInput, ClosedDigest, FlushInput, type Placement, type WindowKey, type WindowState } from "./window-types";
 import { parseEnv } from "../env";
 import type { DigestSchedule } from "../decide/preferences/model";
+import { log, messageOf } from "../platform/log";
 
 /** Cron closes daily and weekly windows at their hour; the alarm only steps in if cron did not. */
 const SCHEDULED_BACKSTOP_MS = 15 * 60_000;
@@ -141,7 +142,7 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
         } catch (e) {
           const delay = Math.min(RETRY_BASE_MS * 2 ** row.attempts, 15 * 60_000);
           this.ctx.storage.sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE digest_id = ?", Date.now() + delay, row.digest_id);
-          console.error(JSON.stringify({ level: "error", msg: "digest close not yet written", digestId: row.digest_id, error: e instanceof Error ? e.message : String(e) }));
+          log.error("digest close not yet written", { digestId: row.digest_id, error: messageOf(e) });
         }
       }
     } finally {
@@ -158,7 +159,7 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
           await insertOpenDigest(database.db, { digestId: w.digest_id, key: { organizationId: w.organization_id, recipientId: w.recipient_id, category: w.category }, kind: w.kind, openedAt: w.opened_at, dueAt: w.due_at });
           this.ctx.storage.sql.exec("UPDATE window SET registered = 1 WHERE digest_id = ?", w.digest_id);
         } catch (e) {
-          console.warn(JSON.stringify({ level: "warn", msg: "digest window not registered", digestId: w.digest_id, error: e instanceof Error ? e.message : String(e) }));
+          log.warn("digest window not registered", { digestId: w.digest_id, error: messageOf(e) });
         } finally {
           await database.close();
         }

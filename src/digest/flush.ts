@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import { mapWithConcurrency } from "../platform/concurrency";
 import { digestWindowName, type WindowKey } from "./window-types";
-import type { Env } from "../env";
+import { messageOf } from "../platform/log";
+import type { Services } from "../services";
 import type { EffectiveCategory } from "../decide/preferences/model";
 
 /** Windows flushed by one defaults change; the rest close at their own time, under the old schedule. */
@@ -18,13 +19,13 @@ export function endsDigest(before: EffectiveCategory, after: EffectiveCategory):
   return after.delivery !== "digest" || JSON.stringify(after.digest) !== JSON.stringify(before.digest);
 }
 
-export async function flushWindows(env: Env, keys: WindowKey[]): Promise<string[]> {
+export async function flushWindows({ env, log }: Services, keys: WindowKey[]): Promise<string[]> {
   const closed = await mapWithConcurrency(keys, 6, async (key) => {
     const name = digestWindowName(key);
     try {
       return (await env.DIGEST_WINDOW.get(env.DIGEST_WINDOW.idFromName(name)).flush({})).digestId;
     } catch (e) {
-      console.error(JSON.stringify({ level: "error", msg: "digest window flush failed", key: name, error: e instanceof Error ? e.message : String(e) }));
+      log.error("digest window flush failed", { key: name, error: messageOf(e) });
       return null;
     }
   });

@@ -1,67 +1,135 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
-import type { AttemptRecord } from "../send/record";
+import type { AttemptRecord } from "../platform/db/schema/delivery-attempts";
+import type { digestStatuses } from "../platform/db/schema/digests";
+import type { LayoutSource } from "../render";
 
+const uuidArray = (ids: string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
+
+/** A digest this consumer now owns, with its recipient and organisation (the items come in the Decide step). */
 export type ClaimedDigest = {
   id: string;
-  attempt: number;
   organizationId: string;
+  attempt: number;
   recipientId: string;
   category: string;
   kind: "window" | "daily" | "weekly";
   notificationIds: string[];
+  /** A digest is never critical mail: it carries the category's one-click unsubscribe like any other. */
+  critical: false;
+  recipient: { email: string; name: string | null; locale: string | null; timezone: string | null; textOnly: boolean };
+  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null; branding: Record<string, unknown>; paused: boolean };
+  layout: LayoutSource | null;
 };
 
-/** Items whose Decide step has not finished: the digest waits a little for them (see deliver-digest.ts). */
-export async function countUnsettled(db: Database, digestId: string): Promise<{ exists: boolean; status: string | null; unsettled: number }> {
-  const result = await db.execute<{ status: string; unsettled: number }>(sql`
-    SELECT d.status, (SELECT count(*)::int FROM notifications n WHERE n.id = ANY(d.notification_ids) AND n.status IN ('pending', 'queued', 'sending')) AS unsettled
-      FROM digests d WHERE d.id = ${digestId}::uuid`);
-  const row = result.rows[0];
-  return row ? { exists: true, status: row.status, unsettled: row.unsettled } : { exists: false, status: null, unsettled: 0 };
+type ClaimRow = {
+  id: string; attempts: number; organization_id: string; recipient_id: string; category: string; kind: ClaimedDigest["kind"]; notification_ids: string[];
+  email: string; name: string | null; locale: string | null; timezone: string | null; text_only: boolean;
+  organization_name: string; from_email: string; from_name: string | null; reply_to: string | null; branding: Record<string, unknown>; organization_paused: boolean;
+  layout_id: string | null; layout_version: number | null; layout_source: string | null;
+};
+
+/** Each digest's status and how many of its items are still being decided (they may yet be marked `batched` into it). */
+export async function digestReadiness(db: Database, digestIds: string[]): Promise<Map<string, { status: string; unsettled: number }>> {
+  const result = await db.execute<{ id: string; status: string; unsettled: number }>(sql`
+    SELECT d.id, d.status,
+           (SELECT count(*)::int FROM notifications n WHERE n.id = ANY(d.notification_ids) AND n.status IN ('pending', 'queued', 'sending')) AS unsettled
+      FROM digests d WHERE d.id = ANY(${uuidArray(digestIds)})`);
+  return new Map(result.rows.map((r) => [r.id, { status: r.status, unsettled: r.unsettled }]));
 }
 
 /**
- * `queued → sending` with a lease, like the notification claim: of two consumers holding the same
- * job, one gets the row and the other sends nothing. An expired lease (a consumer died) can be taken over.
+ * `queued → sending` with a lease, like the notification claim, joined with what composing the
+ * email needs: of two consumers holding the same job, one gets the row and the other sends
+ * nothing. An expired lease (a consumer died) can be taken over.
  */
-export async function claimDigest(db: Database, digestId: string, leaseSeconds: number): Promise<ClaimedDigest | undefined> {
-  const result = await db.execute<{ id: string; attempts: number; organization_id: string; recipient_id: string; category: string; kind: ClaimedDigest["kind"]; notification_ids: string[] }>(sql`
-    UPDATE digests
-       SET status = 'sending', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-     WHERE id = ${digestId}::uuid AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < now()))
-    RETURNING id, attempts, organization_id, recipient_id, category, kind, notification_ids`);
-  const r = result.rows[0];
-  return r && { id: r.id, attempt: r.attempts, organizationId: r.organization_id, recipientId: r.recipient_id, category: r.category, kind: r.kind, notificationIds: r.notification_ids };
+export async function claimDigests(db: Database, digestIds: string[], leaseSeconds: number): Promise<ClaimedDigest[]> {
+  if (digestIds.length === 0) return [];
+  const result = await db.execute<ClaimRow>(sql`
+    WITH claimed AS (
+      UPDATE digests
+         SET status = 'sending', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+       WHERE id = ANY(${uuidArray(digestIds)}) AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < now()))
+      RETURNING id, attempts, organization_id, recipient_id, category, kind, notification_ids
+    )
+    SELECT c.*, r.email, r.name, r.locale, r.timezone, r.text_only,
+           o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.sending_paused_at IS NOT NULL AS organization_paused,
+           l.id AS layout_id, l.version AS layout_version, l.source AS layout_source
+      FROM claimed c
+      JOIN recipients r ON r.id = c.recipient_id
+      JOIN organizations o ON o.id = c.organization_id
+      LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'`);
+  return result.rows.map((r) => ({
+    id: r.id,
+    organizationId: r.organization_id,
+    attempt: r.attempts,
+    recipientId: r.recipient_id,
+    category: r.category,
+    kind: r.kind,
+    notificationIds: r.notification_ids,
+    critical: false,
+    recipient: { email: r.email, name: r.name, locale: r.locale, timezone: r.timezone, textOnly: r.text_only },
+    organization: { name: r.organization_name, fromEmail: r.from_email, fromName: r.from_name, replyTo: r.reply_to, branding: r.branding, paused: r.organization_paused },
+    layout: r.layout_id && r.layout_version !== null && r.layout_source !== null ? { id: r.layout_id, version: r.layout_version, source: r.layout_source } : null,
+  }));
 }
 
-export type DigestOutcome =
-  | { status: "sent"; provider: string; providerMessageId: string }
-  | { status: "failed"; reason: string }
-  | { status: "queued"; reason: string }
-  | { status: "skipped"; reason: string }
-  | { status: "empty"; reason: string };
+export type DigestItemRow = { digest_id: string; id: string; type: string; data: Record<string, unknown>; created_at: string | Date; subject: string | null };
 
-/** Writes the outcome and the provider attempts, only while this claim still holds; true when it landed. */
-export async function recordDigestOutcome(db: Database, claim: Pick<ClaimedDigest, "id" | "attempt">, outcome: DigestOutcome, attempts: AttemptRecord[] = []): Promise<boolean> {
-  const provider = outcome.status === "sent" ? outcome.provider : null;
-  const messageId = outcome.status === "sent" ? outcome.providerMessageId : null;
-  const reason = outcome.status === "sent" ? null : outcome.reason;
+/** The items still `batched` into these digests, oldest first, with their template's subject for a title. */
+export async function loadDigestItems(db: Database, digestIds: string[]): Promise<DigestItemRow[]> {
+  if (digestIds.length === 0) return [];
+  const result = await db.execute<DigestItemRow>(sql`
+    SELECT n.digest_id, n.id, e.type, e.data, e.created_at, tv.subject
+      FROM notifications n
+      JOIN events e ON e.id = n.event_id
+      JOIN event_types et ON et.id = n.event_type_id
+      LEFT JOIN templates t ON t.id = et.template_id
+      LEFT JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
+     WHERE n.digest_id = ANY(${uuidArray(digestIds)}) AND n.status = 'batched'
+     ORDER BY e.created_at, n.id`);
+  return result.rows;
+}
+
+export type DigestStatus = (typeof digestStatuses)[number];
+
+/** A digest's next state: where its claim ends, with the provider attempts made on the way. */
+export type DigestOutcome = {
+  id: string;
+  attempt: number;
+  status: Extract<DigestStatus, "sent" | "failed" | "queued" | "suppressed" | "skipped" | "empty">;
+  provider?: string;
+  providerMessageId?: string;
+  reason?: string;
+  attempts?: AttemptRecord[];
+};
+
+/** Writes outcomes and attempt logs in one statement, each only while its claim still holds; returns the ids that landed. */
+export async function recordDigestOutcomes(db: Database, outcomes: DigestOutcome[]): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set();
+  const rows = outcomes.map(
+    (o) => sql`(${o.id}::uuid, ${o.attempt}::int, ${o.status}, ${o.provider ?? null}, ${o.providerMessageId ?? null}, ${o.reason ?? null}, ${JSON.stringify(o.attempts ?? [])}::jsonb)`,
+  );
   const result = await db.execute<{ id: string }>(sql`
-    UPDATE digests
-       SET status = ${outcome.status}, provider = coalesce(${provider}, provider), provider_message_id = coalesce(${messageId}, provider_message_id),
-           failure_reason = ${reason}, sent_at = CASE WHEN ${outcome.status} = 'sent' THEN now() ELSE sent_at END,
-           attempt_log = attempt_log || ${JSON.stringify(attempts)}::jsonb, lease_expires_at = NULL, updated_at = now()
-     WHERE id = ${claim.id}::uuid AND status = 'sending' AND attempts = ${claim.attempt}
-    RETURNING id`);
-  return result.rows.length > 0;
+    WITH v(id, attempt, status, provider, message_id, reason, attempt_log) AS (VALUES ${sql.join(rows, sql`, `)})
+    UPDATE digests d
+       SET status = v.status, provider = coalesce(v.provider, d.provider), provider_message_id = coalesce(v.message_id, d.provider_message_id),
+           failure_reason = v.reason, sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
+           attempt_log = d.attempt_log || v.attempt_log, lease_expires_at = NULL, updated_at = now()
+      FROM v
+     WHERE d.id = v.id AND d.status = 'sending' AND d.attempts = v.attempt
+    RETURNING d.id`);
+  return new Set(result.rows.map((r) => r.id));
 }
 
-/** A digest the recipient no longer wants: its items are recorded as skipped, with the rule. */
-export async function skipDigestItems(db: Database, digestId: string, rule: string): Promise<void> {
+/** Digests the recipient no longer wants: their items are recorded as skipped, with the rule. */
+export async function skipDigestItems(db: Database, skips: { digestId: string; rule: string }[]): Promise<void> {
+  if (skips.length === 0) return;
+  const rows = skips.map((s) => sql`(${s.digestId}::uuid, ${s.rule})`);
   await db.execute(sql`
-    UPDATE notifications SET status = 'skipped', decision_rule = ${rule}, updated_at = now()
-     WHERE digest_id = ${digestId}::uuid AND status = 'batched'`);
+    WITH v(digest_id, rule) AS (VALUES ${sql.join(rows, sql`, `)})
+    UPDATE notifications n SET status = 'skipped', decision_rule = v.rule, updated_at = now()
+      FROM v WHERE n.digest_id = v.digest_id AND n.status = 'batched'`);
 }
 
 /** Dead-lettered digest jobs: the digest ends `failed`, with the last reason kept. */
@@ -70,7 +138,7 @@ export async function failDeadLetteredDigests(db: Database, digestIds: string[])
   const result = await db.execute<{ id: string }>(sql`
     UPDATE digests SET status = 'failed', failure_reason = 'gave up after retries: ' || coalesce(failure_reason, 'no attempt recorded'),
            lease_expires_at = NULL, updated_at = now()
-     WHERE id = ANY(${`{${digestIds.join(",")}}`}::uuid[]) AND status IN ('queued', 'sending')
+     WHERE id = ANY(${uuidArray(digestIds)}) AND status IN ('queued', 'sending')
     RETURNING id`);
   return result.rows.length;
 }

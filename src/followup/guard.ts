@@ -1,8 +1,6 @@
-import { and, count, eq, sql } from "drizzle-orm";
-import { fireAlert } from "../platform/alerts/fire";
+import { sql } from "drizzle-orm";
 import { recordAuditEntry } from "../platform/audit/record";
 import type { Database } from "../platform/db/client";
-import { notifications } from "../platform/db/schema";
 import type { Env } from "../env";
 import type { Services } from "../services";
 
@@ -80,13 +78,15 @@ export async function loadRates(db: Database, organizationIds: string[], window:
 }
 
 /**
- * How many of the organisation's notifications are held while sending is paused (status `paused`,
- * written by src/decide/hold-back.ts); a resume sends them. GET /v1/sending reports it as `held`.
+ * How many of the organisation's emails are held while sending is paused (status `paused`,
+ * written by src/decide/hold-back.ts): notifications and digests. A resume sends them.
+ * GET /v1/sending reports it as `held`.
  */
 export async function countHeld(db: Database, organizationId: string): Promise<number> {
-  // Compared as text until the status list names 'paused'.
-  const rows = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.organizationId, organizationId), sql`${notifications.status} = 'paused'`));
-  return rows[0]?.n ?? 0;
+  const result = await db.execute<{ held: number }>(sql`
+    SELECT (SELECT count(*) FROM notifications WHERE organization_id = ${organizationId}::uuid AND status = 'paused')::int
+         + (SELECT count(*) FROM digests WHERE organization_id = ${organizationId}::uuid AND status = 'paused')::int AS held`);
+  return result.rows[0]?.held ?? 0;
 }
 
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
@@ -112,7 +112,7 @@ export type GuardReport = { paused: string[]; alerts: Promise<void>[] };
  * conditional update is what makes two concurrent webhook batches pause and alert only once), and
  * fires the bounce_guard alert. `alerts` are the webhook POSTs, for the caller's `waitUntil`.
  */
-export async function evaluateGuard(services: Pick<Services, "db" | "env">, organizationIds: string[]): Promise<GuardReport> {
+export async function evaluateGuard(services: Services, organizationIds: string[]): Promise<GuardReport> {
   const settings = guardSettings(services.env);
   const report: GuardReport = { paused: [], alerts: [] };
   const rates = await loadRates(services.db, organizationIds, settings.window);
@@ -127,14 +127,14 @@ export async function evaluateGuard(services: Pick<Services, "db" | "env">, orga
     report.paused.push(r.organizationId);
     const details = { reason, sample: r.sample, bounced: r.bounced, complained: r.complained };
     await recordAuditEntry(services.db, { organizationId: r.organizationId, actor: { type: "system", id: "bounce-guard" }, action: "sending.pause", targetType: "organization", targetId: r.organizationId, details });
-    const fired = await fireAlert(services, {
+    const fired = await services.alerts.fire({
       kind: "bounce_guard",
       organizationId: r.organizationId,
       subject: "Sending paused by the bounce-rate guard",
       message: `Non-critical sending is paused: ${reason}. Clean the list, then resume with POST /v1/sending/resume.`,
       details: { sample: r.sample, bounced: r.bounced, complained: r.complained, thresholds: { bounceRate: settings.bounceRate, complaintRate: settings.complaintRate } },
     });
-    if (!fired.ok) console.error(JSON.stringify({ level: "error", msg: "bounce guard alert not raised", organizationId: r.organizationId, error: fired.error.message }));
+    if (!fired.ok) services.log.error("bounce guard alert not raised", { organizationId: r.organizationId, error: fired.error.message });
     else if (fired.value.fired) report.alerts.push(fired.value.delivery);
   }
   return report;

@@ -1,5 +1,5 @@
-import { emailHashKey, hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { deliveryEvents } from "../platform/db/schema";
+import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
 import type { DeliveryEvent } from "../providers/webhook-events";
@@ -7,6 +7,7 @@ import { type AddressEffect, advanceStatuses, type Changed, countSoftBounces, ty
 import { evaluateGuard } from "./guard";
 import { matchEvents, type Scope, type Target } from "./match";
 import { applyProviderUnsubscribes, type Transaction } from "./unsubscribe-hook";
+import { messageOf } from "../platform/log";
 
 export type ProcessReport = {
   received: number;
@@ -40,10 +41,10 @@ const FOLLOW_UP: Partial<Record<DeliveryEvent["type"], FollowUpStatus>> = { deli
  * organisations whose rates moved. Storing and effects share one transaction, so an event is
  * either stored with its effects or not at all (and the provider's retry applies it then).
  */
-export async function processDeliveryEvents(services: Pick<Services, "db" | "env">, events: DeliveryEvent[], scope: Scope = {}): Promise<Result<ProcessReport, ProcessError>> {
+export async function processDeliveryEvents(services: Services, events: DeliveryEvent[], scope: Scope = {}): Promise<Result<ProcessReport, ProcessError>> {
   const report: ProcessReport = { received: events.length, stored: 0, duplicates: 0, unmatched: 0, paused: [], alerts: [] };
   if (events.length === 0) return ok(report);
-  const key = await emailHashKey(services.env);
+  const key = await services.keys.emailHash();
   if (!key) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: bounced addresses cannot be suppressed.", retry: true });
   const [hashes, targets] = await Promise.all([hashEmails(key, events.map((e) => e.recipient)), matchEvents(services.db, events, scope)]);
 
@@ -57,7 +58,7 @@ export async function processDeliveryEvents(services: Pick<Services, "db" | "env
     placed.push({ event, target, organizationId: target.organizationId, emailHash: hashes.get(normalizeEmail(event.recipient)) ?? "" });
   });
   if (report.unmatched > 0) {
-    console.warn(JSON.stringify({ level: "warn", msg: "webhook events matched no notification", provider: events[0]?.provider, count: report.unmatched }));
+    services.log.warn("webhook events matched no notification", { provider: events[0]?.provider, count: report.unmatched });
   }
   if (placed.length === 0) return ok(report);
 
@@ -96,7 +97,7 @@ export async function processDeliveryEvents(services: Pick<Services, "db" | "env
   } catch (e) {
     // The events are committed: a 5xx now would only bring a retry that changes nothing. The next
     // batch that moves this organisation's rates evaluates the guard again.
-    console.error(JSON.stringify({ level: "error", msg: "bounce guard not evaluated", organizations: moved, error: e instanceof Error ? e.message : String(e) }));
+    services.log.error("bounce guard not evaluated", { organizations: moved, error: messageOf(e) });
   }
   return ok(report);
 }
@@ -120,7 +121,7 @@ function toRow({ event, target, organizationId, emailHash }: Placed): typeof del
   };
 }
 
-async function applyEffects(tx: Transaction, services: Pick<Services, "env">, news: Placed[]): Promise<Changed[]> {
+async function applyEffects(tx: Transaction, services: Services, news: Placed[]): Promise<Changed[]> {
   const address = (p: Placed): AddressEffect => ({ organizationId: p.organizationId, emailHash: p.emailHash, detail: scrub(p.event.bounce?.diagnostic ?? p.event.reason) });
   const hard = news.filter((p) => p.event.type === "bounced" && p.event.bounce?.kind !== "soft");
   const soft = news.filter((p) => p.event.type === "bounced" && p.event.bounce?.kind === "soft");
@@ -140,7 +141,7 @@ async function applyEffects(tx: Transaction, services: Pick<Services, "env">, ne
   await resetSoftBounces(tx, delivered.map(address));
   await countSoftBounces(tx, soft.map(address), services.env.SOFT_BOUNCE_SUPPRESS_THRESHOLD);
   await applyProviderUnsubscribes(
-    { db: tx, env: services.env },
+    { db: tx, preferences: services.preferences, log: services.log },
     unsubscribed.map((p) => ({
       organizationId: p.organizationId,
       recipientId: p.target.kind === "none" ? null : p.target.recipientId,

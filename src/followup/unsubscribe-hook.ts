@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import { auditLog, recipients } from "../platform/db/schema";
 import { invalidateRecipientPreferences } from "../decide/preferences/load";
-import type { Env } from "../env";
+import type { Services } from "../services";
 
 /** A recipient unsubscribed through the provider (its own link or list-unsubscribe handling). */
 export type ProviderUnsubscribe = {
@@ -19,7 +19,7 @@ export type ProviderUnsubscribe = {
 /** The webhook batch's open transaction (drizzle's, so query builders work on it too). */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-export type UnsubscribeContext = { db: Transaction; env: Env };
+export type UnsubscribeContext = { db: Transaction; preferences: Services["preferences"]; log: Services["log"] };
 
 /**
  * A provider's own unsubscribe (its link, or the mailbox provider's list-unsubscribe) is the
@@ -48,6 +48,6 @@ export async function applyProviderUnsubscribes(context: UnsubscribeContext, uns
       details: { notificationId: u.notificationId },
     });
     // Dropping the cached preferences early is harmless if the transaction then rolls back.
-    await invalidateRecipientPreferences(context.env, { organizationId: u.organizationId, recipientId: u.recipientId });
+    await invalidateRecipientPreferences(context, { organizationId: u.organizationId, recipientId: u.recipientId });
   }
 }

@@ -3,7 +3,6 @@ import { unseal } from "../platform/crypto/sealed-box";
 import { providerConfigs } from "../platform/db/schema";
 import type { Env } from "../env";
 import { ProviderSettings } from "../providers/config";
-import { sealingKeys } from "../platform/crypto/sealing-keys";
 import { err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
 import type { WebhookProvider } from "../providers/webhook-events";
@@ -39,7 +38,7 @@ export function environmentSource(env: Env): WebhookSource {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The keys of one stored provider configuration, opened like the delivery path opens them (src/send/provider-chains.ts). */
-export async function configurationSource(services: Pick<Services, "db" | "env">, provider: WebhookProvider, providerConfigId: string): Promise<Result<WebhookSource, SourceError>> {
+export async function configurationSource(services: Services, provider: WebhookProvider, providerConfigId: string): Promise<Result<WebhookSource, SourceError>> {
   const notFound = err<SourceError>({ code: "NOT_FOUND", message: `No ${provider} configuration ${providerConfigId}.` });
   if (!UUID.test(providerConfigId)) return notFound;
   const [row] = await services.db
@@ -48,11 +47,11 @@ export async function configurationSource(services: Pick<Services, "db" | "env">
     .where(and(eq(providerConfigs.id, providerConfigId), eq(providerConfigs.provider, provider)))
     .limit(1);
   if (!row) return notFound;
-  const keys = await sealingKeys(services.env);
+  const keys = await services.keys.sealing();
   const opened = keys ? await unseal(keys, row.credentials) : undefined;
   const parsed = opened?.ok ? ProviderSettings.safeParse(JSON.parse(opened.value)) : undefined;
   if (!parsed?.success) {
-    console.error(JSON.stringify({ level: "error", msg: "provider config unusable for webhooks", configId: row.id }));
+    services.log.error("provider config unusable for webhooks", { configId: row.id });
     return err({ code: "UNUSABLE", message: "This provider configuration cannot be opened with the current SECRETS_KEY." });
   }
   const settings = parsed.data;

@@ -16,7 +16,7 @@ export type StoredEvent = AcceptedEvent & { priority: "high" | "normal" };
  * Writes the event, its recipients and one `pending` notification per recipient atomically, in
  * one statement (two round trips in all: the look-up, then the write). A repeated idempotency key
  * answers with the first event and writes nothing.
- * Enqueueing happens after the commit (see `enqueueNotifications`); if it fails, the rows stay
+ * Enqueueing happens after the commit (see `enqueuePending`); if it fails, the rows stay
  * `pending` and the sweeper picks them up.
  */
 export async function acceptEvent(
@@ -119,13 +119,4 @@ async function answerDuplicate(db: Database, event: ExistingEvent, idempotencyKe
   const position = new Map(input.recipients.map((r, i) => [r.id, i]));
   rows.sort((a, b) => (position.get(a.recipientId) ?? 0) - (position.get(b.recipientId) ?? 0));
   return ok({ eventId: event.id, duplicate: true, priority: event.priority, notifications: rows });
-}
-
-/** After a successful enqueue: `pending → queued`, leaving alone any the consumer already claimed. */
-export async function markQueued(db: Database, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(notifications)
-    .set({ status: "queued", queuedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(inArray(notifications.id, ids), eq(notifications.status, "pending")));
 }

@@ -33,7 +33,7 @@ function viewOf(c: CircuitState, now: number): { circuit: CircuitView; openUntil
  * circuit as the ProviderCircuit object holds it, read through `status()`, which changes nothing,
  * and the organisation's attempts of the last day.
  */
-export async function loadProviderHealth(services: Pick<Services, "db" | "env">, organizationId: string, now: number): Promise<{ providers: ProviderHealth[]; usingDefaults: boolean }> {
+export async function loadProviderHealth(services: Services, organizationId: string, now: number): Promise<{ providers: ProviderHealth[]; usingDefaults: boolean }> {
   const { db, env } = services;
   const [configs, attempts] = await Promise.all([
     db.select({ id: providerConfigs.id, provider: providerConfigs.provider, position: providerConfigs.position, enabled: providerConfigs.enabled }).from(providerConfigs).where(eq(providerConfigs.organizationId, organizationId)).orderBy(asc(providerConfigs.position)),

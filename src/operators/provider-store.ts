@@ -1,10 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { seal, unseal } from "../platform/crypto/sealed-box";
-import type { Database } from "../platform/db/client";
 import { providerConfigs } from "../platform/db/schema";
-import type { Env } from "../env";
 import { ProviderSettings, redactSettings } from "../providers/config";
-import { sealingKeys } from "../platform/crypto/sealing-keys";
+import type { Services } from "../services";
 import { err, ok, type Result } from "../platform/result";
 import type { ProvidersView } from "./routes/providers/schema";
 
@@ -13,8 +11,8 @@ export type ProviderStoreError = "no_sealing_key";
 export type StoredProvider = { id: string; position: number; provider: string };
 
 /** Replaces an organisation's ordered provider list in one transaction, sealing each entry. */
-export async function replaceProviders(db: Database, env: Env, organizationId: string, list: ProviderSettings[]): Promise<Result<StoredProvider[], ProviderStoreError>> {
-  const keys = await sealingKeys(env);
+export async function replaceProviders({ db, keys: sealing }: Services, organizationId: string, list: ProviderSettings[]): Promise<Result<StoredProvider[], ProviderStoreError>> {
+  const keys = await sealing.sealing();
   if (!keys && list.length > 0) return err("no_sealing_key");
   const rows = await Promise.all(
     list.map(async (settings, position) => ({
@@ -32,9 +30,9 @@ export async function replaceProviders(db: Database, env: Env, organizationId: s
   return ok(stored.sort((a, b) => a.position - b.position));
 }
 
-export async function listProviders(db: Database, env: Env, organizationId: string): Promise<ProvidersView> {
+export async function listProviders({ db, keys: sealing }: Services, organizationId: string): Promise<ProvidersView> {
   const rows = await db.select().from(providerConfigs).where(eq(providerConfigs.organizationId, organizationId)).orderBy(asc(providerConfigs.position));
-  const keys = rows.length > 0 ? await sealingKeys(env) : undefined;
+  const keys = rows.length > 0 ? await sealing.sealing() : undefined;
   const providers = await Promise.all(
     rows.map(async (row) => {
       const opened = keys ? await unseal(keys, row.credentials) : undefined;

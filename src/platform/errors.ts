@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import type { HonoEnv } from "../context";
+import { log } from "./log";
 
 export type ErrorCode =
   | "BAD_REQUEST"
@@ -68,7 +69,7 @@ export function handleError(error: Error, c: Context<HonoEnv>) {
     const code: ErrorCode = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST";
     return render(c, code, error.message);
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled", requestId: c.get("requestId"), error: String(error.stack ?? error), cause: String((error as { cause?: unknown }).cause ?? "") }));
+  (c.get("services")?.log ?? log).error("unhandled", { requestId: c.get("requestId"), error: String(error.stack ?? error), cause: String((error as { cause?: unknown }).cause ?? "") });
   return render(c, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request id helps us find it.");
 }
 

@@ -10,7 +10,7 @@ import { SmtpProvider } from "./smtp/send";
 
 /** One case per provider: a new member of ProviderSettings stops this compiling until it is wired. */
 /** `dkim` is the organisation's signing key; only providers that send raw MIME (SES, SMTP) use it. */
-export function createProvider(settings: ProviderSettings, { env }: Pick<Services, "env">, dkim?: DkimConfig): EmailProvider {
+export function createProvider(settings: ProviderSettings, { env }: Services, dkim?: DkimConfig): EmailProvider {
   switch (settings.provider) {
     case "sendgrid":
       return new SendGridProvider({ apiKey: settings.apiKey, baseUrl: settings.baseUrl });

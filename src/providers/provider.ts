@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Result } from "../platform/result";
+import type { BaseError, Result } from "../platform/result";
 
 export const ProviderId = z.enum(["sendgrid", "mailgun", "ses", "smtp", "capture"]);
 export type ProviderId = z.infer<typeof ProviderId>;
@@ -23,18 +23,25 @@ export const OutgoingEmail = z.object({
 export type OutgoingEmail = z.infer<typeof OutgoingEmail>;
 
 /**
- * How a provider refused: `retryable` (timeout, 429, 5xx: another provider or a later try may
- * succeed), `permanent` (this message will never be accepted), `configuration` (this provider is
- * unusable for now: bad credentials, unverified sender).
+ * How a provider refused: `unavailable` (timeout, 429, 5xx: another provider or a later try may
+ * succeed), `refused` (this message will never be accepted), `configuration` (this provider is
+ * unusable for now: bad credentials, unverified sender). Only `refused` is final.
  */
-export type SendError = {
-  kind: "retryable" | "permanent" | "configuration";
-  message: string;
+export type SendErrorCode = "unavailable" | "refused" | "configuration";
+
+export type SendError = BaseError<SendErrorCode> & {
   httpStatus?: number;
   /** SMTP reply code, for the SMTP provider (which has no HTTP status). */
   smtpCode?: number;
   retryAfterSeconds?: number;
 };
+
+export const sendError = (code: SendErrorCode, message: string, extra: Pick<SendError, "httpStatus" | "smtpCode" | "retryAfterSeconds"> = {}): SendError => ({
+  code,
+  message,
+  retry: code !== "refused",
+  ...extra,
+});
 
 export type Accepted = { messageId: string; httpStatus?: number };
 
@@ -45,10 +52,10 @@ export interface EmailProvider {
 }
 
 /** Maps an HTTP status to how Tidings treats it. */
-export function classifyStatus(status: number): SendError["kind"] {
-  if (status === 408 || status === 429 || status >= 500) return "retryable";
+export function classifyStatus(status: number): SendErrorCode {
+  if (status === 408 || status === 429 || status >= 500) return "unavailable";
   if (status === 401 || status === 403) return "configuration";
-  return "permanent";
+  return "refused";
 }
 
 export function retryAfterSeconds(headers: Headers): number | undefined {

@@ -59,16 +59,14 @@ export async function applyPreferenceChanges(
   const after = (await loadPreferencesFromDb(db, [ref.recipientId])).get(ref.recipientId);
   if (before && after && !after.unsubscribedAll) {
     const ending = Object.keys(input.patches).filter((category) => endsDigest(effectiveCategory(before, category), effectiveCategory(after, category)));
-    await flushWindows(env, ending.map((category) => ({ ...ref, category })));
+    await flushWindows(services, ending.map((category) => ({ ...ref, category })));
   }
   await recordRecipientChange(db, subject, "preference-centre", "recipient.preferences_update", { changes: input.summary });
 }
 
 async function invalidate(services: Services, subject: PageSubject): Promise<void> {
   const ref = { organizationId: subject.organization.id, recipientId: subject.recipient.id };
-  if (!(await invalidateRecipientPreferences(services.env, ref))) {
-    console.warn(JSON.stringify({ level: "warn", msg: "preference cache not invalidated; stale until its TTL", recipientId: ref.recipientId }));
-  }
+  await invalidateRecipientPreferences(services, ref);
 }
 
 async function recordRecipientChange(db: Database, subject: PageSubject, via: Via, action: string, details: Record<string, unknown>): Promise<void> {

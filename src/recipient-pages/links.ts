@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import { signRecipientToken } from "./token";
 import { parsePageBranding } from "./branding";
 import { loadTokenKeys } from "./keys";
+import { log } from "../platform/log";
 
 export type RecipientLinkInput = {
   organizationId: string;
@@ -31,7 +32,7 @@ export async function recipientLinks(env: Pick<Env, "TOKEN_SIGNING_KEYS" | "PUBL
   if (input.critical) return NONE;
   const keys = await loadTokenKeys(env);
   if (!keys.ok) {
-    if (!warnedUnconfigured) console.error(JSON.stringify({ level: "error", msg: "TOKEN_SIGNING_KEYS is not set: non-critical mail goes out without unsubscribe links" }));
+    if (!warnedUnconfigured) log.error("TOKEN_SIGNING_KEYS is not set: non-critical mail goes out without unsubscribe links");
     warnedUnconfigured = true;
     return NONE;
   }

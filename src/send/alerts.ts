@@ -1,54 +1,54 @@
 import type { Services } from "../services";
-import { type FireOptions, raiseAlert } from "../platform/alerts/fire";
 
 /** How many examples an alert carries: enough to start looking, not a copy of the batch. */
 const SAMPLE = 5;
 
-export type FailedNotification = { organizationId: string; notificationId: string; reason: string };
+/** An email (notification or digest) that ended `failed`, and why. */
+export type FailedMail = { organizationId: string; id: string; reason: string };
 
 /**
- * One alert per organisation per window for notifications that ended `failed` (a permanent refusal,
- * a template that does not render): a bad template fails every email, and one alert says so.
+ * One alert per organisation per window for emails that ended `failed` (a permanent refusal, a
+ * template that does not render): a bad template fails every email, and one alert says so.
  */
-export async function alertFailedNotifications(services: Pick<Services, "db" | "env">, failed: FailedNotification[], options: FireOptions = {}): Promise<void> {
-  const byOrganization = new Map<string, FailedNotification[]>();
+export async function alertFailedMail(services: Services, noun: "notification" | "digest", failed: FailedMail[]): Promise<void> {
+  const byOrganization = new Map<string, FailedMail[]>();
   for (const f of failed) byOrganization.set(f.organizationId, [...(byOrganization.get(f.organizationId) ?? []), f]);
   await Promise.all(
     [...byOrganization].map(([organizationId, list]) =>
-      raiseAlert(services, {
+      services.alerts.raise({
         kind: "notification_failed",
         organizationId,
-        subject: "Notifications failed",
-        message: `${list.length} notification(s) ended failed; first reason: ${list[0]?.reason ?? "unknown"}`,
-        details: { count: list.length, examples: list.slice(0, SAMPLE).map((f) => ({ id: f.notificationId, reason: f.reason })) },
-      }, options),
+        subject: noun === "digest" ? "Digests failed" : "Notifications failed",
+        message: `${list.length} ${noun}(s) ended failed; first reason: ${list[0]?.reason ?? "unknown"}`,
+        details: { count: list.length, examples: list.slice(0, SAMPLE).map((f) => ({ id: f.id, reason: f.reason })) },
+      }),
     ),
   );
 }
 
 /** The dead-letter queue received messages: retries are exhausted, so mail is not going out. */
-export async function alertDeadLettered(services: Pick<Services, "db" | "env">, input: { queue: string; count: number; notificationIds: string[] }, options: FireOptions = {}): Promise<void> {
-  if (input.notificationIds.length === 0) return;
-  await raiseAlert(services, {
+export async function alertDeadLettered(services: Services, input: { queue: string; count: number; ids: string[] }): Promise<void> {
+  if (input.ids.length === 0) return;
+  await services.alerts.raise({
     kind: "dead_letter",
     condition: input.queue,
     subject: "Messages reached the dead-letter queue",
-    message: `${input.notificationIds.length} message(s) gave up after their retries; ${input.count} notification(s) marked failed.`,
-    details: { queue: input.queue, failed: input.count, examples: input.notificationIds.slice(0, SAMPLE) },
-  }, options);
+    message: `${input.ids.length} message(s) gave up after their retries; ${input.count} email(s) marked failed.`,
+    details: { queue: input.queue, failed: input.count, examples: input.ids.slice(0, SAMPLE) },
+  });
 }
 
 /** A provider's circuit opened: its sends are skipped (failing over) until it recovers. */
-export async function alertCircuitsOpened(services: Pick<Services, "db" | "env">, circuitKeys: string[], options: FireOptions = {}): Promise<void> {
+export async function alertCircuitsOpened(services: Services, circuitKeys: string[]): Promise<void> {
   await Promise.all(
-    circuitKeys.map((circuit) =>
-      raiseAlert(services, {
+    [...new Set(circuitKeys)].map((circuit) =>
+      services.alerts.raise({
         kind: "circuit_open",
         condition: circuit,
         subject: `Provider circuit ${circuit} opened`,
         message: `Provider ${circuit} failed repeatedly; it is skipped until a probe succeeds.`,
         details: { circuit },
-      }, options),
+      }),
     ),
   );
 }

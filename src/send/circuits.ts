@@ -53,7 +53,10 @@ export class BatchCircuits {
     }
   }
 
-  /** Sends the batch's outcomes; returns the circuit keys this batch opened. */
+  /**
+   * Sends the outcomes counted since the last flush; returns the circuit keys they opened. The
+   * counts start again from zero, so a second send run in the same batch reports only its own.
+   */
   async flush(): Promise<string[]> {
     const used = [...this.tallies].filter(([, t]) => t.successes + t.failures + t.trips > 0);
     const results = await Promise.all(
@@ -66,6 +69,12 @@ export class BatchCircuits {
         }),
       ),
     );
+    used.forEach(([, t], i) => {
+      const state = results[i]?.state.state;
+      Object.assign(t, { successes: 0, failures: 0, trips: 0, lastError: undefined });
+      if (state === "open") t.allow = false;
+      if (state === "closed") t.probe = false;
+    });
     return used.filter((_, i) => results[i]?.opened).map(([key]) => key);
   }
 

@@ -1,11 +1,13 @@
-import { alertDeadLettered } from "./alerts";
-import { deliverNotifications, type Verdict } from "./deliver";
-import { deliverDigest } from "../digest/deliver-digest";
+import { digestMail } from "../digest/digest-mail";
 import { failDeadLetteredDigests } from "../digest/record";
 import type { Env } from "../env";
 import { createServices } from "../services";
+import { alertDeadLettered } from "./alerts";
 import { failDeadLettered } from "./dead-letter";
+import type { MailJob, Verdict } from "./mail";
 import { QueueMessage } from "./messages";
+import { notificationMail } from "./notification-mail";
+import { sendMail } from "./pipeline";
 import { retryDelaySeconds } from "./retry";
 
 export const DEAD_LETTER_QUEUE = "tidings-dead-letter";
@@ -13,40 +15,41 @@ export const DEAD_LETTER_QUEUE = "tidings-dead-letter";
 /** Acks or retries each message on its own, from the outcome of its notification or digest. */
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const services = createServices(env);
+  const log = services.log.child({ queue: batch.queue });
   try {
-    const byNotification = new Map<string, Message<unknown>>();
-    const digestJobs: [string, Message<unknown>][] = [];
+    const messages = new Map<string, Message<unknown>>();
+    const notifications: MailJob[] = [];
+    const digests: MailJob[] = [];
     for (const message of batch.messages) {
       const parsed = QueueMessage.safeParse(message.body);
       if (!parsed.success) {
         // A malformed message will never parse: acking it is the only way it stops coming back.
-        console.error(JSON.stringify({ level: "error", msg: "malformed queue message", queue: batch.queue, id: message.id }));
+        log.error("malformed queue message", { id: message.id });
         message.ack();
         continue;
       }
-      if (parsed.data.kind === "digest") digestJobs.push([parsed.data.digestId, message]);
-      else byNotification.set(parsed.data.notificationId, message);
+      const job = { id: parsed.data.kind === "digest" ? parsed.data.digestId : parsed.data.notificationId, attempt: message.attempts };
+      (parsed.data.kind === "digest" ? digests : notifications).push(job);
+      messages.set(job.id, message);
     }
-    const ids = [...byNotification.keys()];
 
     if (batch.queue === DEAD_LETTER_QUEUE) {
-      const failed = await failDeadLettered(services.db, ids);
-      await failDeadLetteredDigests(services.db, digestJobs.map(([id]) => id));
-      console.warn(JSON.stringify({ level: "warn", msg: "dead-lettered notifications failed", count: failed, digests: digestJobs.length }));
-      await alertDeadLettered(services, { queue: batch.queue, count: failed + digestJobs.length, notificationIds: [...ids, ...digestJobs.map(([id]) => id)] });
+      const failed = await failDeadLettered(services.db, notifications.map((j) => j.id));
+      const failedDigests = await failDeadLetteredDigests(services.db, digests.map((j) => j.id));
+      log.warn("dead-lettered mail failed", { count: failed, digests: failedDigests });
+      await alertDeadLettered(services, { queue: batch.queue, count: failed + failedDigests, ids: [...messages.keys()] });
       batch.ackAll();
       return;
     }
 
-    const verdicts = await deliverNotifications(services, ids);
-    for (const [id, message] of byNotification) settle(message, verdicts.get(id), env);
-    for (const [digestId, message] of digestJobs) settle(message, await deliverDigest(services, digestId, { attempt: message.attempts }), env);
+    const verdicts = new Map([...(await sendMail(services, notificationMail, notifications)), ...(await sendMail(services, digestMail, digests))]);
+    for (const [id, message] of messages) settle(message, verdicts.get(id), env);
   } finally {
     ctx.waitUntil(services.close());
   }
 }
 
 function settle(message: Message<unknown>, verdict: Verdict | undefined, env: Env) {
-  if (verdict?.action === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts, env.RETRY_BASE_SECONDS, verdict.retryAfterSeconds) });
+  if (verdict?.retry) message.retry({ delaySeconds: retryDelaySeconds(message.attempts, env.RETRY_BASE_SECONDS, verdict.retryAfterSeconds) });
   else message.ack();
 }

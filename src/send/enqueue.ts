@@ -1,27 +1,70 @@
-import type { Env } from "../env";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { notifications } from "../platform/db/schema";
+import { messageOf } from "../platform/log";
 import { err, ok, type Result } from "../platform/result";
+import type { Services } from "../services";
 import type { QueueMessage } from "./messages";
 
 /** Cloudflare Queues takes at most 100 messages per sendBatch call. */
 const SEND_BATCH_LIMIT = 100;
 
-export function queueFor(env: Env, priority: "high" | "normal"): Queue<QueueMessage> {
-  return priority === "high" ? env.PRIORITY_QUEUE : env.NOTIFICATION_QUEUE;
-}
+export type Priority = "high" | "normal";
 
-export async function enqueueNotifications(
-  env: Env,
-  priority: "high" | "normal",
-  notificationIds: string[],
-): Promise<Result<void, string>> {
-  const queue = queueFor(env, priority);
+async function sendInChunks(queue: Queue<QueueMessage>, bodies: QueueMessage[]): Promise<Result<void, string>> {
   try {
-    for (let i = 0; i < notificationIds.length; i += SEND_BATCH_LIMIT) {
-      const chunk = notificationIds.slice(i, i + SEND_BATCH_LIMIT);
-      await queue.sendBatch(chunk.map((notificationId) => ({ body: { kind: "send", notificationId } })));
+    for (let i = 0; i < bodies.length; i += SEND_BATCH_LIMIT) {
+      await queue.sendBatch(bodies.slice(i, i + SEND_BATCH_LIMIT).map((body) => ({ body })));
     }
     return ok(undefined);
   } catch (e) {
-    return err(e instanceof Error ? e.message : String(e));
+    return err(messageOf(e));
   }
+}
+
+/**
+ * Hands `pending` notifications to the queue (the priority queue for `high`), then marks them
+ * `queued`. Should the send fail, they stay `pending` and the sweeper enqueues them: nothing
+ * accepted is lost between the database and the queue. A notification enqueued twice is
+ * harmless; the consumer's conditional claim sends it once.
+ */
+export async function enqueuePending(services: Pick<Services, "db" | "env">, priority: Priority, notificationIds: string[]): Promise<Result<void, string>> {
+  if (notificationIds.length === 0) return ok(undefined);
+  const queue = priority === "high" ? services.env.PRIORITY_QUEUE : services.env.NOTIFICATION_QUEUE;
+  const sent = await sendInChunks(
+    queue,
+    notificationIds.map((notificationId) => ({ kind: "send", notificationId })),
+  );
+  if (!sent.ok) return sent;
+  // `pending → queued`, leaving alone any the consumer already claimed.
+  await services.db
+    .update(notifications)
+    .set({ status: "queued", queuedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(inArray(notifications.id, notificationIds), eq(notifications.status, "pending")));
+  return ok(undefined);
+}
+
+/** Announces `queued` digests; digest cron enqueues again any that no consumer picked up. */
+export function enqueueDigests(services: Pick<Services, "env">, digestIds: string[]): Promise<Result<void, string>> {
+  return sendInChunks(
+    services.env.NOTIFICATION_QUEUE,
+    digestIds.map((digestId) => ({ kind: "digest", digestId })),
+  );
+}
+
+export type RequeueReport = { requeued: number; enqueueFailures: number };
+
+/** `enqueuePending` for rows of both priorities (the sweeper's and a resume's): what failed stays `pending` and is logged. */
+export async function requeuePending(services: Pick<Services, "db" | "env" | "log">, rows: { id: string; priority: Priority }[]): Promise<RequeueReport> {
+  const report: RequeueReport = { requeued: 0, enqueueFailures: 0 };
+  for (const priority of ["high", "normal"] as const) {
+    const ids = rows.filter((r) => r.priority === priority).map((r) => r.id);
+    if (ids.length === 0) continue;
+    const sent = await enqueuePending(services, priority, ids);
+    if (sent.ok) report.requeued += ids.length;
+    else {
+      report.enqueueFailures += ids.length;
+      services.log.error("could not enqueue; the sweeper will retry", { count: ids.length, error: sent.error });
+    }
+  }
+  return report;
 }

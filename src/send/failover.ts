@@ -1,19 +1,22 @@
-import type { EmailProvider, OutgoingEmail } from "../providers/provider";
+import type { AttemptRecord } from "../platform/db/schema/delivery-attempts";
+import type { EmailProvider, OutgoingEmail, SendErrorCode } from "../providers/provider";
 import type { BatchCircuits } from "./circuits";
-import type { AttemptRecord } from "./record";
 
 /** A provider in an organisation's order, with the key of the circuit that guards it. */
 export type ProviderHandle = { circuitKey: string; provider: EmailProvider };
 
 export type FailoverResult =
   | { kind: "accepted"; provider: string; messageId: string; attempts: AttemptRecord[] }
-  | { kind: "permanent"; reason: string; attempts: AttemptRecord[] }
-  | { kind: "retryable"; reason: string; retryAfterSeconds?: number; attempts: AttemptRecord[] };
+  | { kind: "refused"; reason: string; attempts: AttemptRecord[] }
+  | { kind: "unavailable"; reason: string; retryAfterSeconds?: number; attempts: AttemptRecord[] };
+
+/** How an attempt is stored (delivery_attempts.outcome and the API keep these words). */
+const OUTCOME: Record<SendErrorCode, AttemptRecord["outcome"]> = { unavailable: "retryable", refused: "permanent", configuration: "configuration" };
 
 /**
- * Tries the providers in order. A retryable or configuration failure moves on to the next one at
- * once; a permanent failure (this message will never be accepted) stops, since another provider
- * would refuse it too or, worse, accept what the first rightly refused.
+ * Tries the providers in order. An error worth retrying moves on to the next one at once; a
+ * refusal (this message will never be accepted) stops, since another provider would refuse it
+ * too or, worse, accept what the first rightly refused.
  */
 export async function sendWithFailover(chain: ProviderHandle[], email: OutgoingEmail, circuits: BatchCircuits): Promise<FailoverResult> {
   const attempts: AttemptRecord[] = [];
@@ -33,16 +36,16 @@ export async function sendWithFailover(chain: ProviderHandle[], email: OutgoingE
       return { kind: "accepted", provider: provider.id, messageId: result.value.messageId, attempts };
     }
     const e = result.error;
-    attempts.push({ provider: provider.id, outcome: e.kind, httpStatus: e.httpStatus ?? null, providerMessageId: null, latencyMs, error: e.message });
-    if (e.kind === "permanent") {
+    attempts.push({ provider: provider.id, outcome: OUTCOME[e.code], httpStatus: e.httpStatus ?? null, providerMessageId: null, latencyMs, error: e.message });
+    if (!e.retry) {
       // The provider is healthy: it answered, and the fault is the message's.
       circuits.record(circuitKey, "success");
-      return { kind: "permanent", reason: e.message, attempts };
+      return { kind: "refused", reason: e.message, attempts };
     }
-    circuits.record(circuitKey, e.kind === "configuration" ? "trip" : "failure", e.message);
+    circuits.record(circuitKey, e.code === "configuration" ? "trip" : "failure", e.message);
     reasons.push(e.message);
     if (e.retryAfterSeconds !== undefined) retryAfterSeconds = Math.max(retryAfterSeconds ?? 0, e.retryAfterSeconds);
   }
   const reason = reasons.length > 0 ? reasons.join("; ") : "no provider is configured";
-  return { kind: "retryable", reason, attempts, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+  return { kind: "unavailable", reason, attempts, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
 }

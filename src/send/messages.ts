@@ -7,7 +7,7 @@ export const SendNotificationMessage = z.object({
 });
 export type SendNotificationMessage = z.infer<typeof SendNotificationMessage>;
 
-/** A closed digest window to render and send as one email (src/digests/deliver-digest.ts). */
+/** A closed digest window to render and send as one email (src/digest/digest-mail.ts). */
 export const DigestMessage = z.object({
   kind: z.literal("digest"),
   digestId: z.string().uuid(),

@@ -3,7 +3,6 @@ import { unseal } from "../platform/crypto/sealed-box";
 import { organizations } from "../platform/db/schema";
 import type { Services } from "../services";
 import type { DkimConfig } from "../providers/shared/dkim";
-import { sealingKeys } from "../platform/crypto/sealing-keys";
 
 /** The DKIM keys of the organisations in a batch, opened; one query, none for those without a key. */
 export async function loadDkimKeys(services: Services, organizationIds: string[]): Promise<Map<string, DkimConfig>> {
@@ -14,12 +13,12 @@ export async function loadDkimKeys(services: Services, organizationIds: string[]
     .from(organizations)
     .where(and(inArray(organizations.id, organizationIds), isNotNull(organizations.dkimPrivateKey)));
   if (rows.length === 0) return keys;
-  const sealing = await sealingKeys(services.env);
+  const sealing = await services.keys.sealing();
   for (const row of rows) {
     if (!sealing || !row.domain || !row.selector || !row.sealed) continue;
     const opened = await unseal(sealing, row.sealed);
     if (opened.ok) keys.set(row.id, { domain: row.domain, selector: row.selector, privateKeyPem: opened.value });
-    else console.error(JSON.stringify({ level: "error", msg: "DKIM key cannot be opened; sending unsigned", organizationId: row.id, reason: opened.error }));
+    else services.log.error("DKIM key cannot be opened; sending unsigned", { organizationId: row.id, reason: opened.error });
   }
   return keys;
 }

@@ -7,7 +7,6 @@ import { ProviderSettings } from "../providers/config";
 import { environmentProviderSettings } from "../providers/defaults";
 import { createProvider } from "../providers/index";
 import { loadDkimKeys } from "./organization-dkim";
-import { sealingKeys } from "../platform/crypto/sealing-keys";
 
 /**
  * Each organisation's provider chain for one queue batch, in one query: its own ordered list when
@@ -25,19 +24,19 @@ export async function loadProviderChains(services: Services, organizationIds: st
           .from(providerConfigs)
           .where(and(inArray(providerConfigs.organizationId, organizationIds), eq(providerConfigs.enabled, true)))
           .orderBy(asc(providerConfigs.organizationId), asc(providerConfigs.position));
-  const keys = rows.length > 0 ? await sealingKeys(env) : undefined;
+  const keys = rows.length > 0 ? await services.keys.sealing() : undefined;
   const dkim = await loadDkimKeys(services, organizationIds);
   for (const row of rows) {
     const chain = chains.get(row.organizationId) ?? [];
     chains.set(row.organizationId, chain);
     if (!keys) {
-      console.error(JSON.stringify({ level: "error", msg: "provider config present but SECRETS_KEY is not set", configId: row.id }));
+      services.log.error("provider config present but SECRETS_KEY is not set", { configId: row.id });
       continue;
     }
     const opened = await unseal(keys, row.credentials);
     const settings = opened.ok ? ProviderSettings.safeParse(JSON.parse(opened.value)) : undefined;
     if (!settings?.success) {
-      console.error(JSON.stringify({ level: "error", msg: "provider config unusable", configId: row.id, reason: opened.ok ? "invalid settings" : opened.error }));
+      services.log.error("provider config unusable", { configId: row.id, reason: opened.ok ? "invalid settings" : opened.error });
       continue;
     }
     chain.push({ circuitKey: `${row.provider}:${row.id}`, provider: createProvider(settings.data, services, dkim.get(row.organizationId)) });

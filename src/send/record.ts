@@ -1,44 +1,28 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
-
-export type AttemptRecord = {
-  provider: string;
-  outcome: "accepted" | "retryable" | "permanent" | "configuration";
-  httpStatus: number | null;
-  providerMessageId: string | null;
-  latencyMs: number;
-  error: string | null;
-};
-
-/** Where a claimed notification goes next: sent, failed for good, or released to be retried. */
-export type NextState =
-  | { status: "sent"; provider: string; providerMessageId: string; templateVersion: number }
-  | { status: "failed"; reason: string; templateVersion: number | null }
-  | { status: "queued"; reason: string }
-  | { status: "suppressed"; reason: string };
-
-export type Outcome = { id: string; organizationId: string; attempt: number; attempts: AttemptRecord[]; next: NextState };
+import type { ClaimedNotification } from "./claim";
+import type { Outcome } from "./mail";
 
 /**
  * Writes a whole batch's attempts and state changes in one round trip. A state change only lands
  * while the notification is still `sending` under this claim (`attempts` unchanged); returns the
  * ids whose change landed.
  */
-export async function recordOutcomes(db: Database, outcomes: Outcome[]): Promise<Set<string>> {
+export async function recordOutcomes(db: Database, outcomes: Outcome<ClaimedNotification>[]): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
-  const attemptRows = outcomes.flatMap((o) =>
-    o.attempts.map(
+  const attemptRows = outcomes.flatMap(({ mail, attempts }) =>
+    attempts.map(
       (a) =>
-        sql`(${crypto.randomUUID()}::uuid, ${o.organizationId}::uuid, ${o.id}::uuid, ${a.provider}, ${a.outcome}, ${a.httpStatus}::int, ${a.providerMessageId}, ${Math.round(a.latencyMs)}::int, ${a.error})`,
+        sql`(${crypto.randomUUID()}::uuid, ${mail.organizationId}::uuid, ${mail.id}::uuid, ${a.provider}, ${a.outcome}, ${a.httpStatus}::int, ${a.providerMessageId}, ${Math.round(a.latencyMs)}::int, ${a.error})`,
     ),
   );
-  const stateRows = outcomes.map((o) => {
-    const n = o.next;
+  const stateRows = outcomes.map(({ mail, next: n }) => {
     const provider = n.status === "sent" ? n.provider : null;
     const messageId = n.status === "sent" ? n.providerMessageId : null;
-    const version = n.status === "queued" || n.status === "suppressed" ? null : n.templateVersion;
+    // The version that was rendered (or failed to): only an email that got that far has one.
+    const version = n.status === "sent" || n.status === "failed" ? mail.template.version : null;
     const reason = n.status === "sent" ? null : n.reason;
-    return sql`(${o.id}::uuid, ${o.attempt}::int, ${n.status}, ${provider}, ${messageId}, ${version}::int, ${reason})`;
+    return sql`(${mail.id}::uuid, ${mail.attempt}::int, ${n.status}, ${provider}, ${messageId}, ${version}::int, ${reason})`;
   });
   const insertAttempts: SQL =
     attemptRows.length > 0

@@ -1,3 +1,5 @@
+import type { Logger } from "../platform/log";
+
 /** A zero-delay timer: the cheapest I/O there is, and workerd's clock only moves across I/O. */
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -16,6 +18,7 @@ export async function renderPhase<T extends object, R>(
   items: readonly T[],
   render: (item: T) => Promise<R>,
   measure: boolean,
+  log: Logger,
 ): Promise<(item: T) => Promise<R>> {
   const timed = measure && items.length > 0;
   if (timed) await tick();
@@ -31,7 +34,7 @@ export async function renderPhase<T extends object, R>(
   if (timed) {
     // The timer fires only after every render above has run to completion.
     await tick();
-    console.log(JSON.stringify({ level: "debug", msg: "render.batch", count: items.length, ms: Date.now() - started }));
+    log.debug("render.batch", { count: items.length, ms: Date.now() - started });
   }
   return (item) => results.get(item) ?? Promise.reject(new Error("renderPhase: item was not part of the batch"));
 }

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
-import { markQueued } from "../ingest/accept-event";
-import { enqueueNotifications } from "./enqueue";
+import { requeuePending } from "./enqueue";
 import type { Services } from "../services";
 
 /** How many notifications one sweep moves; the next minute's sweep takes the rest. */
@@ -27,20 +26,6 @@ export async function sweepNotifications(services: Services, now = new Date()): 
      WHERE status = 'pending' AND created_at < ${cutoff}::timestamptz
      ORDER BY created_at LIMIT ${SWEEP_LIMIT}`);
   const stale = new Map([...pending.rows, ...expired.rows].map((r) => [r.id, r.priority]));
-
-  let requeued = 0;
-  let enqueueFailures = 0;
-  for (const priority of ["high", "normal"] as const) {
-    const ids = [...stale].filter(([, p]) => p === priority).map(([id]) => id);
-    if (ids.length === 0) continue;
-    const sent = await enqueueNotifications(env, priority, ids);
-    if (sent.ok) {
-      await markQueued(db, ids);
-      requeued += ids.length;
-    } else {
-      enqueueFailures += ids.length;
-      console.error(JSON.stringify({ level: "error", msg: "sweeper could not enqueue", count: ids.length, error: sent.error }));
-    }
-  }
-  return { leasesExpired: expired.rows.length, requeued, enqueueFailures };
+  const report = await requeuePending(services, [...stale].map(([id, priority]) => ({ id, priority })));
+  return { leasesExpired: expired.rows.length, ...report };
 }

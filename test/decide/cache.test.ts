@@ -4,7 +4,8 @@ import { RedisPreferenceCache } from "../../src/decide/preferences/cache";
 import { loadPreferences } from "../../src/decide/preferences/load";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, setChoice, setDefault, storeNotifications, withServices } from "../fixtures/preferences";
+import { claim, createRecipient, setChoice, setDefault, storeNotifications } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 
 const redisUrl = inject("upstashUrl");
 const skipReason = inject("redisSkipReason");

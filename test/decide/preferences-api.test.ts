@@ -4,7 +4,8 @@ import type { PreferenceDefaultsView } from "../../src/decide/routes/preference-
 import type { RecipientPreferencesView } from "../../src/decide/routes/preferences/schema";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
-import { createRecipient, withServices } from "../fixtures/preferences";
+import { createRecipient } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 
 type ErrorBody = { error: { code: string; fields?: { path: string; message: string }[] } };
 

@@ -2,9 +2,9 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { recipients } from "../../src/platform/db/schema";
 import { decideNotifications, recordDecisions } from "../../src/decide/decide";
-import { deliverDigest } from "../../src/digest/deliver-digest";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub, withServices } from "../fixtures/preferences";
+import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub , deliverDigest } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 
 describe("deciding claimed notifications from preferences", () => {

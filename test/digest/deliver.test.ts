@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { digests } from "../../src/platform/db/schema";
 import { decideNotifications, recordDecisions } from "../../src/decide/decide";
-import { deliverDigest } from "../../src/digest/deliver-digest";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub, withServices } from "../fixtures/preferences";
+import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub , deliverDigest } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 
 /**
@@ -47,7 +47,7 @@ describe("delivering a digest", () => {
   it("sends one email listing the items with the count, and marks the digest sent with its provider attempt", async () => {
     const { r, closed } = await batchedDigest(3);
     const digestId = await closed();
-    expect(await withServices((s) => deliverDigest(s, digestId, { attempt: 1 }))).toEqual({ action: "ack" });
+    expect(await withServices((s) => deliverDigest(s, digestId, { attempt: 1 }))).toEqual({ retry: false });
     const mail = await mailTo(r.email);
     expect(mail).toHaveLength(1);
     expect(mail[0]?.body.subject).toBe("3 new updates from Acme");
@@ -76,7 +76,7 @@ describe("delivering a digest", () => {
   it("waits for items whose decision is still being written, then includes them", async () => {
     const { r, closed, record } = await batchedDigest(2, { record: false });
     const digestId = await closed();
-    expect(await withServices((s) => deliverDigest(s, digestId, { attempt: 1 }))).toEqual({ action: "retry", retryAfterSeconds: 5 });
+    expect(await withServices((s) => deliverDigest(s, digestId, { attempt: 1 }))).toEqual({ retry: true, retryAfterSeconds: 5 });
     await record();
     await withServices((s) => deliverDigest(s, digestId, { attempt: 2 }));
     const mail = await mailTo(r.email);

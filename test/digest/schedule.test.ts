@@ -4,7 +4,8 @@ import { runDigestSchedules } from "../../src/digest/cron";
 import { decideNotifications, recordDecisions } from "../../src/decide/decide";
 import { dueAt, nextLocalOccurrence } from "../../src/digest/schedule";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, digestsOf, setChoice, setOrganizationTimezone, storeNotifications, windowStub, withServices } from "../fixtures/preferences";
+import { claim, createRecipient, digestsOf, setChoice, setOrganizationTimezone, storeNotifications, windowStub } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 
 const at = (iso: string) => new Date(iso).getTime();
 

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { decideNotifications, recordDecisions } from "../../src/decide/decide";
-import { deliverDigest } from "../../src/digest/deliver-digest";
 import type { RecipientPreferencesView } from "../../src/decide/routes/preferences/schema";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, digestsOf, storeNotifications, windowStub, withServices } from "../fixtures/preferences";
+import { claim, createRecipient, digestsOf, storeNotifications, windowStub , deliverDigest } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 
 describe("switching a category from digest to immediate", () => {

@@ -1,20 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { alertCircuitsOpened, alertFailedNotifications } from "../../src/send/alerts";
-import { type AlertInput, fireAlert } from "../../src/platform/alerts/fire";
+import type { AlertInput } from "../../src/platform/alerts/fire";
+import { alertCircuitsOpened, alertFailedMail } from "../../src/send/alerts";
 import { createOrganization, testEnv } from "../fixtures/organization";
-import { alertsMentioning, withServices } from "../fixtures/followup";
+import { alertsMentioning } from "../fixtures/followup";
+import { fixedClock, withServices } from "../fixtures/services";
 
 const windowMs = testEnv().ALERT_WINDOW_SECONDS * 1000;
 /** The middle of a window, so "the same window" cannot straddle a boundary. */
 const midWindow = (offset = 0) => new Date((Math.floor(Date.now() / windowMs) + offset) * windowMs + windowMs / 2);
 
 async function fire(input: AlertInput, now: Date) {
-  return withServices(async (services) => {
-    const result = await fireAlert(services, input, { now });
-    if (!result.ok) throw new Error(result.error.message);
-    if (result.value.fired) await result.value.delivery;
-    return result.value.fired;
-  });
+  return withServices(
+    async (services) => {
+      const result = await services.alerts.fire(input);
+      if (!result.ok) throw new Error(result.error.message);
+      if (result.value.fired) await result.value.delivery;
+      return result.value.fired;
+    },
+    { clock: fixedClock(now) },
+  );
 }
 
 describe("alerts", () => {
@@ -47,15 +51,16 @@ describe("alerts", () => {
 
   it("raises one alert per organisation however many of its notifications failed, and one per opened circuit", async () => {
     const org = await createOrganization();
-    const failures = Array.from({ length: 5 }, () => ({ organizationId: org.organizationId, notificationId: crypto.randomUUID(), reason: "template broken" }));
-    await withServices((s) => alertFailedNotifications(s, failures, { now: midWindow() }));
-    await withServices((s) => alertFailedNotifications(s, failures.slice(0, 1), { now: midWindow() }));
+    const failures = Array.from({ length: 5 }, () => ({ organizationId: org.organizationId, id: crypto.randomUUID(), reason: "template broken" }));
+    const clock = fixedClock(midWindow());
+    await withServices((s) => alertFailedMail(s, "notification", failures), { clock });
+    await withServices((s) => alertFailedMail(s, "notification", failures.slice(0, 1)), { clock });
     const posts = await alertsMentioning(org.organizationId);
     expect(posts).toHaveLength(1);
     expect((posts[0]?.json as { text: string }).text).toContain("5 notification(s) ended failed");
 
     const circuit = `mailgun:${crypto.randomUUID()}`;
-    await withServices((s) => alertCircuitsOpened(s, [circuit, circuit], { now: midWindow() }));
+    await withServices((s) => alertCircuitsOpened(s, [circuit, circuit]), { clock });
     expect(await alertsMentioning(circuit)).toHaveLength(1);
   });
 });

@@ -4,7 +4,8 @@ import type { SendingState } from "../../src/followup/routes/sending/schema";
 import { call } from "../fixtures/http";
 import { digestingOrganization, sentDigest, viewOf } from "../fixtures/sendgrid-organization";
 import { postSendGrid, sendGridEvent } from "../fixtures/webhook-signers";
-import { storeSent, suppressionOf, withServices } from "../fixtures/followup";
+import { storeSent, suppressionOf } from "../fixtures/followup";
+import { withServices } from "../fixtures/services";
 
 describe("provider webhooks about digest emails", () => {
   it("shows a batched notification's rule and the digest it went out in, with the provider's message id", async () => {

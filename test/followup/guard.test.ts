@@ -13,7 +13,8 @@ import { configureProviders } from "../fixtures/providers";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 import { TEST_SENDGRID_API_KEY } from "../setup/constants";
 import { postSendGrid, sendGridAccount, sendGridEvent } from "../fixtures/webhook-signers";
-import { alertsMentioning, organizationRow, storeSent, withServices } from "../fixtures/followup";
+import { alertsMentioning, organizationRow, storeSent } from "../fixtures/followup";
+import { withServices } from "../fixtures/services";
 
 const settings = guardSettings(testEnv());
 

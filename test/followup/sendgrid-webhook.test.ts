@@ -9,7 +9,8 @@ import { createOrganization } from "../fixtures/organization";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 import { organizationWithSendGrid } from "../fixtures/sendgrid-organization";
 import { nowSeconds, postSendGrid, type SendGridAccount, sendGridAccount, sendGridEvent } from "../fixtures/webhook-signers";
-import { eventsOf, statusOf, storeSent, suppressionOf, withServices } from "../fixtures/followup";
+import { eventsOf, statusOf, storeSent, suppressionOf } from "../fixtures/followup";
+import { withServices } from "../fixtures/services";
 
 const post = (path: string, account: SendGridAccount, events: Record<string, unknown>[]) => postSendGrid<WebhookReceipt>(path, account, events);
 

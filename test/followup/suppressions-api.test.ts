@@ -6,7 +6,8 @@ import { blocksSend, isSuppressed } from "../../src/decide/suppression-check";
 import type { SuppressionList, SuppressionView } from "../../src/followup/routes/suppressions/schema";
 import { call } from "../fixtures/http";
 import { createOrganization, uniqueEmail } from "../fixtures/organization";
-import { storeSent, testHashKey, withServices } from "../fixtures/followup";
+import { storeSent, testHashKey } from "../fixtures/followup";
+import { withServices } from "../fixtures/services";
 
 type Reply = SuppressionView & ErrorBody;
 

@@ -4,7 +4,7 @@ import { events, notifications, recipients } from "../../src/platform/db/schema"
 import { acceptEvent } from "../../src/ingest/accept-event";
 import type { Services } from "../../src/services";
 import { createOrganization, uniqueEmail } from "../fixtures/organization";
-import { withServices } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 import { testHashKey } from "../fixtures/followup";
 
 /** Strings that break naive array literals, JSON or quoting: the write is one statement built from JSON. */

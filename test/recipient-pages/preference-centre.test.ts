@@ -4,7 +4,8 @@ import { recipients } from "../../src/platform/db/schema";
 import { decideNotifications } from "../../src/decide/decide";
 import { createPreferenceCache } from "../../src/decide/preferences/cache";
 import { loadPreferences } from "../../src/decide/preferences/load";
-import { claim, setDefault, storeNotifications, withServices } from "../fixtures/preferences";
+import { claim, setDefault, storeNotifications } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 import { fetchPage, formOf, pageSubject, postForm, recipientState, setBranding } from "../fixtures/recipient-pages";
 
 const field = (pairs: Record<string, string>) => Object.entries(pairs) as [string, string][];

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from "vitest";
 import { recipients } from "../../src/platform/db/schema";
 import { postComment, waitForStatus } from "../fixtures/notifications";
 import { createOrganization } from "../fixtures/organization";
-import { createRecipient, setChoice, withServices } from "../fixtures/preferences";
+import { createRecipient, setChoice } from "../fixtures/preferences";
+import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 
 /** A recipient who asked for plain text, known to Tidings before the event names them. */

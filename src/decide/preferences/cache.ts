@@ -1,6 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import type { Env } from "../../env";
+import { log, type Logger, messageOf } from "../../platform/log";
 import { ResolvedPreferences } from "./model";
 
 export type RecipientRef = { organizationId: string; recipientId: string };
@@ -45,7 +46,7 @@ const orgGenKey = (organizationId: string) => `${PREFIX}:org-gen:${organizationI
 const recipientGenKey = (r: RecipientRef) => `${PREFIX}:rcp-gen:${r.organizationId}:${r.recipientId}`;
 const valueKey = (r: RecipientRef) => `${PREFIX}:val:${r.organizationId}:${r.recipientId}`;
 
-export type RedisCacheOptions = { url: string; token: string; ttlSeconds: number; timeoutMs: number };
+export type RedisCacheOptions = { url: string; token: string; ttlSeconds: number; timeoutMs: number; log?: Logger };
 
 export class RedisPreferenceCache implements PreferenceCache {
   private readonly redis: Redis;
@@ -110,7 +111,7 @@ export class RedisPreferenceCache implements PreferenceCache {
       if (outcome === "timeout") throw new Error(`no answer within ${this.options.timeoutMs} ms`);
       return outcome;
     } catch (e) {
-      console.warn(JSON.stringify({ level: "warn", msg: "preference cache unavailable", operation, error: e instanceof Error ? e.message : String(e) }));
+      (this.options.log ?? log).warn("preference cache unavailable", { operation, error: messageOf(e) });
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -129,12 +130,13 @@ function parseCached(raw: string | null | undefined) {
 }
 
 /** Redis when the Upstash URL and token are set; otherwise no cache (`npm run dev` without Redis). */
-export function createPreferenceCache(env: Env): PreferenceCache {
+export function createPreferenceCache(env: Env, logger: Logger = log): PreferenceCache {
   if (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN) return new NoopPreferenceCache();
   return new RedisPreferenceCache({
     url: env.UPSTASH_REDIS_REST_URL,
     token: env.UPSTASH_REDIS_REST_TOKEN,
     ttlSeconds: env.PREFERENCE_CACHE_TTL_SECONDS,
     timeoutMs: env.PREFERENCE_CACHE_TIMEOUT_MS,
+    log: logger,
   });
 }

@@ -1,6 +1,6 @@
 import type { Database } from "../../platform/db/client";
-import type { Env } from "../../env";
-import { createPreferenceCache, type PreferenceCache, type RecipientRef } from "./cache";
+import type { Services } from "../../services";
+import type { PreferenceCache, RecipientRef } from "./cache";
 import type { ResolvedPreferences } from "./model";
 import { loadPreferencesFromDb } from "./store";
 
@@ -31,14 +31,14 @@ export async function loadPreferences(db: Database, cache: PreferenceCache, refs
 
 /**
  * Call after any change to a recipient's choices or unsubscribe state (API, preference page,
- * one-click unsubscribe). Answers false when the cache could not be reached: the change is in
- * PostgreSQL, and the cached value expires within PREFERENCE_CACHE_TTL_SECONDS.
+ * one-click unsubscribe, provider unsubscribe). When the cache cannot be reached the change is
+ * still in PostgreSQL, and the cached value expires within PREFERENCE_CACHE_TTL_SECONDS.
  */
-export function invalidateRecipientPreferences(env: Env, ref: RecipientRef, cache: PreferenceCache = createPreferenceCache(env)): Promise<boolean> {
-  return cache.invalidateRecipient(ref);
+export async function invalidateRecipientPreferences(services: { preferences: Services["preferences"]; log: Services["log"] }, ref: RecipientRef): Promise<void> {
+  if (!(await services.preferences.invalidateRecipient(ref))) services.log.warn("preference cache not invalidated; stale until its TTL", { recipientId: ref.recipientId });
 }
 
 /** Call after an organisation's defaults change: every cached recipient of it becomes stale at once. */
-export function invalidateOrganizationPreferences(env: Env, organizationId: string, cache: PreferenceCache = createPreferenceCache(env)): Promise<boolean> {
-  return cache.invalidateOrganization(organizationId);
+export async function invalidateOrganizationPreferences(services: { preferences: Services["preferences"]; log: Services["log"] }, organizationId: string): Promise<void> {
+  if (!(await services.preferences.invalidateOrganization(organizationId))) services.log.warn("preference cache not invalidated; stale until its TTL", { organizationId });
 }

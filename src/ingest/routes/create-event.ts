@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../context";
-import { emailHashKey } from "../../platform/crypto/email-hash";
 import { ApiError } from "../../platform/errors";
-import { acceptEvent, markQueued } from "../accept-event";
+import { acceptEvent } from "../accept-event";
 import { requireApiKey } from "../../platform/http/auth";
-import { enqueueNotifications } from "../../send/enqueue";
+import { enqueuePending } from "../../send/enqueue";
 import { errorResponses } from "../../platform/http/error-schema";
 import { AcceptedEvent, CreateEventBody } from "../schema";
 
@@ -50,8 +49,9 @@ export const registerCreateEvent = (app: App) =>
       ]);
     }
     const idempotencyKey = body.idempotencyKey ?? headerKey;
-    const { db, env } = c.get("services");
-    const hashKey = await emailHashKey(env);
+    const services = c.get("services");
+    const { db } = services;
+    const hashKey = await services.keys.emailHash();
     const result = await acceptEvent(db, c.get("caller").organizationId, { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) }, hashKey ? { emailHashKey: hashKey } : {});
     if (!result.ok) {
       const e = result.error;
@@ -65,13 +65,12 @@ export const registerCreateEvent = (app: App) =>
     const accepted = result.value;
     if (!accepted.duplicate) {
       const ids = accepted.notifications.map((n) => n.id);
-      const sent = await enqueueNotifications(env, accepted.priority, ids);
+      const sent = await enqueuePending(services, accepted.priority, ids);
       if (sent.ok) {
-        await markQueued(db, ids);
         for (const n of accepted.notifications) n.status = "queued";
       } else {
         // The rows are committed as `pending`: the sweeper enqueues them, so this is not an error.
-        console.error(JSON.stringify({ level: "error", msg: "enqueue after commit failed", eventId: accepted.eventId, error: sent.error }));
+        services.log.error("enqueue after commit failed", { eventId: accepted.eventId, error: sent.error });
       }
     }
     const response: CreateEventResponse = { eventId: accepted.eventId, duplicate: accepted.duplicate, notifications: accepted.notifications };

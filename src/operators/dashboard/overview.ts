@@ -39,7 +39,7 @@ const emptyDay = (day: string): ReportRow => ({ day, provider: null, ...(Object.
  * What the overview shows, from the same functions the API answers with: the guard's rates
  * and held notifications (GET /v1/sending), the figures per day (GET /v1/analytics) and provider health.
  */
-export async function loadOverview(services: Pick<Services, "db" | "env">, organizationId: string, timeZone: string, now: number): Promise<Overview> {
+export async function loadOverview(services: Services, organizationId: string, timeZone: string, now: number): Promise<Overview> {
   const { days, from, to } = lastLocalDays(now, timeZone);
   const guard = guardSettings(services.env);
   const [rates, held, report, health] = await Promise.all([

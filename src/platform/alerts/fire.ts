@@ -1,7 +1,9 @@
 import { z } from "zod";
+import type { Database } from "../db/client";
 import { alerts } from "../db/schema";
-import { err, ok, type Result } from "../result";
-import type { Services } from "../../services";
+import type { Logger } from "../log";
+import { type BaseError, err, ok, type Result } from "../result";
+import type { Clock } from "../time/clock";
 import { postSlackMessage, slackMessage } from "./slack";
 
 export const AlertKind = z.enum(["notification_failed", "dead_letter", "circuit_open", "bounce_guard"]);
@@ -21,9 +23,21 @@ export type AlertInput = z.input<typeof AlertInput>;
 /** `delivery` settles when the webhook POST is done; it never rejects, so it may go to `waitUntil`. */
 export type FiredAlert = { fired: true; id: string; dedupeKey: string; delivery: Promise<void> } | { fired: false; dedupeKey: string };
 
-export type AlertError = { code: "INVALID_ALERT" | "ALERT_NOT_STORED"; message: string; retry: boolean };
+export type AlertError = BaseError<"INVALID_ALERT" | "ALERT_NOT_STORED">;
 
-export type FireOptions = { now?: Date; fetch?: typeof fetch };
+/** Where alerts go: the alerts table (which deduplicates), the log, and the optional webhook. */
+export interface AlertSink {
+  /** Fires unless the condition fired in this window; `delivery` is the webhook POST, for the caller's `waitUntil`. */
+  fire(input: AlertInput): Promise<Result<FiredAlert, AlertError>>;
+  /**
+   * For call sites with no `waitUntil` at hand (queue consumers): fires, waits for the webhook
+   * POST, and reports a failure as a log line, never as an exception, because an alert that
+   * cannot be raised must not fail the work that raised it.
+   */
+  raise(input: AlertInput): Promise<boolean>;
+}
+
+export type AlertSinkOptions = { db: Database; clock: Clock; log: Logger; windowSeconds: number; webhookUrl?: string | undefined; fetch?: typeof fetch };
 
 /**
  * The condition's key for the window `now` falls in. Windows are aligned to the epoch, so every
@@ -36,53 +50,50 @@ export function alertDedupeKey(input: Pick<AlertInput, "kind" | "organizationId"
 }
 
 /**
- * Fires an alert unless the same condition already fired in this window: the alerts table's unique
- * dedupe key decides, so concurrent isolates agree. A new alert is logged as a structured line at
- * once; the POST to ALERT_WEBHOOK_URL is returned as `delivery` for the caller to await or hand to
- * `waitUntil` (it uses no database connection, so it may outlive the request's pool).
+ * The alerts table's unique dedupe key decides whether an alert fires, so concurrent isolates
+ * agree. A new alert is logged as a structured line at once; the POST to the webhook uses no
+ * database connection, so it may outlive the request's pool.
  */
-export async function fireAlert(services: Pick<Services, "db" | "env">, input: AlertInput, options: FireOptions = {}): Promise<Result<FiredAlert, AlertError>> {
-  const parsed = AlertInput.safeParse(input);
-  if (!parsed.success) return err({ code: "INVALID_ALERT", message: parsed.error.message, retry: false });
-  const alert = parsed.data;
-  const now = options.now ?? new Date();
-  const dedupeKey = alertDedupeKey(alert, now, services.env.ALERT_WINDOW_SECONDS);
-  let inserted: { id: string }[];
-  try {
-    inserted = await services.db
-      .insert(alerts)
-      .values({
-        organizationId: alert.organizationId ?? null,
-        kind: alert.kind,
-        dedupeKey,
-        payload: { subject: alert.subject, message: alert.message, condition: alert.condition ?? null, details: alert.details },
-        firedAt: now,
-      })
-      .onConflictDoNothing({ target: alerts.dedupeKey })
-      .returning({ id: alerts.id });
-  } catch (e) {
-    return err({ code: "ALERT_NOT_STORED", message: e instanceof Error ? e.message : String(e), retry: true });
-  }
-  const row = inserted[0];
-  if (!row) return ok({ fired: false, dedupeKey });
-
-  console.error(JSON.stringify({ level: "error", msg: "alert", alertId: row.id, ...alert }));
-  const url = services.env.ALERT_WEBHOOK_URL;
-  const delivery = url ? postSlackMessage(url, slackMessage({ ...alert, id: row.id }), options.fetch) : Promise.resolve();
-  return ok({ fired: true, id: row.id, dedupeKey, delivery });
-}
-
-/**
- * For call sites with no `waitUntil` at hand (queue consumers): fires, waits for the webhook POST,
- * and reports a failure to store the alert as a log line, never as an exception, because an
- * alert that cannot be raised must not fail the work that raised it.
- */
-export async function raiseAlert(services: Pick<Services, "db" | "env">, input: AlertInput, options: FireOptions = {}): Promise<boolean> {
-  const result = await fireAlert(services, input, options);
-  if (!result.ok) {
-    console.error(JSON.stringify({ level: "error", msg: "alert could not be raised", kind: input.kind, subject: input.subject, error: result.error.message }));
-    return false;
-  }
-  if (result.value.fired) await result.value.delivery;
-  return result.value.fired;
+export function createAlertSink(options: AlertSinkOptions): AlertSink {
+  const { db, clock, log, windowSeconds, webhookUrl } = options;
+  const fire = async (input: AlertInput): Promise<Result<FiredAlert, AlertError>> => {
+    const parsed = AlertInput.safeParse(input);
+    if (!parsed.success) return err({ code: "INVALID_ALERT", message: parsed.error.message, retry: false });
+    const alert = parsed.data;
+    const now = clock.now();
+    const dedupeKey = alertDedupeKey(alert, now, windowSeconds);
+    let inserted: { id: string }[];
+    try {
+      inserted = await db
+        .insert(alerts)
+        .values({
+          organizationId: alert.organizationId ?? null,
+          kind: alert.kind,
+          dedupeKey,
+          payload: { subject: alert.subject, message: alert.message, condition: alert.condition ?? null, details: alert.details },
+          firedAt: now,
+        })
+        .onConflictDoNothing({ target: alerts.dedupeKey })
+        .returning({ id: alerts.id });
+    } catch (e) {
+      return err({ code: "ALERT_NOT_STORED", message: e instanceof Error ? e.message : String(e), retry: true });
+    }
+    const row = inserted[0];
+    if (!row) return ok({ fired: false, dedupeKey });
+    log.error("alert", { alertId: row.id, ...alert });
+    const delivery = webhookUrl ? postSlackMessage(webhookUrl, slackMessage({ ...alert, id: row.id }), log, options.fetch) : Promise.resolve();
+    return ok({ fired: true, id: row.id, dedupeKey, delivery });
+  };
+  return {
+    fire,
+    async raise(input) {
+      const result = await fire(input);
+      if (!result.ok) {
+        log.error("alert could not be raised", { kind: input.kind, subject: input.subject, error: result.error.message });
+        return false;
+      }
+      if (result.value.fired) await result.value.delivery;
+      return result.value.fired;
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { type Logger, messageOf } from "../log";
 import type { AlertInput } from "./fire";
 
 /** Slack's limits: a header's plain text is at most 150 characters, a section's text 3000. */
@@ -24,7 +25,7 @@ export function slackMessage(alert: AlertInput & { id: string }): SlackMessage {
 }
 
 /** Posts one alert; never rejects, so it can be handed to `waitUntil` as it is. */
-export async function postSlackMessage(url: string, message: SlackMessage, fetchImpl: typeof fetch = (i, init) => fetch(i, init)): Promise<void> {
+export async function postSlackMessage(url: string, message: SlackMessage, log: Logger, fetchImpl: typeof fetch = (i, init) => fetch(i, init)): Promise<void> {
   try {
     const response = await fetchImpl(url, {
       method: "POST",
@@ -33,8 +34,8 @@ export async function postSlackMessage(url: string, message: SlackMessage, fetch
       signal: AbortSignal.timeout(5_000),
     });
     await response.body?.cancel();
-    if (!response.ok) console.error(JSON.stringify({ level: "error", msg: "alert webhook refused", status: response.status }));
+    if (!response.ok) log.error("alert webhook refused", { status: response.status });
   } catch (e) {
-    console.error(JSON.stringify({ level: "error", msg: "alert webhook unreachable", error: e instanceof Error ? e.message : String(e) }));
+    log.error("alert webhook unreachable", { error: messageOf(e) });
   }
 }

@@ -1,6 +1,6 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import type { Env } from "../../env";
+import { log } from "../log";
 import * as schema from "./schema";
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
@@ -10,20 +10,20 @@ export type DatabaseHandle = { db: Database; close: () => Promise<void> };
  * A Pool per request or queue batch: Workers cannot share I/O objects across requests, so a
  * module-level pool would break on the second request. `close()` belongs in `waitUntil`.
  */
-export function openDatabase(env: Pick<Env, "DATABASE_URL" | "DATABASE_WS_PROXY">): DatabaseHandle {
-  if (env.DATABASE_WS_PROXY) {
-    const proxy = env.DATABASE_WS_PROXY;
+export function openDatabase(config: { DATABASE_URL: string; DATABASE_WS_PROXY?: string | undefined }): DatabaseHandle {
+  if (config.DATABASE_WS_PROXY) {
+    const proxy = config.DATABASE_WS_PROXY;
     neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;
     neonConfig.useSecureWebSocket = false;
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4 });
   let closed = false;
   // The driver reports "Network connection lost" after end(): expected then, and unobserved it would
   // count as an unhandled error. Before end() an error is worth a log line.
   pool.on("error", (e: Error) => {
-    if (!closed) console.warn(JSON.stringify({ level: "warn", msg: "database pool error", error: e.message }));
+    if (!closed) log.warn("database pool error", { error: e.message });
   });
   const db = drizzle(pool, { schema });
   return {

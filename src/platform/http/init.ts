@@ -1,12 +1,14 @@
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../../context";
 import { createServices } from "../../services";
+import { createLogger } from "../log";
 
 /** Builds the request's services (and its database pool, closed after the response). */
 export const init = (): MiddlewareHandler<HonoEnv> =>
   async function init(c, next) {
-    c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
-    const services = createServices(c.env);
+    const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+    c.set("requestId", requestId);
+    const services = createServices(c.env, { log: createLogger({ requestId }) });
     c.set("services", services);
     try {
       await next();

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "../../platform/result";
-import { type Accepted, type Address, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError } from "../provider";
+import { type Accepted, type Address, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, sendError } from "../provider";
 
 export type MailgunConfig = {
   apiKey: string;
@@ -41,25 +41,26 @@ export class MailgunProvider implements EmailProvider {
       });
     } catch (e) {
       const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
-      return err({ kind: "retryable", message: timedOut ? "Mailgun did not answer in time" : `Mailgun unreachable: ${String(e)}` });
+      return err(sendError("unavailable", timedOut ? "Mailgun did not answer in time" : `Mailgun unreachable: ${String(e)}`));
     }
     const text = await response.text().catch(() => "");
     if (response.ok) {
       const id = readId(text);
-      if (!id) return err({ kind: "retryable", message: `Mailgun accepted without an id: ${text.slice(0, 200)}`, httpStatus: response.status });
+      if (!id) return err(sendError("unavailable", `Mailgun accepted without an id: ${text.slice(0, 200)}`, { httpStatus: response.status }));
       // Mailgun answers `<id@domain>` but its webhooks carry the bare id in
       // event-data.message.headers["message-id"]; storing it bare lets webhooks find the notification.
       return ok({ messageId: id.replace(/^<|>$/g, ""), httpStatus: response.status });
     }
     const detail = readMessage(text);
     const retryAfter = retryAfterSeconds(response.headers);
-    return err({
-      // A 404 here means the domain does not exist for this key (or lives in the other region): the provider is unusable, not the message.
-      kind: response.status === 404 ? "configuration" : classifyStatus(response.status),
-      message: `Mailgun answered ${response.status}${detail ? `: ${detail}` : ""}`,
-      httpStatus: response.status,
-      ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
-    });
+    // A 404 here means the domain does not exist for this key (or lives in the other region): the provider is unusable, not the message.
+    const code = response.status === 404 ? "configuration" : classifyStatus(response.status);
+    return err(
+      sendError(code, `Mailgun answered ${response.status}${detail ? `: ${detail}` : ""}`, {
+        httpStatus: response.status,
+        ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+      }),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "../../platform/result";
-import { type Accepted, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError } from "../provider";
+import { type Accepted, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, sendError } from "../provider";
 
 export type SendGridConfig = { apiKey: string; baseUrl: string; timeoutMs?: number };
 
@@ -31,22 +31,22 @@ export class SendGridProvider implements EmailProvider {
       });
     } catch (e) {
       const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
-      return err({ kind: "retryable", message: timedOut ? "SendGrid did not answer in time" : `SendGrid unreachable: ${String(e)}` });
+      return err(sendError("unavailable", timedOut ? "SendGrid did not answer in time" : `SendGrid unreachable: ${String(e)}`));
     }
     if (response.ok) {
       const messageId = response.headers.get("x-message-id");
       await response.body?.cancel();
-      if (!messageId) return err({ kind: "retryable", message: "SendGrid accepted without an X-Message-Id", httpStatus: response.status });
+      if (!messageId) return err(sendError("unavailable", "SendGrid accepted without an X-Message-Id", { httpStatus: response.status }));
       return ok({ messageId, httpStatus: response.status });
     }
     const detail = await readErrors(response);
     const retryAfter = retryAfterSeconds(response.headers);
-    return err({
-      kind: classifyStatus(response.status),
-      message: `SendGrid answered ${response.status}${detail ? `: ${detail}` : ""}`,
-      httpStatus: response.status,
-      ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
-    });
+    return err(
+      sendError(classifyStatus(response.status), `SendGrid answered ${response.status}${detail ? `: ${detail}` : ""}`, {
+        httpStatus: response.status,
+        ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+      }),
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { AwsClient } from "aws4fetch";
 import { err, ok, type Result } from "../../platform/result";
 import { type DkimConfig, DkimSigner } from "../shared/dkim";
 import { buildMime, toBase64 } from "../shared/mime";
-import { type Accepted, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError } from "../provider";
+import { type Accepted, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, type SendErrorCode, sendError } from "../provider";
 
 export type SesConfig = {
   accessKeyId: string;
@@ -35,11 +35,11 @@ export class SesProvider implements EmailProvider {
 
   async send(email: OutgoingEmail): Promise<Result<Accepted, SendError>> {
     const mime = buildMime(email);
-    if (!mime.ok) return err({ kind: "permanent", message: `SES message not sent: ${mime.error}` });
+    if (!mime.ok) return err(sendError("refused", `SES message not sent: ${mime.error}`));
     let raw = mime.value.raw;
     if (this.signer) {
       const signed = await this.signer.sign(raw, { skipHeaders: SES_REWRITTEN_HEADERS });
-      if (!signed.ok) return err({ kind: "configuration", message: `SES DKIM signing failed: ${signed.error}` });
+      if (!signed.ok) return err(sendError("configuration", `SES DKIM signing failed: ${signed.error}`));
       raw = signed.value;
     }
     const body = {
@@ -64,29 +64,29 @@ export class SesProvider implements EmailProvider {
       });
     } catch (e) {
       const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
-      return err({ kind: "retryable", message: timedOut ? "SES did not answer in time" : `SES unreachable: ${String(e)}` });
+      return err(sendError("unavailable", timedOut ? "SES did not answer in time" : `SES unreachable: ${String(e)}`));
     }
     const text = await response.text().catch(() => "");
     const parsed = parseJson(text);
     if (response.ok) {
       const messageId = field(parsed, "MessageId");
-      if (!messageId) return err({ kind: "retryable", message: `SES accepted without a MessageId: ${text.slice(0, 200)}`, httpStatus: response.status });
+      if (!messageId) return err(sendError("unavailable", `SES accepted without a MessageId: ${text.slice(0, 200)}`, { httpStatus: response.status }));
       return ok({ messageId, httpStatus: response.status });
     }
     const type = errorType(response.headers, parsed);
     const detail = field(parsed, "message") ?? field(parsed, "Message") ?? text.slice(0, 200);
     const retryAfter = retryAfterSeconds(response.headers);
-    return err({
-      kind: classifySesError(response.status, type, detail),
-      message: `SES answered ${response.status}${type ? ` ${type}` : ""}${detail ? `: ${detail}` : ""}`,
-      httpStatus: response.status,
-      ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
-    });
+    return err(
+      sendError(classifySesError(response.status, type, detail), `SES answered ${response.status}${type ? ` ${type}` : ""}${detail ? `: ${detail}` : ""}`, {
+        httpStatus: response.status,
+        ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+      }),
+    );
   }
 }
 
-export function classifySesError(status: number, type: string | undefined, detail: string): SendError["kind"] {
-  if (type && RETRYABLE_ERRORS.has(type)) return "retryable";
+export function classifySesError(status: number, type: string | undefined, detail: string): SendErrorCode {
+  if (type && RETRYABLE_ERRORS.has(type)) return "unavailable";
   if (type && CONFIGURATION_ERRORS.has(type)) return "configuration";
   // An unverified sender (or, in the sandbox, recipient) comes as MessageRejected, but no message will pass until the account is fixed.
   if (type === "MessageRejected" && /not verified/i.test(detail)) return "configuration";

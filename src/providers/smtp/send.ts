@@ -1,7 +1,7 @@
 import { err, ok, type Result } from "../../platform/result";
 import { type DkimConfig, DkimSigner } from "../shared/dkim";
 import { buildMime } from "../shared/mime";
-import type { Accepted, EmailProvider, OutgoingEmail, SendError } from "../provider";
+import { type Accepted, type EmailProvider, type OutgoingEmail, type SendError, sendError } from "../provider";
 import { type SmtpFailure, type SmtpSession, sendSmtp } from "./client";
 
 /** The session's connection settings (port 25 is blocked for Workers); `timeoutMs` and the client name default here, `dkim` signs what we build. */
@@ -18,11 +18,11 @@ export class SmtpProvider implements EmailProvider {
 
   async send(email: OutgoingEmail): Promise<Result<Accepted, SendError>> {
     const mime = buildMime(email);
-    if (!mime.ok) return err({ kind: "permanent", message: `SMTP message not sent: ${mime.error}` });
+    if (!mime.ok) return err(sendError("refused", `SMTP message not sent: ${mime.error}`));
     let data = mime.value.raw;
     if (this.signer) {
       const signed = await this.signer.sign(data);
-      if (!signed.ok) return err({ kind: "configuration", message: `SMTP DKIM signing failed: ${signed.error}` });
+      if (!signed.ok) return err(sendError("configuration", `SMTP DKIM signing failed: ${signed.error}`));
       data = signed.value;
     }
     const { host, port, secure, startTls, username, password } = this.config;
@@ -45,17 +45,17 @@ export class SmtpProvider implements EmailProvider {
 }
 
 /**
- * 4xx and network trouble may pass (retryable); a 5xx for the recipient or the content will not
- * (permanent); a 5xx before the transaction, for the sender, or on AUTH means this server is not
+ * 4xx and network trouble may pass (unavailable); a 5xx for the recipient or the content will not
+ * (refused); a 5xx before the transaction, for the sender, or on AUTH means this server is not
  * usable with our settings (configuration).
  */
 export function classifySmtpFailure(failure: SmtpFailure, server: string): SendError {
   const message = `SMTP ${server} failed at ${failure.stage}: ${failure.reply}`;
   const { code } = failure;
-  if (failure.refused) return { kind: "configuration", message };
+  if (failure.refused) return sendError("configuration", message);
   // No answer to the end of DATA is retryable too, although the server may have taken the message:
   // at-least-once allows that one resend, never a lost message.
-  if (code === undefined || code < 500) return { kind: "retryable", message, ...(code !== undefined ? { smtpCode: code } : {}) };
-  const kind = failure.stage === "rcpt" || failure.stage === "message" || failure.stage === "data" ? "permanent" : "configuration";
-  return { kind, message, smtpCode: code };
+  if (code === undefined || code < 500) return sendError("unavailable", message, code !== undefined ? { smtpCode: code } : {});
+  const forMessage = failure.stage === "rcpt" || failure.stage === "message" || failure.stage === "data";
+  return sendError(forMessage ? "refused" : "configuration", message, { smtpCode: code });
 }

@@ -28,7 +28,7 @@ export async function verifyPage(c: Ctx, token: string): Promise<VerifiedPage | 
   const verified = await verifyPageToken(c.env, token);
   if (!verified.ok) {
     if (verified.error === "not_configured") {
-      console.error(JSON.stringify({ level: "error", msg: "TOKEN_SIGNING_KEYS is not set: recipients' pages cannot verify links" }));
+      c.get("services").log.error("TOKEN_SIGNING_KEYS is not set: recipients' pages cannot verify links");
       throw new ApiError("INTERNAL_SERVER_ERROR", "Recipients' pages are not configured.");
     }
     return undefined;

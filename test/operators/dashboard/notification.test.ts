@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { storeAttempts, storeDeliveryEvents, storeSentDigests } from "../../fixtures/analytics";
 import { storeNotifications, storeRecipient } from "../../fixtures/history";
-import { withServices } from "../../fixtures/followup";
+import { withServices } from "../../fixtures/services";
 import { fetchDashboard, rowsOf, signedInOrganization } from "../../fixtures/dashboard";
 
 const joinDigest = (notificationId: string, digestId: string) =>

@@ -4,7 +4,8 @@ import type { SendingState } from "../../../src/followup/routes/sending/schema";
 import { setOrganizationTimeZone, storeAttempts } from "../../fixtures/analytics";
 import { call } from "../../fixtures/http";
 import { storePendingComment } from "../../fixtures/ingest";
-import { storeSent, withServices } from "../../fixtures/followup";
+import { storeSent } from "../../fixtures/followup";
+import { withServices } from "../../fixtures/services";
 import { fetchDashboard, rowsOf, signedInOrganization } from "../../fixtures/dashboard";
 
 const localDate = (timeZone: string, at = Date.now()) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { addManualSuppression } from "../../../src/followup/suppression-store";
 import { uniqueEmail } from "../../fixtures/organization";
-import { storeSent, testHashKey, withServices } from "../../fixtures/followup";
+import { storeSent, testHashKey } from "../../fixtures/followup";
+import { withServices } from "../../fixtures/services";
 import { fetchDashboard, rowsOf, signedInOrganization } from "../../fixtures/dashboard";
 
 const suppress = async (organizationId: string, email: string, note: string | null = null) => {

@@ -51,14 +51,14 @@ describe("MailgunProvider against the Mailgun fake", () => {
     const email = outgoingEmail();
     await setMailgunBehaviour({ to: email.to.email, failNext: 1, failureStatus: 429 });
     const result = await mailgunProvider().send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "retryable", httpStatus: 429, retryAfterSeconds: 1 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, httpStatus: 429, retryAfterSeconds: 1 } });
   });
 
   describe.each([500, 502, 503])("a %i answer", (status) => {
     it("is retryable, and the next try is accepted", async () => {
       const email = outgoingEmail();
       await setMailgunBehaviour({ to: email.to.email, failNext: 1, failureStatus: status });
-      expect(await mailgunProvider().send(email)).toMatchObject({ ok: false, error: { kind: "retryable", httpStatus: status } });
+      expect(await mailgunProvider().send(email)).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, httpStatus: status } });
       expect((await mailgunProvider().send(email)).ok).toBe(true);
       expect(await mailgunReceivedBy(email.to.email)).toHaveLength(1);
     });
@@ -66,18 +66,18 @@ describe("MailgunProvider against the Mailgun fake", () => {
 
   it("treats a wrong API key (401) as a configuration problem", async () => {
     const result = await mailgunProvider({ apiKey: "key-wrong" }).send(outgoingEmail());
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", httpStatus: 401 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, httpStatus: 401 } });
   });
 
   it("treats an unknown domain (404) as a configuration problem, naming the domain", async () => {
     const result = await mailgunProvider({ domain: "eu-only.example.test" }).send(outgoingEmail());
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", httpStatus: 404 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, httpStatus: 404 } });
     expect(!result.ok && result.error.message).toContain("Domain not found: eu-only.example.test");
   });
 
   it("treats a 400 as permanent, with Mailgun's message", async () => {
     const result = await mailgunProvider().send(outgoingEmail({ to: { email: "not-an-address" } }));
-    expect(result).toMatchObject({ ok: false, error: { kind: "permanent", httpStatus: 400 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "refused", retry: false, httpStatus: 400 } });
     expect(!result.ok && result.error.message).toContain("to parameter is not a valid address");
   });
 
@@ -85,6 +85,6 @@ describe("MailgunProvider against the Mailgun fake", () => {
     const email = outgoingEmail();
     await setMailgunBehaviour({ to: email.to.email, failNext: 0, latencyMs: 3_000 });
     const result = await mailgunProvider({ timeoutMs: 300 }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "retryable", message: "Mailgun did not answer in time" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, message: "Mailgun did not answer in time" } });
   });
 });

@@ -41,26 +41,26 @@ describe("SendGridProvider against the SendGrid fake", () => {
   it("treats 429 as retryable and passes on Retry-After", async () => {
     const email = outgoingEmail();
     await setFakeBehaviour({ to: email.to.email, failNext: 1, failureStatus: 429 });
-    expect(await sendgrid().send(email)).toMatchObject({ ok: false, error: { kind: "retryable", httpStatus: 429, retryAfterSeconds: 1 } });
+    expect(await sendgrid().send(email)).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, httpStatus: 429, retryAfterSeconds: 1 } });
   });
 
   describe.each([500, 502, 503])("a %i answer", (status) => {
     it("is retryable, and the next try is accepted", async () => {
       const email = outgoingEmail();
       await setFakeBehaviour({ to: email.to.email, failNext: 1, failureStatus: status });
-      expect(await sendgrid().send(email)).toMatchObject({ ok: false, error: { kind: "retryable", httpStatus: status } });
+      expect(await sendgrid().send(email)).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, httpStatus: status } });
       expect((await sendgrid().send(email)).ok).toBe(true);
       expect(await receivedBy(email.to.email)).toHaveLength(1);
     });
   });
 
   it("treats a wrong API key (401) as a configuration problem", async () => {
-    expect(await sendgrid({ apiKey: "SG.wrong" }).send(outgoingEmail())).toMatchObject({ ok: false, error: { kind: "configuration", httpStatus: 401 } });
+    expect(await sendgrid({ apiKey: "SG.wrong" }).send(outgoingEmail())).toMatchObject({ ok: false, error: { code: "configuration", retry: true, httpStatus: 401 } });
   });
 
   it("treats a 400 as permanent, naming the failing field", async () => {
     const result = await sendgrid().send(outgoingEmail({ to: { email: "not-an-address" } }));
-    expect(result).toMatchObject({ ok: false, error: { kind: "permanent", httpStatus: 400 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "refused", retry: false, httpStatus: 400 } });
     expect(!result.ok && result.error.message).toContain("personalizations.0.to.0.email");
   });
 
@@ -68,6 +68,6 @@ describe("SendGridProvider against the SendGrid fake", () => {
     const email = outgoingEmail();
     await setFakeBehaviour({ to: email.to.email, latencyMs: 3_000 });
     const result = await sendgrid({ timeoutMs: 300 }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "retryable", message: "SendGrid did not answer in time" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, message: "SendGrid did not answer in time" } });
   });
 });

@@ -49,50 +49,50 @@ describe("SesProvider against the SES fake", () => {
   it("is refused with 403 when signed with the wrong secret, a configuration problem", async () => {
     const email = outgoingEmail();
     const result = await sesProvider({ secretAccessKey: "not-the-secret" }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", httpStatus: 403 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, httpStatus: 403 } });
     expect(!result.ok && result.error.message).toContain("InvalidSignatureException");
     expect(await sesReceivedBy(email.to.email)).toHaveLength(0);
   });
 
   it("is refused when the credential is scoped to another region", async () => {
     const result = await sesProvider({ region: "us-west-2" }).send(outgoingEmail());
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", httpStatus: 403 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, httpStatus: 403 } });
   });
 
   it("treats an unverified sender as a configuration problem, not the message's", async () => {
     const result = await sesProvider().send(outgoingEmail({ from: { email: "notifications@unverified.test" } }));
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", httpStatus: 400 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, httpStatus: 400 } });
     expect(!result.ok && result.error.message).toMatch(/MessageRejected: Email address is not verified/);
   });
 
   it("treats an unknown configuration set as a configuration problem", async () => {
     const result = await sesProvider({ configurationSetName: "missing" }).send(outgoingEmail());
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", httpStatus: 404 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, httpStatus: 404 } });
   });
 
   it("treats throttling (429 TooManyRequestsException) as retryable and passes on Retry-After", async () => {
     const email = outgoingEmail();
     await setSesBehaviour({ to: email.to.email, failNext: 1, failureStatus: 429 });
     const result = await sesProvider().send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "retryable", httpStatus: 429, retryAfterSeconds: 1 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, httpStatus: 429, retryAfterSeconds: 1 } });
     expect(!result.ok && result.error.message).toContain("TooManyRequestsException");
   });
 
   describe.each([
-    [500, "InternalFailure", "retryable"],
-    [503, "ServiceUnavailable", "retryable"],
-    [400, "LimitExceededException", "retryable"],
-    [400, "MessageRejected", "permanent"],
-    [400, "BadRequestException", "permanent"],
+    [500, "InternalFailure", "unavailable"],
+    [503, "ServiceUnavailable", "unavailable"],
+    [400, "LimitExceededException", "unavailable"],
+    [400, "MessageRejected", "refused"],
+    [400, "BadRequestException", "refused"],
     [400, "AccountSuspendedException", "configuration"],
     [400, "SendingPausedException", "configuration"],
     [400, "MailFromDomainNotVerifiedException", "configuration"],
-  ] as const)("a %i %s", (status, type, kind) => {
-    it(`is ${kind}`, async () => {
+  ] as const)("a %i %s", (status, type, code) => {
+    it(`is ${code}`, async () => {
       const email = outgoingEmail();
       await setSesBehaviour({ to: email.to.email, failNext: 1, failureStatus: status, failureType: type });
       const result = await sesProvider().send(email);
-      expect(result).toMatchObject({ ok: false, error: { kind, httpStatus: status } });
+      expect(result).toMatchObject({ ok: false, error: { code, retry: code !== "refused", httpStatus: status } });
       expect(!result.ok && result.error.message).toContain(type);
     });
   });
@@ -101,6 +101,6 @@ describe("SesProvider against the SES fake", () => {
     const email = outgoingEmail();
     await setSesBehaviour({ to: email.to.email, latencyMs: 3_000 });
     const result = await sesProvider({ timeoutMs: 300 }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "retryable", message: "SES did not answer in time" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, message: "SES did not answer in time" } });
   });
 });

@@ -59,7 +59,7 @@ describe("DKIM signing, verified by mailauth in the fakes", () => {
     const dkim = { ...TEST_DKIM, privateKeyPem: "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n" };
     const email = outgoingEmail();
     const result = await smtpProvider("plain", { dkim }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true } });
     expect(!result.ok && result.error.message).toContain("PKCS#8");
     expect(await smtpReceivedBy(email.to.email)).toHaveLength(0);
   });

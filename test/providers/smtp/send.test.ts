@@ -77,7 +77,7 @@ describe("SmtpProvider against a real SMTP server", () => {
     const email = outgoingEmail();
     await setSmtpBehaviour({ to: email.to.email, failNext: 1, failureStatus: 451 });
     const first = await smtpProvider().send(email);
-    expect(first).toMatchObject({ ok: false, error: { kind: "retryable", smtpCode: 451 } });
+    expect(first).toMatchObject({ ok: false, error: { code: "unavailable", retry: true, smtpCode: 451 } });
     expect((await smtpProvider().send(email)).ok).toBe(true);
     expect(await smtpReceivedBy(email.to.email)).toHaveLength(1);
   });
@@ -87,7 +87,7 @@ describe("SmtpProvider against a real SMTP server", () => {
       const email = outgoingEmail();
       await setSmtpBehaviour({ to: email.to.email, failNext: 1, failureStatus: code });
       const result = await smtpProvider().send(email);
-      expect(result).toMatchObject({ ok: false, error: { kind: "permanent", smtpCode: code } });
+      expect(result).toMatchObject({ ok: false, error: { code: "refused", retry: false, smtpCode: code } });
       expect(!result.ok && result.error.message).toContain(`failed at rcpt: ${code}`);
       expect(await smtpReceivedBy(email.to.email)).toHaveLength(0);
     });
@@ -96,39 +96,39 @@ describe("SmtpProvider against a real SMTP server", () => {
   it("treats content refused at the end of DATA (554) as permanent", async () => {
     const email = outgoingEmail();
     await setSmtpBehaviour({ to: email.to.email, failNext: 1, failureStatus: 554, failAt: "data" });
-    expect(await smtpProvider().send(email)).toMatchObject({ ok: false, error: { kind: "permanent", smtpCode: 554 } });
+    expect(await smtpProvider().send(email)).toMatchObject({ ok: false, error: { code: "refused", retry: false, smtpCode: 554 } });
   });
 
   it("treats a rejected password (535) as a configuration problem", async () => {
     const email = outgoingEmail();
     const result = await smtpProvider("starttls", { password: "wrong" }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", smtpCode: 535 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, smtpCode: 535 } });
     expect(await smtpReceivedBy(email.to.email)).toHaveLength(0);
   });
 
   it("treats missing credentials on a server that requires AUTH as a configuration problem", async () => {
     const email = outgoingEmail();
     const result = await smtpProvider("starttls", { username: undefined, password: undefined }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "configuration", smtpCode: 530 } });
+    expect(result).toMatchObject({ ok: false, error: { code: "configuration", retry: true, smtpCode: 530 } });
   });
 
   it("treats a server that answers too slowly as retryable", async () => {
     const email = outgoingEmail();
     await setSmtpBehaviour({ to: email.to.email, latencyMs: 3_000 });
     const result = await smtpProvider("starttls", { timeoutMs: 300 }).send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "retryable" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retry: true } });
     expect(!result.ok && result.error.message).toMatch(/did not answer in time/);
   });
 
   it("treats a refused connection as retryable", async () => {
     const result = await smtpProvider("plain", { host: "127.0.0.1", port: 1 }).send(outgoingEmail());
-    expect(result).toMatchObject({ ok: false, error: { kind: "retryable" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retry: true } });
   });
 
   it("refuses, before connecting, a header value that would inject lines", async () => {
     const email = outgoingEmail({ headers: { "X-Campaign": "a\r\nBcc: victim@example.test" } });
     const result = await smtpProvider().send(email);
-    expect(result).toMatchObject({ ok: false, error: { kind: "permanent" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "refused", retry: false } });
     expect(await smtpReceivedBy(email.to.email)).toHaveLength(0);
   });
 });

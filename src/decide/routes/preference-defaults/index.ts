@@ -56,16 +56,14 @@ export const registerPreferenceDefaultRoutes = (app: App) => {
     const before = await listDefaults(db, organizationId);
     await mergeDefaults(db, organizationId, patches);
     await recordApiChange(db, caller, { action: "preference_defaults.update", targetType: "organization", targetId: organizationId, details: body });
-    if (!(await invalidateOrganizationPreferences(env, organizationId))) {
-      console.warn(JSON.stringify({ level: "warn", msg: "preference cache not invalidated; stale until its TTL", organizationId }));
-    }
+    await invalidateOrganizationPreferences(c.get("services"), organizationId);
     const after = await listDefaults(db, organizationId);
     const ending = Object.keys(patches).filter((category) => {
       const was = before.find((d) => d.category === category);
       const now = after.find((d) => d.category === category);
       return digesting(was) && (now?.enabled ?? true) && (!digesting(now) || JSON.stringify(now?.digest) !== JSON.stringify(was?.digest));
     });
-    await flushWindows(env, await windowsFollowingDefaults(db, organizationId, ending));
+    await flushWindows(c.get("services"), await windowsFollowingDefaults(db, organizationId, ending));
     return c.json(await buildView(db, organizationId), 200);
   });
 };

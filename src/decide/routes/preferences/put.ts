@@ -51,13 +51,12 @@ export const registerPutRecipientPreferences = (app: App) =>
     const before = (await loadPreferencesFromDb(db, [recipient.id])).get(recipient.id);
     await mergeRecipientChoices(db, organizationId, recipient.id, patches, { unsubscribedAll: body.unsubscribedAll, textOnly: body.textOnly });
     await recordApiChange(db, caller, { action: "recipient.preferences_update", targetType: "recipient", targetId: recipient.id, details: body });
-    const invalidated = await invalidateRecipientPreferences(env, ref);
-    if (!invalidated) console.warn(JSON.stringify({ level: "warn", msg: "preference cache not invalidated; stale until its TTL", recipientId: recipient.id }));
+    await invalidateRecipientPreferences(c.get("services"), ref);
 
     const after = (await loadPreferencesFromDb(db, [recipient.id])).get(recipient.id);
     if (before && after && !after.unsubscribedAll) {
       const ending = Object.keys(patches).filter((category) => endsDigest(effectiveCategory(before, category), effectiveCategory(after, category)));
-      await flushWindows(env, ending.map((category) => ({ ...ref, category })));
+      await flushWindows(c.get("services"), ending.map((category) => ({ ...ref, category })));
     }
     const updated = (await findRecipient(db, organizationId, externalId)) ?? recipient;
     return c.json(await buildRecipientView(db, organizationId, updated), 200);

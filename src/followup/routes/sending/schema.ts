@@ -6,8 +6,7 @@ export const SendingState = z
     pausedAt: z.string().datetime().nullable(),
     pausedReason: z.string().nullable(),
     resumedAt: z.string().datetime().nullable().openapi({ description: "The last resume; the rates judge only mail sent after it" }),
-    /** Notifications held while paused, sent on resume. */
-    held: z.number().int(),
+    held: z.number().int().openapi({ description: "Emails (notifications and digests) held while paused, sent on resume" }),
     rates: z.object({
       sample: z.number().int().openapi({ description: "Sent emails judged (notifications and digest emails): the last `window` since the last resume, or fewer" }),
       bounced: z.number().int(),

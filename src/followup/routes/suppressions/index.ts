@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { App, HonoEnv } from "../../../context";
-import { emailHashKey, hashEmail } from "../../../platform/crypto/email-hash";
+import { hashEmail } from "../../../platform/crypto/email-hash";
 import { ApiError } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
 import { addManualSuppression, listSuppressions, removeSuppression, type SuppressionEntry } from "../../suppression-store";
@@ -30,7 +30,7 @@ const remove = createRoute({
 });
 
 async function hashKey(c: Context<HonoEnv>): Promise<CryptoKey> {
-  const key = await emailHashKey(c.get("services").env);
+  const key = await c.get("services").keys.emailHash();
   if (!key) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has neither EMAIL_HASH_KEY nor SECRETS_KEY, so it cannot hash addresses.");
   return key;
 }

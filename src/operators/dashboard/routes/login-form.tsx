@@ -17,7 +17,7 @@ export async function renderLogin(c: Ctx, keys: TokenKeys, status: 200 | 400 | 4
 
 /** Sessions are signed with TOKEN_SIGNING_KEYS: without them nobody can sign in, and the operator must be told why. */
 export function renderNotConfigured(c: Ctx) {
-  console.error(JSON.stringify({ level: "error", msg: "TOKEN_SIGNING_KEYS is not set: the dashboard cannot sign sessions" }));
+  c.get("services").log.error("TOKEN_SIGNING_KEYS is not set: the dashboard cannot sign sessions");
   const message = "The dashboard needs TOKEN_SIGNING_KEYS, which signs its sessions. Set it (see Configuration in the README) and reload this page.";
   return renderDashboard(c, <LoginPage nonce={c.get("cspNonce")} message={message} />, 503);
 }

@@ -7,7 +7,6 @@ import type { Database } from "../../../platform/db/client";
 import { organizations } from "../../../platform/db/schema";
 import { ApiError } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
-import { sealingKeys } from "../../../platform/crypto/sealing-keys";
 import { errorResponses } from "../../../platform/http/error-schema";
 import { OrganizationView, PatchOrganizationBody } from "./schema";
 
@@ -101,7 +100,7 @@ export const registerOrganizationRoutes = (app: App) => {
       if (!(await isUsablePrivateKey(body.dkim.privateKeyPem))) {
         throw new ApiError("BAD_REQUEST", "The DKIM key is not an RSA private key in PKCS#8 PEM.", [{ path: "dkim.privateKeyPem", message: "not a usable RSA PKCS#8 key" }]);
       }
-      const keys = await sealingKeys(env);
+      const keys = await c.get("services").keys.sealing();
       if (!keys) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has no SECRETS_KEY, so it cannot store a DKIM key.");
       Object.assign(changes, { dkimSelector: body.dkim.selector, dkimPrivateKey: await seal(keys, body.dkim.privateKeyPem) });
     }

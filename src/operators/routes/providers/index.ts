@@ -34,19 +34,19 @@ export const registerProviderRoutes = (app: App) => {
   registerProviderHealth(app);
   app.openapi(getRoute, async (c) => {
     const { db, env } = c.get("services");
-    return c.json(await listProviders(db, env, c.get("caller").organizationId), 200);
+    return c.json(await listProviders(c.get("services"), c.get("caller").organizationId), 200);
   });
   app.openapi(putRoute, async (c) => {
     const { db, env } = c.get("services");
     const caller = c.get("caller");
     const list = c.req.valid("json").providers;
-    const stored = await replaceProviders(db, env, caller.organizationId, list);
+    const stored = await replaceProviders(c.get("services"), caller.organizationId, list);
     if (!stored.ok) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has no SECRETS_KEY, so it cannot store provider credentials.");
     const providers = stored.value.map((p) => {
       const settings = list[p.position];
       return { ...p, fields: settings ? settingNames(settings) : [] };
     });
     await recordApiChange(db, caller, { action: "providers.update", targetType: "organization", targetId: caller.organizationId, details: { providers } });
-    return c.json(await listProviders(db, env, caller.organizationId), 200);
+    return c.json(await listProviders(c.get("services"), caller.organizationId), 200);
   });
 };

@@ -5,6 +5,16 @@ import { organizations } from "./organizations";
 
 export const attemptOutcomes = ["accepted", "retryable", "permanent", "configuration"] as const;
 
+/** One provider call as the send pipeline reports it: a row here, or an entry of a digest's attempt log. */
+export type AttemptRecord = {
+  provider: string;
+  outcome: (typeof attemptOutcomes)[number];
+  httpStatus: number | null;
+  providerMessageId: string | null;
+  latencyMs: number;
+  error: string | null;
+};
+
 /** One call to one provider for one notification, kept whatever its outcome. */
 export const deliveryAttempts = pgTable(
   "delivery_attempts",

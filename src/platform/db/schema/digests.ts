@@ -1,18 +1,20 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import type { AttemptRecord } from "../../../send/record";
 import { timestamps } from "./_columns";
+import type { AttemptRecord } from "./delivery-attempts";
 import { organizations } from "./organizations";
 import { recipients } from "./recipients";
 
 export const digestKinds = ["window", "daily", "weekly"] as const;
 
 /**
- * open → queued → sending → sent | failed, or skipped (the recipient opted out meanwhile) or empty
- * (every item went another way). `open` rows are how cron finds windows to close. After `sent`,
- * provider webhooks move it on as they move a notification: delivered, bounced, complained.
+ * open → queued → sending → sent | failed, or skipped (the recipient opted out meanwhile), empty
+ * (every item went another way), suppressed (the address bounced or complained meanwhile) or
+ * paused (held while the bounce-rate guard has the organisation's mail stopped; a resume queues it
+ * again). `open` rows are how cron finds windows to close. After `sent`, provider webhooks move it
+ * on as they move a notification: delivered, bounced, complained.
  */
-export const digestStatuses = ["open", "queued", "sending", "sent", "failed", "skipped", "empty", "delivered", "bounced", "complained"] as const;
+export const digestStatuses = ["open", "queued", "sending", "sent", "failed", "skipped", "empty", "suppressed", "paused", "delivered", "bounced", "complained"] as const;
 
 /**
  * One digest window of one recipient and category. The id is chosen by the DigestWindow Durable

@@ -1,0 +1,71 @@
+import { decideNotifications, recordDecisions } from "../decide/decide";
+import { recipientLinks } from "../recipient-pages/links";
+import { renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
+import { brandingValues } from "../render/branding";
+import type { Services } from "../services";
+import { type ClaimedNotification, claimNotifications } from "./claim";
+import type { Composed, MailKind } from "./mail";
+import { recordOutcomes } from "./record";
+
+/** A notification: one event's email to one of its recipients. */
+export const notificationMail: MailKind<ClaimedNotification> = {
+  table: "notifications",
+  noun: "notification",
+
+  async claim(services, jobs) {
+    const claimed = await claimNotifications(services.db, jobs.map((j) => j.id), services.env.SEND_LEASE_SECONDS);
+    return { claimed, later: new Map() };
+  },
+
+  async decide(services, claimed) {
+    // Opted out (skipped) and digest items (batched) are written here and never reach a provider.
+    const decisions = await decideNotifications(services, claimed);
+    await recordDecisions(services.db, claimed, decisions);
+    return claimed.filter((n) => decisions.get(n.id)?.action === "send");
+  },
+
+  compose: composeNotification,
+
+  async record(services, outcomes) {
+    await recordOutcomes(services.db, outcomes);
+  },
+};
+
+async function composeNotification(services: Services, n: ClaimedNotification): Promise<Composed> {
+  const { template } = n;
+  // Footer links and RFC 8058 one-click headers; critical mail gets neither.
+  const { links, headers } = await recipientLinks(services.env, {
+    organizationId: n.organizationId,
+    recipientId: n.recipientId,
+    category: n.category,
+    critical: n.critical,
+    branding: n.organization.branding,
+  });
+  const rendered = await renderNotification({
+    base: SYSTEM_BASE_LAYOUT,
+    branding: { layout: n.layout, values: brandingValues(n.organization.name, n.organization.branding) },
+    template: { id: template.id, version: template.version, defaultLocale: template.defaultLocale, subject: template.subject, html: template.html, text: template.text, locales: template.locales },
+    recipient: { email: n.recipient.email, name: n.recipient.name, locale: n.recipient.locale, timezone: n.recipient.timezone, textOnly: n.recipient.textOnly },
+    data: n.data,
+    links,
+  });
+  if (!rendered.ok) {
+    const where = rendered.error.context.line ? ` (${rendered.error.context.part} line ${rendered.error.context.line})` : "";
+    return { ok: false, reason: `template ${template.templateId} v${template.version} failed to render${where}: ${rendered.error.message}` };
+  }
+  const r = rendered.value;
+  return {
+    ok: true,
+    email: {
+      notificationId: n.id,
+      organizationId: n.organizationId,
+      to: { email: n.recipient.email, ...(n.recipient.name ? { name: n.recipient.name } : {}) },
+      from: { email: n.organization.fromEmail, ...(n.organization.fromName ? { name: n.organization.fromName } : {}) },
+      ...(n.organization.replyTo ? { replyTo: { email: n.organization.replyTo } } : {}),
+      subject: r.subject,
+      ...(r.html === undefined ? {} : { html: r.html }),
+      text: r.text,
+      headers,
+    },
+  };
+}
