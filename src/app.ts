@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "./context";
 import { ApiError, handleError, handleZodError } from "./platform/errors";
 import { init } from "./platform/http/init";
+import { createServices } from "./services";
 import { registerAnalyticsRoutes } from "./operators/routes/analytics";
 import { registerAuditLogRoutes } from "./operators/routes/audit-log";
 import { registerDashboardRoutes } from "./operators/dashboard/routes";
@@ -26,7 +27,7 @@ export function newApp() {
   app.notFound(() => {
     throw new ApiError("NOT_FOUND", "No such route.");
   });
-  app.use("*", init());
+  app.use("*", init({ createServices }));
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/health", (c) => c.json({ ok: true }));
   registerEventRoutes(app);

@@ -4,7 +4,7 @@ import { providerConfigs } from "../platform/db/schema";
 import { ProviderSettings, redactSettings } from "../providers/config";
 import type { Services } from "../services";
 import { err, ok, type Result } from "../platform/result";
-import type { ProvidersView } from "./routes/providers/schema";
+import type { ProvidersView } from "./provider-schema";
 
 export type ProviderStoreError = "no_sealing_key";
 

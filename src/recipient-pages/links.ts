@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import { signRecipientToken } from "./token";
 import { parsePageBranding } from "./branding";
-import { loadTokenKeys } from "./keys";
+import { loadTokenKeys } from "../platform/crypto/token-keys";
 import { log } from "../platform/log";
 
 export type RecipientLinkInput = {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../src/platform/errors";
-import type { ProvidersHealth } from "../../src/operators/routes/providers/schema";
+import type { ProvidersHealth } from "../../src/operators/provider-schema";
 import { storeAttempts, storeNotifications } from "../fixtures/analytics";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";

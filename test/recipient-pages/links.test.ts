@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { recipientLinks } from "../../src/recipient-pages/links";
-import { loadTokenKeys } from "../../src/recipient-pages/keys";
+import { loadTokenKeys } from "../../src/platform/crypto/token-keys";
 import { verifyRecipientToken } from "../../src/recipient-pages/token";
 import { outgoingEmail, testDkim } from "../fixtures/fakes";
 import { testEnv } from "../fixtures/organization";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { importTokenKeys, signRecipientToken, verifyRecipientToken } from "../../src/recipient-pages/token";
+import { signRecipientToken, verifyRecipientToken } from "../../src/recipient-pages/token";
+import { importTokenKeys } from "../../src/platform/crypto/token-keys";
 
 const secret = (fill: number) => btoa(String.fromCharCode(...new Uint8Array(32).fill(fill)));
 const claims = { organizationId: crypto.randomUUID(), recipientId: crypto.randomUUID(), category: "comments" };

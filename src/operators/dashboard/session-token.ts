@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { apiKeyRoles } from "../../platform/db/schema";
 import { err, ok, type Result } from "../../platform/result";
-import type { TokenKeys } from "../../recipient-pages/token";
+import type { TokenKeys } from "../../platform/crypto/token-keys";
 import { signPayload, verifyPayload } from "../../platform/crypto/signed-payload";
 
 /** How long a dashboard sign-in lasts; the cookie's Max-Age says the same. */

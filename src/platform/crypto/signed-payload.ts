@@ -1,6 +1,6 @@
 import { err, ok, type Result } from "../result";
 import { b64url, fromB64url } from "./base64url";
-import type { TokenError, TokenKeys } from "../../recipient-pages/token";
+import type { TokenError, TokenKeys } from "./token-keys";
 
 const enc = new TextEncoder();
 

@@ -1,10 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../../context";
-import { createServices } from "../../services";
+import type { ServiceOverrides, Services } from "../../services";
 import { createLogger } from "../log";
 
+export type InitOptions = { createServices: (env: HonoEnv["Bindings"], overrides: ServiceOverrides) => Services };
+
 /** Builds the request's services (and its database pool, closed after the response). */
-export const init = (): MiddlewareHandler<HonoEnv> =>
+export const init = ({ createServices }: InitOptions): MiddlewareHandler<HonoEnv> =>
   async function init(c, next) {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);

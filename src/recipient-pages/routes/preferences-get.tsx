@@ -1,5 +1,5 @@
 import type { App } from "../../context";
-import { createCsrfToken } from "../csrf";
+import { createCsrfToken } from "../../platform/http/csrf";
 import { loadPageCategories } from "../load";
 import { PreferenceCentre } from "../views/preference-centre";
 import { invalidLinkPage, renderPage, verifyPage } from "./shared";

@@ -1,12 +1,13 @@
 import type { App } from "../../context";
 import { ApiError, fieldErrors } from "../../platform/errors";
 import { applyPreferenceChanges } from "../actions";
-import { verifyCsrfToken } from "../csrf";
+import { verifyCsrfToken } from "../../platform/http/csrf";
 import { diffPreferenceForm, PreferenceForm } from "../form";
 import { loadPageCategories } from "../load";
 import { describeChange, SavedPage } from "../views/preference-centre";
 import { MessagePage } from "../views/unsubscribe";
-import { invalidLinkError, readForm, renderPage, verifyPage } from "./shared";
+import { readForm } from "../../platform/http/form";
+import { invalidLinkError, renderPage, verifyPage } from "./shared";
 
 /**
  * `POST /p/:token`: saves the preference form. The CSRF token must be one this page's own token

@@ -6,7 +6,8 @@ import { verifyPageToken } from "../keys";
 import { loadPageSubject, type PageSubject } from "../load";
 import { pageStrings, type PageStrings } from "../strings";
 import { MessagePage } from "../views/unsubscribe";
-import { type RecipientClaims, signRecipientToken, type TokenKeys } from "../token";
+import { type RecipientClaims, signRecipientToken } from "../token";
+import { type TokenKeys } from "../../platform/crypto/token-keys";
 
 type Ctx = Context<HonoEnv>;
 
@@ -53,15 +54,3 @@ export async function preferencesPath(page: Pick<VerifiedPage, "keys" | "claims"
   return `/p/${await signRecipientToken(page.keys, { organizationId: page.claims.organizationId, recipientId: page.claims.recipientId })}`;
 }
 
-/** A form body (urlencoded or multipart); another content type reads as empty, a broken one as a 400. */
-export async function readForm(c: Ctx): Promise<Record<string, string | string[]>> {
-  let body: Record<string, unknown>;
-  try {
-    body = await c.req.parseBody({ all: true });
-  } catch {
-    throw new ApiError("BAD_REQUEST", "The form body could not be read.");
-  }
-  // Uploaded files have no business here; dropping them keeps the rest typed as text.
-  const text = (v: unknown) => (typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? text(v) : (text(v)[0] ?? "")]));
-}

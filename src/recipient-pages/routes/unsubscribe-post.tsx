@@ -2,7 +2,8 @@ import type { App } from "../../context";
 import { ApiError } from "../../platform/errors";
 import { unsubscribeRecipient } from "../actions";
 import { UnsubscribedPage } from "../views/unsubscribe";
-import { invalidLinkError, preferencesPath, readForm, renderPage, verifyPage } from "./shared";
+import { readForm } from "../../platform/http/form";
+import { invalidLinkError, preferencesPath, renderPage, verifyPage } from "./shared";
 
 /**
  * `POST /u/:token`, RFC 8058 one-click: no cookie, login or CSRF token (the signed URL is the

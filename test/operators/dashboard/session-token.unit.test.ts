@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SESSION_TTL_MS, signSessionToken, verifySessionToken } from "../../../src/operators/dashboard/session-token";
-import { importTokenKeys, signRecipientToken, verifyRecipientToken } from "../../../src/recipient-pages/token";
+import { signRecipientToken, verifyRecipientToken } from "../../../src/recipient-pages/token";
+import { importTokenKeys } from "../../../src/platform/crypto/token-keys";
 import { randomKeySpec } from "../../fixtures/recipient-pages";
 
 const at = Date.UTC(2026, 3, 20, 10, 30);

@@ -4,7 +4,8 @@ import { ApiError } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { findRecipient } from "../../preferences/store";
 import { errorResponses } from "../../../platform/http/error-schema";
-import { RecipientParams, RecipientPreferencesView } from "./schema";
+import { RecipientParams } from "../../../platform/http/params";
+import { RecipientPreferencesView } from "./schema";
 import { buildRecipientView } from "./view";
 
 const route = createRoute({

@@ -8,7 +8,8 @@ import { invalidateRecipientPreferences } from "../../preferences/load";
 import { effectiveCategory } from "../../preferences/resolve";
 import { findRecipient, listCategories, listDefaults, loadPreferencesFromDb, mergeRecipientChoices } from "../../preferences/store";
 import { errorResponses } from "../../../platform/http/error-schema";
-import { PutRecipientPreferencesBody, RecipientParams, RecipientPreferencesView } from "./schema";
+import { RecipientParams } from "../../../platform/http/params";
+import { PutRecipientPreferencesBody, RecipientPreferencesView } from "./schema";
 import { buildRecipientView } from "./view";
 
 const route = createRoute({

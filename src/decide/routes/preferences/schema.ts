@@ -49,4 +49,3 @@ export const PutRecipientPreferencesBody = z
   .openapi("PutRecipientPreferencesBody", { example: { categories: { comments: { delivery: "digest", digest: { kind: "daily", hour: 9 } } } } });
 export type PutRecipientPreferencesBody = z.input<typeof PutRecipientPreferencesBody>;
 
-export const RecipientParams = z.object({ id: z.string().min(1).max(255).openapi({ param: { name: "id", in: "path" }, description: "Your own id for the recipient", example: "user_42" }) });

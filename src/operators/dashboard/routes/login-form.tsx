@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { HonoEnv } from "../../../context";
 import { LoginPage } from "../views/login";
-import { createCsrfToken } from "../../../recipient-pages/csrf";
-import type { TokenKeys } from "../../../recipient-pages/token";
+import { createCsrfToken } from "../../../platform/http/csrf";
+import type { TokenKeys } from "../../../platform/crypto/token-keys";
 import { loginNonce } from "./cookies";
 import { renderDashboard } from "./render";
 import { loginBinding } from "./session";

@@ -1,5 +1,5 @@
 import type { App } from "../../../context";
-import { loadTokenKeys } from "../../../recipient-pages/keys";
+import { loadTokenKeys } from "../../../platform/crypto/token-keys";
 import { renderLogin, renderNotConfigured } from "./login-form";
 
 /** `GET /dashboard/login`: the sign-in form. */

@@ -1,8 +1,8 @@
 import type { App } from "../../../context";
 import { DashboardMessage } from "../views/message";
-import { verifyCsrfToken } from "../../../recipient-pages/csrf";
-import { loadTokenKeys } from "../../../recipient-pages/keys";
-import { readForm } from "../../../recipient-pages/routes/shared";
+import { verifyCsrfToken } from "../../../platform/http/csrf";
+import { loadTokenKeys } from "../../../platform/crypto/token-keys";
+import { readForm } from "../../../platform/http/form";
 import { clearSessionCookie, readSessionCookie } from "./cookies";
 import { renderDashboard } from "./render";
 import { logoutBinding, toLogin } from "./session";

@@ -3,8 +3,8 @@ import type { HonoEnv } from "../../../context";
 import { loadSignedIn, type SignedIn } from "../signed-in";
 import { verifySessionToken } from "../session-token";
 import type { ShellSession } from "../views/layout";
-import { createCsrfToken } from "../../../recipient-pages/csrf";
-import { loadTokenKeys } from "../../../recipient-pages/keys";
+import { createCsrfToken } from "../../../platform/http/csrf";
+import { loadTokenKeys } from "../../../platform/crypto/token-keys";
 import { clearSessionCookie, readSessionCookie } from "./cookies";
 
 export type DashboardSession = SignedIn & { shell: ShellSession };

@@ -8,7 +8,7 @@ import { encodeCursor } from "../../../platform/pagination/cursor";
 import { findRecipient } from "../../../decide/preferences/store";
 import { errorResponses } from "../../../platform/http/error-schema";
 import { readCursor } from "../../../platform/pagination/query";
-import { RecipientParams } from "../../../decide/routes/preferences/schema";
+import { RecipientParams } from "../../../platform/http/params";
 import { RecipientHistoryPage, RecipientHistoryQuery } from "./schema";
 import { iso } from "./view";
 

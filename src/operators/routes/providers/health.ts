@@ -3,7 +3,7 @@ import type { App } from "../../../context";
 import { requireApiKey } from "../../../platform/http/auth";
 import { loadProviderHealth } from "../../provider-health";
 import { errorResponses } from "../../../platform/http/error-schema";
-import { ProvidersHealth } from "./schema";
+import { ProvidersHealth } from "../../provider-schema";
 
 const route = createRoute({
   method: "get",

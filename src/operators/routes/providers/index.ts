@@ -6,7 +6,7 @@ import { requireApiKey } from "../../../platform/http/auth";
 import { settingNames } from "../../../providers/config";
 import { errorResponses } from "../../../platform/http/error-schema";
 import { registerProviderHealth } from "./health";
-import { ProvidersView, PutProvidersBody } from "./schema";
+import { ProvidersView, PutProvidersBody } from "../../provider-schema";
 import { listProviders, replaceProviders } from "../../provider-store";
 
 const getRoute = createRoute({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createCsrfToken, verifyCsrfToken } from "../../src/recipient-pages/csrf";
-import { importTokenKeys } from "../../src/recipient-pages/token";
+import { createCsrfToken, verifyCsrfToken } from "../../src/platform/http/csrf";
+import { importTokenKeys } from "../../src/platform/crypto/token-keys";
 import { randomKeySpec } from "../fixtures/recipient-pages";
 
 const HOUR = 3600_000;

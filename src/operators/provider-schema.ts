@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ProviderSettings } from "../../../providers/config";
+import { ProviderSettings } from "../providers/config";
 
 export const PutProvidersBody = z
   .object({
