@@ -1,20 +1,23 @@
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { z } from "zod";
 import type { HonoEnv } from "../context";
 import { log } from "./log";
 
-export type ErrorCode =
-  | "BAD_REQUEST"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNPROCESSABLE_ENTITY"
-  | "RATE_LIMITED"
-  | "INTERNAL_SERVER_ERROR";
+export const ErrorCode = z.enum([
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "UNPROCESSABLE_ENTITY",
+  "RATE_LIMITED",
+  "INTERNAL_SERVER_ERROR",
+  "SERVICE_UNAVAILABLE",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export function codeToStatus(code: ErrorCode): ContentfulStatusCode {
   switch (code) {
@@ -36,11 +39,32 @@ export function codeToStatus(code: ErrorCode): ContentfulStatusCode {
       return 429;
     case "INTERNAL_SERVER_ERROR":
       return 500;
+    case "SERVICE_UNAVAILABLE":
+      return 503;
   }
 }
 
+/** The code of a status this API answers with; anything else is our fault. */
+export function statusToCode(status: number): ErrorCode {
+  return ErrorCode.options.find((code) => codeToStatus(code) === status) ?? "INTERNAL_SERVER_ERROR";
+}
+
 /** One failing input: where it is (dotted path) and what is wrong with it. */
-export type FieldError = { path: string; message: string };
+export const FieldError = z.object({ path: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof FieldError>;
+
+/** The one error body of every route, webhooks and pages' API errors included. */
+export const ErrorEnvelope = z
+  .object({
+    error: z.object({
+      code: ErrorCode.openapi({ example: "BAD_REQUEST" }),
+      message: z.string(),
+      requestId: z.string(),
+      fields: z.array(FieldError).optional(),
+    }),
+  })
+  .openapi("Error");
+export type ErrorBody = z.infer<typeof ErrorEnvelope>;
 
 export class ApiError extends HTTPException {
   readonly code: ErrorCode;
@@ -53,24 +77,22 @@ export class ApiError extends HTTPException {
   }
 }
 
-export type ErrorBody = {
-  error: { code: ErrorCode; message: string; requestId: string; fields?: FieldError[] };
-};
-
-function render(c: Context<HonoEnv>, code: ErrorCode, message: string, fields?: FieldError[]) {
+/** Renders the envelope; `status` may be given instead of a code where a status is what is known (webhook refusals). */
+export function renderError(c: Context<HonoEnv>, codeOrStatus: ErrorCode | number, message: string, fields?: FieldError[]): Response {
+  const code = typeof codeOrStatus === "number" ? statusToCode(codeOrStatus) : codeOrStatus;
   const body: ErrorBody = { error: { code, message, requestId: c.get("requestId") ?? "", ...(fields ? { fields } : {}) } };
   return c.json(body, codeToStatus(code));
 }
 
 export function handleError(error: Error, c: Context<HonoEnv>) {
-  if (error instanceof ApiError) return render(c, error.code, error.message, error.fields);
+  if (error instanceof ApiError) return renderError(c, error.code, error.message, error.fields);
   if (error instanceof HTTPException) {
     // Hono's own exceptions (e.g. the body-limit middleware) keep their status.
     const code: ErrorCode = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST";
-    return render(c, code, error.message);
+    return renderError(c, code, error.message);
   }
   (c.get("services")?.log ?? log).error("unhandled", { requestId: c.get("requestId"), error: String(error.stack ?? error), cause: String((error as { cause?: unknown }).cause ?? "") });
-  return render(c, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request id helps us find it.");
+  return renderError(c, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request id helps us find it.");
 }
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
@@ -78,12 +100,16 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 }
 
 /** `defaultHook` of every validated route: zod failures render as the same envelope, status 400. */
-export function handleZodError(
-  result: { success: true } | { success: false; error: z.ZodError },
-  c: Context<HonoEnv>,
-) {
-  if (!result.success) {
-    return render(c, "BAD_REQUEST", "The request is not valid; see fields.", fieldErrors(result.error));
-  }
+export function handleZodError(result: { success: true } | { success: false; error: z.ZodError }, c: Context<HonoEnv>) {
+  if (!result.success) return renderError(c, "BAD_REQUEST", "The request is not valid; see fields.", fieldErrors(result.error));
   return undefined;
 }
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+
+/** OpenAPI responses for the error statuses a route can answer, all with the one envelope. */
+export const errorResponses = (...statuses: ErrorStatus[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorEnvelope } } }])) as Record<
+    number,
+    { description: string; content: { "application/json": { schema: typeof ErrorEnvelope } } }
+  >;

@@ -4,6 +4,11 @@ import type { ProviderSettings } from "./config";
 import type { DkimConfig } from "./shared/dkim";
 import { MailgunProvider } from "./mailgun/send";
 import type { EmailProvider } from "./provider";
+import { sendgridWebhook } from "./sendgrid/webhook";
+import { mailgunWebhook } from "./mailgun/webhook";
+import { sesWebhook } from "./ses/webhook";
+import type { WebhookReceiver } from "./webhook";
+import type { WebhookProvider } from "./webhook-events";
 import { SendGridProvider } from "./sendgrid/send";
 import { SesProvider } from "./ses/send";
 import { SmtpProvider } from "./smtp/send";
@@ -34,3 +39,10 @@ export function createProvider(settings: ProviderSettings, { env }: Services, dk
 function unreachable(value: never): never {
   throw new Error(`unknown provider settings ${JSON.stringify(value)}`);
 }
+
+/** Every provider whose events come back by webhook: a new member of WebhookProvider stops this compiling until it is wired. */
+export const webhookReceivers: Record<WebhookProvider, WebhookReceiver> = {
+  sendgrid: sendgridWebhook,
+  mailgun: mailgunWebhook,
+  ses: sesWebhook,
+};

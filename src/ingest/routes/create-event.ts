@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../context";
-import { ApiError } from "../../platform/errors";
+import { ApiError, errorResponses } from "../../platform/errors";
 import { acceptEvent } from "../accept-event";
 import { requireApiKey } from "../../platform/http/auth";
 import { enqueuePending } from "../../send/enqueue";
-import { errorResponses } from "../../platform/http/error-schema";
 import { AcceptedEvent, CreateEventBody } from "../schema";
 
 /** 1000 recipients with names and a few KiB of template data fit comfortably. */

@@ -3,9 +3,8 @@ import { and, asc, eq } from "drizzle-orm";
 import { recordApiChange } from "../../platform/audit/record";
 import type { App } from "../../context";
 import { eventTypes, templates } from "../../platform/db/schema";
-import { ApiError } from "../../platform/errors";
+import { ApiError, errorResponses } from "../../platform/errors";
 import { requireApiKey } from "../../platform/http/auth";
-import { errorResponses } from "../../platform/http/error-schema";
 
 const EventTypeView = z
   .object({ key: z.string(), category: z.string(), template: z.string(), priority: z.enum(["normal", "high"]), critical: z.boolean() })

@@ -1,3 +1,5 @@
+import type { BaseError } from "../../platform/result";
+
 /**
  * Why a webhook was refused. The codes are stable: routes map them to statuses with
  * `webhookAuthStatus`, logs and tests match on them.
@@ -16,10 +18,13 @@ export type WebhookAuthErrorCode =
   | "CERT_URL_NOT_AWS"
   | "CERT_URL_NOT_PEM"
   | "CERT_FETCH_FAILED"
-  | "CERT_MALFORMED";
+  | "CERT_MALFORMED"
+  | "MALFORMED_PAYLOAD"
+  | "SUBSCRIBE_URL_NOT_AWS"
+  | "CONFIRMATION_FAILED";
 
 /** `retry` is true when the same delivery may pass later (our configuration, AWS unreachable). */
-export type WebhookAuthError = { code: WebhookAuthErrorCode; message: string; retry: boolean };
+export type WebhookAuthError = BaseError<WebhookAuthErrorCode>;
 
 export function authError(code: WebhookAuthErrorCode, message: string): WebhookAuthError {
   const status = webhookAuthStatus(code);
@@ -40,6 +45,8 @@ export function webhookAuthStatus(code: WebhookAuthErrorCode): 400 | 401 | 403 |
     case "CERT_URL_NOT_HTTPS":
     case "CERT_URL_NOT_AWS":
     case "CERT_URL_NOT_PEM":
+    case "MALFORMED_PAYLOAD":
+    case "SUBSCRIBE_URL_NOT_AWS":
       return 400;
     case "STALE_TIMESTAMP":
     case "BAD_SIGNATURE":
@@ -51,6 +58,7 @@ export function webhookAuthStatus(code: WebhookAuthErrorCode): 400 | 401 | 403 |
       return 500;
     case "CERT_FETCH_FAILED":
     case "CERT_MALFORMED":
+    case "CONFIRMATION_FAILED":
       return 503;
   }
 }

@@ -3,11 +3,10 @@ import { sql } from "drizzle-orm";
 import { recordApiChange } from "../../platform/audit/record";
 import type { App } from "../../context";
 import { layouts } from "../../platform/db/schema";
-import { ApiError } from "../../platform/errors";
+import { ApiError, errorResponses } from "../../platform/errors";
 import { requireApiKey } from "../../platform/http/auth";
 import { DEFAULT_BRANDING_LAYOUT, validateLayout } from "..";
 import { loadBranding } from "../branding";
-import { errorResponses } from "../../platform/http/error-schema";
 
 const Params = z.object({ key: z.literal("branding").openapi({ param: { name: "key", in: "path" }, description: "Only the branding layout can be replaced today" }) });
 const LayoutView = z.object({ key: z.string(), version: z.number().int(), source: z.string(), builtIn: z.boolean() }).openapi("Layout");

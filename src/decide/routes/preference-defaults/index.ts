@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { errorResponses } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
 import type { App } from "../../../context";
 import type { Database } from "../../../platform/db/client";
@@ -7,7 +8,6 @@ import { flushWindows, windowsFollowingDefaults } from "../../../digest/flush";
 import { invalidateOrganizationPreferences } from "../../preferences/load";
 import type { OrganizationDefault } from "../../preferences/model";
 import { listCategories, listDefaults, mergeDefaults } from "../../preferences/store";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { PreferenceDefaultsView, PutPreferenceDefaultsBody } from "./schema";
 
 const getRoute = createRoute({

@@ -1,9 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../../context";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { findRecipient } from "../../preferences/store";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { RecipientParams } from "../../../platform/http/params";
 import { RecipientPreferencesView } from "./schema";
 import { buildRecipientView } from "./view";

@@ -1,13 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../../context";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
 import { requireApiKey } from "../../../platform/http/auth";
 import { endsDigest, flushWindows } from "../../../digest/flush";
 import { invalidateRecipientPreferences } from "../../preferences/load";
 import { effectiveCategory } from "../../preferences/resolve";
 import { findRecipient, listCategories, listDefaults, loadPreferencesFromDb, mergeRecipientChoices } from "../../preferences/store";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { RecipientParams } from "../../../platform/http/params";
 import { PutRecipientPreferencesBody, RecipientPreferencesView } from "./schema";
 import { buildRecipientView } from "./view";

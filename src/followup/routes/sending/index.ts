@@ -1,11 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../../context";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
 import { countHeld, guardSettings, loadRates } from "../../guard";
 import { resumeSending } from "../../resume";
 import { requireApiKey } from "../../../platform/http/auth";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { ResumeResult, SendingState } from "./schema";
 
 const get = createRoute({

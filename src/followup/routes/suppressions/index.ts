@@ -2,11 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { App, HonoEnv } from "../../../context";
 import { hashEmail } from "../../../platform/crypto/email-hash";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
 import { addManualSuppression, listSuppressions, removeSuppression, type SuppressionEntry } from "../../suppression-store";
 import { requireApiKey } from "../../../platform/http/auth";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { CreateSuppressionBody, DeleteSuppressionQuery, EmailParams, ListSuppressionsQuery, SuppressionList, SuppressionView } from "./schema";
 
 const readers = requireApiKey({ roles: ["viewer", "editor", "admin"] });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ErrorEnvelope } from "../../../platform/http/error-schema";
+import { ErrorEnvelope } from "../../../platform/errors";
 
 export const WebhookReceipt = z
   .object({
@@ -28,6 +28,3 @@ export const webhookErrors = {
   500: error("No webhook key configured (retried by the provider until fixed)"),
   503: error("Certificate or confirmation endpoint unreachable (retried)"),
 };
-
-/** Large enough for SendGrid's batches (up to about a thousand events), small enough to refuse abuse. */
-export const MAX_WEBHOOK_BYTES = 4 * 1024 * 1024;

@@ -4,10 +4,9 @@ import { isReportZone, resolveRange } from "../../analytics/range";
 import { loadAnalytics, type ReportRow } from "../../analytics/report";
 import type { App } from "../../../context";
 import { organizations } from "../../../platform/db/schema";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import type { Database } from "../../../platform/db/client";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { Analytics, AnalyticsQuery, type AnalyticsRow } from "./schema";
 
 const route = createRoute({

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
+import { errorResponses } from "../../../platform/errors";
 import { listAuditEntries } from "../../audit-list";
 import type { App } from "../../../context";
 import { requireApiKey } from "../../../platform/http/auth";
 import { encodeCursor } from "../../../platform/pagination/cursor";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { readCursor } from "../../../platform/pagination/query";
 import { AuditLogPage, AuditLogQuery } from "./schema";
 

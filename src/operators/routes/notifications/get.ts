@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../../context";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { loadNotificationDetail } from "../../notifications/detail";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { NotificationView } from "./schema";
 import { iso, providerEventView } from "./view";
 

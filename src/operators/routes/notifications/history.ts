@@ -1,12 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../../context";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { listRecipientHistory } from "../../notifications/history";
 import { lastEventsOf } from "../../notifications/provider-events";
 import { encodeCursor } from "../../../platform/pagination/cursor";
 import { findRecipient } from "../../../decide/preferences/store";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { readCursor } from "../../../platform/pagination/query";
 import { RecipientParams } from "../../../platform/http/params";
 import { RecipientHistoryPage, RecipientHistoryQuery } from "./schema";

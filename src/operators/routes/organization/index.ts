@@ -5,9 +5,8 @@ import type { App } from "../../../context";
 import { seal } from "../../../platform/crypto/sealed-box";
 import type { Database } from "../../../platform/db/client";
 import { organizations } from "../../../platform/db/schema";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { OrganizationView, PatchOrganizationBody } from "./schema";
 
 async function view(db: Database, id: string): Promise<OrganizationView> {

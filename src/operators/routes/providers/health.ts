@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { errorResponses } from "../../../platform/errors";
 import type { App } from "../../../context";
 import { requireApiKey } from "../../../platform/http/auth";
 import { loadProviderHealth } from "../../provider-health";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { ProvidersHealth } from "../../provider-schema";
 
 const route = createRoute({

@@ -1,10 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { recordApiChange } from "../../../platform/audit/record";
 import type { App } from "../../../context";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { settingNames } from "../../../providers/config";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { registerProviderHealth } from "./health";
 import { ProvidersView, PutProvidersBody } from "../../provider-schema";
 import { listProviders, replaceProviders } from "../../provider-store";

@@ -3,10 +3,9 @@ import { asc, eq } from "drizzle-orm";
 import { recordApiChange } from "../../../platform/audit/record";
 import type { App } from "../../../context";
 import { templates } from "../../../platform/db/schema";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { appendDraft, findTemplate, templateView } from "../../template-store";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { CreateTemplateBody, TemplateContent, TemplateParams, TemplateView } from "../../template-schema";
 
 const readers = requireApiKey({ roles: ["viewer", "editor", "admin"] });

@@ -1,11 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../../context";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { renderNotification, SYSTEM_BASE_LAYOUT, validateTemplate } from "../..";
 import { loadBranding } from "../../branding";
 import { findTemplate, findVersion } from "../../template-store";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { PreviewBody, PreviewView, TemplateParams } from "../../template-schema";
 
 const route = createRoute({

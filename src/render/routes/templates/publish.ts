@@ -3,12 +3,11 @@ import { eq } from "drizzle-orm";
 import { recordApiChange } from "../../../platform/audit/record";
 import type { App } from "../../../context";
 import { templates, templateVersions } from "../../../platform/db/schema";
-import { ApiError } from "../../../platform/errors";
+import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { validateTemplate } from "../..";
 import { loadBranding } from "../../branding";
 import { findTemplate, findVersion, templateView } from "../../template-store";
-import { errorResponses } from "../../../platform/http/error-schema";
 import { TemplateView, VersionParams } from "../../template-schema";
 
 const route = createRoute({
