@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { suppressionReasons } from "../platform/db/schema/suppressions";
 import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
-import { err, ok, type Result } from "../platform/result";
+import { type BaseError, err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
+import type { RowOf } from "../platform/db/rows";
+import type { suppressions } from "../platform/db/schema";
 
 export type SuppressionReason = (typeof suppressionReasons)[number];
 
@@ -20,9 +22,9 @@ export function blocksSend(reason: SuppressionReason | null, critical: boolean):
 
 export type SendCandidate = { id: string; organizationId: string; email: string; critical: boolean };
 export type Blocked = { reason: SuppressionReason };
-export type SuppressionCheckError = { code: "NO_HASH_KEY"; message: string; retry: false };
+export type SuppressionCheckError = BaseError<"NO_HASH_KEY">;
 
-type Row = { organization_id: string; email_hash: string; reason: SuppressionReason | null };
+type Row = RowOf<typeof suppressions, "organization_id" | "email_hash" | "reason">;
 
 /**
  * The send-time check for a batch, in one query: which candidates must not be sent (their ids, with

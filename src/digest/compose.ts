@@ -2,6 +2,7 @@ import type { RecipientLinks } from "../recipient-pages/links";
 import { Liquid } from "liquidjs";
 import { DIGEST_TEMPLATE, renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
 import type { Branding } from "../render/branding";
+import { err, ok } from "../platform/result";
 import type { Composed } from "../send/mail";
 
 /** One notification folded into a digest, with what its line in the email needs. */
@@ -79,19 +80,16 @@ export async function composeDigest(c: DigestContext, unsubscribe: RecipientLink
     links: unsubscribe.links,
     ...(now ? { now } : {}),
   });
-  if (!rendered.ok) return { ok: false, reason: `digest template failed to render: ${rendered.error.message}` };
-  return {
-    ok: true,
-    email: {
-      notificationId: c.digestId,
-      organizationId: c.organizationId,
-      to: { email: c.recipient.email, ...(c.recipient.name ? { name: c.recipient.name } : {}) },
-      from: { email: c.from.email, ...(c.from.name ? { name: c.from.name } : {}) },
-      ...(c.from.replyTo ? { replyTo: { email: c.from.replyTo } } : {}),
-      subject: rendered.value.subject,
-      ...(rendered.value.html === undefined ? {} : { html: rendered.value.html }),
-      text: rendered.value.text,
-      headers: unsubscribe.headers,
-    },
-  };
+  if (!rendered.ok) return err(`digest template failed to render: ${rendered.error.message}`);
+  return ok({
+    notificationId: c.digestId,
+    organizationId: c.organizationId,
+    to: { email: c.recipient.email, ...(c.recipient.name ? { name: c.recipient.name } : {}) },
+    from: { email: c.from.email, ...(c.from.name ? { name: c.from.name } : {}) },
+    ...(c.from.replyTo ? { replyTo: { email: c.from.replyTo } } : {}),
+    subject: rendered.value.subject,
+    ...(rendered.value.html === undefined ? {} : { html: rendered.value.html }),
+    text: rendered.value.text,
+    headers: unsubscribe.headers,
+  });
 }

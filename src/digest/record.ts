@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { AttemptRecord } from "../platform/db/schema/delivery-attempts";
+import type { Col, RowOf } from "../platform/db/rows";
+import type { digests, events, layouts, notifications, organizations, recipients, templateVersions } from "../platform/db/schema";
 import type { digestStatuses } from "../platform/db/schema/digests";
 import type { LayoutSource } from "../render";
 
@@ -22,12 +24,17 @@ export type ClaimedDigest = {
   layout: LayoutSource | null;
 };
 
-type ClaimRow = {
-  id: string; attempts: number; organization_id: string; recipient_id: string; category: string; kind: ClaimedDigest["kind"]; notification_ids: string[];
-  email: string; name: string | null; locale: string | null; timezone: string | null; text_only: boolean;
-  organization_name: string; from_email: string; from_name: string | null; reply_to: string | null; branding: Record<string, unknown>; organization_paused: boolean;
-  layout_id: string | null; layout_version: number | null; layout_source: string | null;
-};
+type O = typeof organizations;
+type L = typeof layouts;
+type ClaimRow = RowOf<typeof digests, "id" | "attempts" | "organization_id" | "recipient_id" | "category" | "kind" | "notification_ids"> &
+  RowOf<typeof recipients, "email" | "name" | "locale" | "timezone" | "text_only"> &
+  RowOf<O, "from_email" | "from_name" | "reply_to" | "branding"> & {
+    organization_name: Col<O, "name">;
+    organization_paused: boolean;
+    layout_id: Col<L, "id"> | null;
+    layout_version: Col<L, "version"> | null;
+    layout_source: Col<L, "source"> | null;
+  };
 
 /** Each digest's status and how many of its items are still being decided (they may yet be marked `batched` into it). */
 export async function digestReadiness(db: Database, digestIds: string[]): Promise<Map<string, { status: string; unsettled: number }>> {
@@ -74,7 +81,7 @@ export async function claimDigests(db: Database, digestIds: string[], leaseSecon
   }));
 }
 
-export type DigestItemRow = { digest_id: string; id: string; type: string; data: Record<string, unknown>; created_at: string | Date; subject: string | null };
+export type DigestItemRow = { digest_id: string; id: Col<typeof notifications, "id">; type: Col<typeof events, "type">; data: Record<string, unknown>; created_at: Col<typeof events, "created_at">; subject: Col<typeof templateVersions, "subject"> | null };
 
 /** The items still `batched` into these digests, oldest first, with their template's subject for a title. */
 export async function loadDigestItems(db: Database, digestIds: string[]): Promise<DigestItemRow[]> {

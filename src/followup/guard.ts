@@ -3,6 +3,8 @@ import { recordAuditEntry } from "../platform/audit/record";
 import type { Database } from "../platform/db/client";
 import type { Env } from "../env";
 import type { Services } from "../services";
+import type { Col } from "../platform/db/rows";
+import type { organizations } from "../platform/db/schema";
 
 export type GuardSettings = { window: number; minSample: number; bounceRate: number; complaintRate: number };
 
@@ -27,7 +29,8 @@ export type OrganizationRates = {
   resumedAt: Date | null;
 };
 
-type RatesRow = { id: string; sample: number; bounced: number; complained: number; paused_at: string | Date | null; paused_reason: string | null; resumed_at: string | Date | null };
+type O = typeof organizations;
+type RatesRow = { id: Col<O, "id">; sample: number; bounced: number; complained: number; paused_at: Col<O, "sending_paused_at">; paused_reason: Col<O, "sending_paused_reason">; resumed_at: Col<O, "sending_resumed_at"> };
 
 /**
  * Bounce and complaint rates over each organisation's last `window` sent emails (notifications

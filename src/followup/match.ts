@@ -1,6 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { DeliveryEvent } from "../providers/webhook-events";
+import type { RowOf } from "../platform/db/rows";
+import type { notifications } from "../platform/db/schema";
 
 /** What a provider event is about: one of our notifications, a digest email, or nothing we sent. */
 export type Target =
@@ -10,7 +12,8 @@ export type Target =
 /** Per-organisation webhook URLs only ever touch that organisation's mail. */
 export type Scope = { organizationId?: string };
 
-type Row = { kind: "notification" | "digest"; id: string; organization_id: string; recipient_id: string; provider: string | null; provider_message_id: string | null };
+/** Notifications and digests share these columns; the statement reads both tables with the same names. */
+type Row = { kind: "notification" | "digest" } & RowOf<typeof notifications, "id" | "organization_id" | "recipient_id" | "provider" | "provider_message_id">;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const inList = (column: SQL, values: SQL[]): SQL => (values.length === 0 ? sql`false` : sql`${column} IN (${sql.join(values, sql`, `)})`);

@@ -1,6 +1,6 @@
 import { deliveryEvents } from "../platform/db/schema";
 import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
-import { err, ok, type Result } from "../platform/result";
+import { type BaseError, err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
 import type { DeliveryEvent } from "../providers/webhook-events";
 import { type AddressEffect, advanceStatuses, type Changed, countSoftBounces, type FollowUpStatus, resetSoftBounces, suppressAddresses } from "./effects";
@@ -23,7 +23,7 @@ export type ProcessReport = {
   alerts: Promise<void>[];
 };
 
-export type ProcessError = { code: "NO_HASH_KEY"; message: string; retry: true };
+export type ProcessError = BaseError<"NO_HASH_KEY">;
 
 type Placed = { event: DeliveryEvent; target: Target; organizationId: string; emailHash: string };
 

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { enqueueDigests, requeuePending } from "../send/enqueue";
 import type { Services } from "../services";
+import type { RowOf } from "../platform/db/rows";
+import type { notifications } from "../platform/db/schema";
 
 export type ResumeReport = { wasPaused: boolean; requeued: number; enqueueFailures: number };
 
@@ -20,7 +22,7 @@ export async function resumeSending(services: Services, organizationId: string):
       FROM (SELECT id, sending_paused_at IS NOT NULL AS was_paused FROM organizations WHERE id = ${organizationId}::uuid) before
      WHERE o.id = before.id
     RETURNING before.was_paused`);
-  const released = await db.execute<{ id: string; priority: "high" | "normal" }>(sql`
+  const released = await db.execute<RowOf<typeof notifications, "id" | "priority">>(sql`
     UPDATE notifications SET status = 'pending', updated_at = now()
      WHERE organization_id = ${organizationId}::uuid AND status = 'paused'
     RETURNING id, priority`);

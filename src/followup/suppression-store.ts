@@ -3,6 +3,8 @@ import { hashEmail } from "../platform/crypto/email-hash";
 import type { Database } from "../platform/db/client";
 import { err, ok, type Result } from "../platform/result";
 import type { SuppressionReason } from "../decide/suppression-check";
+import type { Col, RowOf } from "../platform/db/rows";
+import type { recipients, suppressions } from "../platform/db/schema";
 
 export type SuppressionEntry = {
   id: string;
@@ -15,7 +17,7 @@ export type SuppressionEntry = {
   suppressedAt: Date;
 };
 
-type Row = { id: string; email_hash: string; email: string | null; reason: SuppressionReason | null; soft_bounces: number; detail: string | null; suppressed_at: string | Date };
+type Row = RowOf<typeof suppressions, "id" | "email_hash" | "reason" | "soft_bounces" | "detail"> & { email: Col<typeof recipients, "email"> | null; suppressed_at: Date };
 
 const toEntry = (r: Row): SuppressionEntry => ({
   id: r.id,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
-import { notifications, recipients } from "../platform/db/schema";
+import type { Col } from "../platform/db/rows";
+import { type eventTypes, type events, notifications, recipients } from "../platform/db/schema";
 import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { err, ok, type Result } from "../platform/result";
 import type { AcceptedEvent, CreateEventBody } from "./schema";
@@ -95,7 +96,14 @@ async function lookUpTypeAndKey(
   type: string,
   idempotencyKey: string | undefined,
 ): Promise<{ eventTypeId: string; priority: "high" | "normal"; existing?: ExistingEvent } | undefined> {
-  const result = await db.execute<{ event_type_id: string; priority: "high" | "normal"; existing_id: string | null; existing_fingerprint: string | null; existing_priority: "high" | "normal" | null }>(sql`
+  type E = typeof events;
+  const result = await db.execute<{
+    event_type_id: Col<typeof eventTypes, "id">;
+    priority: Col<typeof eventTypes, "priority">;
+    existing_id: Col<E, "id"> | null;
+    existing_fingerprint: Col<E, "fingerprint"> | null;
+    existing_priority: Col<E, "priority"> | null;
+  }>(sql`
     SELECT et.id AS event_type_id, et.priority, e.id AS existing_id, e.fingerprint AS existing_fingerprint, e.priority AS existing_priority
       FROM event_types et
       LEFT JOIN events e ON e.organization_id = et.organization_id AND e.idempotency_key = ${idempotencyKey ?? null}

@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import type { Logger } from "../platform/log";
-import type { Result } from "../platform/result";
+import { err, ok, type Result } from "../platform/result";
 import type { ProviderSettings } from "./config";
 import type { WebhookAuthError } from "./shared/webhook-errors";
 import type { DeliveryEvent, WebhookProvider } from "./webhook-events";
@@ -38,8 +38,8 @@ export interface WebhookReceiver {
 /** The body as JSON; a parse failure is the sender's mistake, never ours. */
 export function parseJsonBody(body: ArrayBuffer | string): Result<unknown, string> {
   try {
-    return { ok: true, value: JSON.parse(typeof body === "string" ? body : new TextDecoder().decode(body)) as unknown };
+    return ok(JSON.parse(typeof body === "string" ? body : new TextDecoder().decode(body)) as unknown);
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return err(e instanceof Error ? e.message : String(e));
   }
 }

@@ -1,26 +1,17 @@
-import { z } from "zod";
+import { DEFAULT_PRIMARY_COLOUR, type PageStringOverrides, readBranding } from "../render/branding-schema";
 
-/** Page wording an organisation may override, per language: any subset of the built-in strings, plus category names. */
-export const PageStringOverrides = z.record(
-  z.string().regex(/^[a-z]{2,3}$/),
-  z.object({ categories: z.record(z.string(), z.string().max(80)).optional() }).catchall(z.string().max(500)),
-);
-export type PageStringOverrides = z.infer<typeof PageStringOverrides>;
+/** What the recipients' pages and links read of the organisation's branding, with the defaults filled in. */
+export type PageBranding = { logoUrl: string | null; primaryColor: string; unsubscribeMailto: string | null; pageStrings?: PageStringOverrides };
 
-/**
- * What the recipients' pages and links read from `organizations.branding`. Parsed field by field
- * with fallbacks, so one bad value (set before this schema existed) spoils only itself, not the page.
- */
-export const PageBranding = z.object({
-  logoUrl: z.url({ protocol: /^https$/ }).nullish().catch(null),
-  primaryColor: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/).default("#2563eb").catch("#2563eb"),
-  /** An address the organisation reads unsubscribe requests at; becomes the List-Unsubscribe mailto. */
-  unsubscribeMailto: z.email().nullish().catch(null),
-  pageStrings: PageStringOverrides.optional().catch(undefined),
-});
-export type PageBranding = z.infer<typeof PageBranding>;
-
-export const parsePageBranding = (stored: Record<string, unknown> | null | undefined): PageBranding => PageBranding.parse(stored ?? {});
+export function parsePageBranding(stored: unknown): PageBranding {
+  const b = readBranding(stored);
+  return {
+    logoUrl: b.logoUrl ?? null,
+    primaryColor: b.primaryColor ?? DEFAULT_PRIMARY_COLOUR,
+    unsubscribeMailto: b.unsubscribeMailto ?? null,
+    ...(b.pageStrings ? { pageStrings: b.pageStrings } : {}),
+  };
+}
 
 type Rgb = [number, number, number];
 

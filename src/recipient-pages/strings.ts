@@ -1,5 +1,5 @@
 import type { DigestSchedule } from "../decide/preferences/model";
-import type { PageStringOverrides } from "./branding";
+import type { PageStringOverrides } from "../render/branding-schema";
 
 const en = {
   unsubscribeTitle: "Unsubscribe",

@@ -2,12 +2,14 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import { layouts, organizations } from "../platform/db/schema";
 import type { BrandingValues, LayoutSource } from "./";
+import { DEFAULT_PRIMARY_COLOUR, readBranding } from "./branding-schema";
 
 export type Branding = { layout: LayoutSource | null; values: BrandingValues };
 
-export function brandingValues(name: string, stored: Record<string, unknown>): BrandingValues {
-  const { logoUrl, primaryColor, footerText, postalAddress, customCss } = stored as Partial<BrandingValues>;
-  return { name, logoUrl: logoUrl ?? null, primaryColor: primaryColor ?? "#2563eb", footerText: footerText ?? null, postalAddress: postalAddress ?? null, customCss: customCss ?? null };
+/** What layouts and templates see as `brand.*`: the stored branding, read leniently, with the defaults. */
+export function brandingValues(name: string, stored: unknown): BrandingValues {
+  const { logoUrl, primaryColor, footerText, postalAddress, customCss } = readBranding(stored);
+  return { name, logoUrl: logoUrl ?? null, primaryColor: primaryColor ?? DEFAULT_PRIMARY_COLOUR, footerText: footerText ?? null, postalAddress: postalAddress ?? null, customCss: customCss ?? null };
 }
 
 /** The organisation's branding layout (null: the built-in one) and branding values, in one query. */

@@ -39,5 +39,5 @@ async function compile(engine: HtmlEngine, request: CompileRequest): Promise<Com
   const perEmail = (reason?: string): CompiledHtml => ({ mode: "per-email", ...(reason ? { reason } : {}), templates: engine.liquid.parse(rawBlockSuper(source)) });
   if (request.inlining === "per-email") return perEmail();
   const flat = await flattenAndInline(request.layouts, source, request.css);
-  return flat.ok ? { mode: "per-version", templates: engine.liquid.parse(flat.source) } : perEmail(flat.reason);
+  return flat.ok ? { mode: "per-version", templates: engine.liquid.parse(flat.value) } : perEmail(flat.error);
 }

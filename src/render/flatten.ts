@@ -1,3 +1,4 @@
+import { err, ok, type Result } from "../platform/result";
 import { TypeGuards } from "liquidjs";
 import { newHtmlLiquid } from "./engines";
 import { inlineCss } from "./inline";
@@ -58,7 +59,8 @@ function markerProblem(html: string, table: Mark[]): string | undefined {
   return undefined;
 }
 
-export type Flattened = { ok: true; source: string } | { ok: false; reason: string };
+/** The template flattened into its layouts and inlined, or why it cannot be done once per version. */
+export type Flattened = Result<string, string>;
 
 /**
  * Inlines CSS once per template version instead of once per email: the layouts and the template
@@ -69,26 +71,26 @@ export type Flattened = { ok: true; source: string } | { ok: false; reason: stri
  * balanced per branch, or a marker juice did not keep.
  */
 export async function flattenAndInline(layouts: LayoutSet, template: string, css: string): Promise<Flattened> {
-  if ([layouts.base.source, layouts.branding.source, template, css].some((s) => s.includes("__lq"))) return { ok: false, reason: "source contains the marker text" };
+  if ([layouts.base.source, layouts.branding.source, template, css].some((s) => s.includes("__lq"))) return err("source contains the marker text");
   const table: Mark[] = [];
   const base = protect(layouts.base.source, "base", table);
   const branding = protect(layouts.branding.source, "branding", table);
   const protectedTemplate = protect(template, "template", table);
-  if (base === undefined || branding === undefined || protectedTemplate === undefined) return { ok: false, reason: "a block inside a conditional or loop, or layout arguments" };
-  if (table.some((t) => t.text.startsWith("{{") && /\|\s*(raw|sanitize)\b/.test(t.text))) return { ok: false, reason: "the template writes HTML at send time" };
+  if (base === undefined || branding === undefined || protectedTemplate === undefined) return err("a block inside a conditional or loop, or layout arguments");
+  if (table.some((t) => t.text.startsWith("{{") && /\|\s*(raw|sanitize)\b/.test(t.text))) return err("the template writes HTML at send time");
   const flat = String(await newHtmlLiquid({ base, branding }, false).parseAndRender(protectedTemplate, {}));
   const problem = markerProblem(flat, table) ?? (checkWellFormed(flat, 1)[0] ? "markup is balanced only per branch" : undefined);
-  if (problem) return { ok: false, reason: problem };
+  if (problem) return err(problem);
   const before = countMarks(flat, table.length);
   const dropped = table.findIndex((t, i) => t.sideEffect && t.file !== "base" && before[i] === 0);
-  if (dropped >= 0) return { ok: false, reason: `${table[dropped]?.text} runs outside the blocks that are rendered` };
+  if (dropped >= 0) return err(`${table[dropped]?.text} runs outside the blocks that are rendered`);
   const inlined = inlineCss(flat, css);
   const after = countMarks(inlined, table.length);
   // A value inside <style> may rightly vanish (its rule matched nothing, or lost the cascade); markup may not.
   const inStyle = new Set([...flat.matchAll(/<style\b[^>]*>[\s\S]*?<\/style>/gi)].flatMap((s) => [...s[0].matchAll(MARKS)].map((m) => Number(m[1]))));
   const lost = table.findIndex((t, i) => (before[i] ?? 0) > 0 && !inStyle.has(i) && (after[i] === 0 || (t.text.startsWith("{%") && after[i] !== before[i])));
-  if (lost >= 0) return { ok: false, reason: `juice did not keep ${table[lost]?.text} in place` };
-  return { ok: true, source: inlined.replace(MARKS, (_, n: string) => table[Number(n)]?.text ?? "") };
+  if (lost >= 0) return err(`juice did not keep ${table[lost]?.text} in place`);
+  return ok(inlined.replace(MARKS, (_, n: string) => table[Number(n)]?.text ?? ""));
 }
 
 function countMarks(html: string, size: number): number[] {

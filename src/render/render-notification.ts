@@ -28,7 +28,7 @@ export async function renderDetailed(raw: RenderInput): Promise<Result<RenderOut
   const parsed = RenderInput.safeParse(raw);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    return err({ kind: "invalid_input", message, retry: false, context: {} });
+    return err({ code: "INVALID_INPUT", message, retry: false, context: {} });
   }
   const input = parsed.data;
   const { id, version } = input.template;
@@ -107,7 +107,7 @@ export function toRenderError(e: unknown, context: RenderError["context"]): Rend
     const [line, column] = e.token.getPosition();
     // Positions are only meaningful in the author's own source, i.e. the subject and text parts.
     const position = context.part !== "html" ? { line, column } : {};
-    return { kind: "template", message: e.message, retry: false, context: { ...context, ...position } };
+    return { code: "TEMPLATE", message: e.message, retry: false, context: { ...context, ...position } };
   }
-  return { kind: "template", message: e instanceof Error ? e.message : String(e), retry: false, context };
+  return { code: "TEMPLATE", message: e instanceof Error ? e.message : String(e), retry: false, context };
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { BaseError } from "../platform/result";
+import { Branding, DEFAULT_PRIMARY_COLOUR, HexColour } from "./branding-schema";
 
 // Only http(s) reaches an href or src: `javascript:` and `data:` URLs from configuration never render.
 const WebUrl = z.url({ protocol: /^https?$/ });
@@ -8,14 +10,9 @@ export const LayoutSource = z.object({ id: z.string().min(1), version: z.number(
 export type LayoutSource = z.infer<typeof LayoutSource>;
 
 /** The organisation's branding values, available to layouts and templates as `brand.*`. */
-export const BrandingValues = z.object({
+export const BrandingValues = Branding.pick({ logoUrl: true, footerText: true, postalAddress: true, customCss: true }).extend({
   name: z.string().min(1),
-  logoUrl: WebUrl.nullish(),
-  // Hex only: the colour is written into CSS, where a free-form value could close the rule and add its own.
-  primaryColor: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/).default("#2563eb"),
-  footerText: z.string().nullish(),
-  postalAddress: z.string().nullish(),
-  customCss: z.string().max(20_000).nullish(),
+  primaryColor: HexColour.default(DEFAULT_PRIMARY_COLOUR),
 });
 export type BrandingValues = z.infer<typeof BrandingValues>;
 
@@ -78,9 +75,7 @@ export type RenderedEmail = {
 };
 
 /** Rendering is deterministic: an error here recurs on every retry, hence `retry: false`. */
-export type RenderError = {
-  kind: "invalid_input" | "template";
-  message: string;
+export type RenderError = BaseError<"INVALID_INPUT" | "TEMPLATE"> & {
   retry: false;
   context: { templateId?: string; version?: number; part?: TemplatePart; line?: number; column?: number };
 };

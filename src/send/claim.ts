@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
+import type { Col, RowOf } from "../platform/db/rows";
+import type { eventTypes, events, layouts, notifications, organizations, recipients, templates, templateVersions } from "../platform/db/schema";
 import type { LocaleVariants } from "../platform/db/schema/template-versions";
 
 /** A notification this consumer now owns, with everything needed to render and send it. */
@@ -27,41 +29,31 @@ export type ClaimedNotification = {
   template: { id: string; templateId: string; version: number; defaultLocale: string; subject: string; html: string; text: string | null; locales: LocaleVariants };
 };
 
-type ClaimRow = {
-  id: string;
-  organization_id: string;
-  attempts: number;
-  event_id: string;
-  event_type: string;
-  category: string;
-  critical: boolean;
-  recipient_id: string;
+type N = typeof notifications;
+type R = typeof recipients;
+type O = typeof organizations;
+type TV = typeof templateVersions;
+
+/** The claim statement's row: every column typed from the schema, under the name the statement gives it. */
+type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "event_id" | "recipient_id"> & {
+  event_type: Col<typeof events, "type">;
+  category: Col<typeof eventTypes, "category">;
+  critical: Col<typeof eventTypes, "critical">;
   data: Record<string, unknown>;
-  recipient_external_id: string;
-  email: string;
-  recipient_name: string | null;
-  locale: string | null;
-  timezone: string | null;
-  text_only: boolean;
-  organization_name: string;
-  from_email: string;
-  from_name: string | null;
-  reply_to: string | null;
-  branding: Record<string, unknown>;
-  organization_timezone: string;
+  recipient_external_id: Col<R, "external_id">;
+  recipient_name: Col<R, "name">;
+  organization_name: Col<O, "name">;
+  organization_timezone: Col<O, "timezone">;
   organization_paused: boolean;
-  layout_id: string | null;
-  layout_version: number | null;
-  layout_source: string | null;
-  version_id: string;
-  template_id: string;
-  template_version: number;
-  default_locale: string;
-  subject: string;
-  html: string;
-  text: string | null;
-  locales: LocaleVariants;
-};
+  layout_id: Col<typeof layouts, "id"> | null;
+  layout_version: Col<typeof layouts, "version"> | null;
+  layout_source: Col<typeof layouts, "source"> | null;
+  version_id: Col<TV, "id">;
+  template_id: Col<typeof templates, "id">;
+  template_version: Col<TV, "version">;
+} & RowOf<R, "email" | "locale" | "timezone" | "text_only"> &
+  RowOf<O, "from_email" | "from_name" | "reply_to" | "branding"> &
+  RowOf<TV, "default_locale" | "subject" | "html" | "text" | "locales">;
 
 /**
  * `pending|queued → sending` for the given ids in one statement, with a lease, and returns the

@@ -1,5 +1,6 @@
 import type { OutgoingEmail } from "../providers/provider";
 import type { AttemptRecord } from "../platform/db/schema/delivery-attempts";
+import type { Result } from "../platform/result";
 import type { Services } from "../services";
 
 /** One queue job: the id of a notification or digest, and how many times the queue has delivered it. */
@@ -31,7 +32,8 @@ export type ClaimedMail = {
   organization: { paused: boolean };
 };
 
-export type Composed = { ok: true; email: OutgoingEmail } | { ok: false; reason: string };
+/** A rendered email, or why it cannot be rendered (a reason a person reads on the notification). */
+export type Composed = Result<OutgoingEmail, string>;
 
 /** Where a claimed email goes next: sent, failed for good, released to be retried, or stopped by a suppression. */
 export type NextState =

@@ -4,6 +4,7 @@ import { renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
 import { brandingValues } from "../render/branding";
 import type { Services } from "../services";
 import { type ClaimedNotification, claimNotifications } from "./claim";
+import { err, ok } from "../platform/result";
 import type { Composed, MailKind } from "./mail";
 import { recordOutcomes } from "./record";
 
@@ -51,21 +52,18 @@ async function composeNotification(services: Services, n: ClaimedNotification): 
   });
   if (!rendered.ok) {
     const where = rendered.error.context.line ? ` (${rendered.error.context.part} line ${rendered.error.context.line})` : "";
-    return { ok: false, reason: `template ${template.templateId} v${template.version} failed to render${where}: ${rendered.error.message}` };
+    return err(`template ${template.templateId} v${template.version} failed to render${where}: ${rendered.error.message}`);
   }
   const r = rendered.value;
-  return {
-    ok: true,
-    email: {
-      notificationId: n.id,
-      organizationId: n.organizationId,
-      to: { email: n.recipient.email, ...(n.recipient.name ? { name: n.recipient.name } : {}) },
-      from: { email: n.organization.fromEmail, ...(n.organization.fromName ? { name: n.organization.fromName } : {}) },
-      ...(n.organization.replyTo ? { replyTo: { email: n.organization.replyTo } } : {}),
-      subject: r.subject,
-      ...(r.html === undefined ? {} : { html: r.html }),
-      text: r.text,
-      headers,
-    },
-  };
+  return ok({
+    notificationId: n.id,
+    organizationId: n.organizationId,
+    to: { email: n.recipient.email, ...(n.recipient.name ? { name: n.recipient.name } : {}) },
+    from: { email: n.organization.fromEmail, ...(n.organization.fromName ? { name: n.organization.fromName } : {}) },
+    ...(n.organization.replyTo ? { replyTo: { email: n.organization.replyTo } } : {}),
+    subject: r.subject,
+    ...(r.html === undefined ? {} : { html: r.html }),
+    text: r.text,
+    headers,
+  });
 }

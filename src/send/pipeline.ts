@@ -55,8 +55,8 @@ type Sent<C extends ClaimedMail> = { outcome: Outcome<C>; retryAfterSeconds?: nu
 
 async function sendOne<C extends ClaimedMail>(services: Services, mail: C, composed: Composed, chain: ProviderHandle[]): Promise<Sent<C>> {
   // A template that cannot render will not render on retry either: fail now, with the reason.
-  if (!composed.ok) return { outcome: { mail, attempts: [], next: { status: "failed", reason: composed.reason } } };
-  const result = await sendWithFailover(chain, composed.email, services.circuits);
+  if (!composed.ok) return { outcome: { mail, attempts: [], next: { status: "failed", reason: composed.error } } };
+  const result = await sendWithFailover(chain, composed.value, services.circuits);
   switch (result.kind) {
     case "accepted":
       return { outcome: { mail, attempts: result.attempts, next: { status: "sent", provider: result.provider, providerMessageId: result.messageId } } };

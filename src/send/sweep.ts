@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { requeuePending } from "./enqueue";
 import type { Services } from "../services";
+import type { RowOf } from "../platform/db/rows";
+import type { notifications } from "../platform/db/schema";
 
 /** How many notifications one sweep moves; the next minute's sweep takes the rest. */
 const SWEEP_LIMIT = 5000;
@@ -16,12 +18,12 @@ export type SweepReport = { leasesExpired: number; requeued: number; enqueueFail
  */
 export async function sweepNotifications(services: Services, now = new Date()): Promise<SweepReport> {
   const { db, env } = services;
-  const expired = await db.execute<{ id: string; priority: "high" | "normal" }>(sql`
+  const expired = await db.execute<RowOf<typeof notifications, "id" | "priority">>(sql`
     UPDATE notifications SET status = 'pending', lease_expires_at = NULL, updated_at = now()
      WHERE status = 'sending' AND lease_expires_at < ${now.toISOString()}::timestamptz
     RETURNING id, priority`);
   const cutoff = new Date(now.getTime() - env.SWEEP_PENDING_AFTER_SECONDS * 1000).toISOString();
-  const pending = await db.execute<{ id: string; priority: "high" | "normal" }>(sql`
+  const pending = await db.execute<RowOf<typeof notifications, "id" | "priority">>(sql`
     SELECT id, priority FROM notifications
      WHERE status = 'pending' AND created_at < ${cutoff}::timestamptz
      ORDER BY created_at LIMIT ${SWEEP_LIMIT}`);

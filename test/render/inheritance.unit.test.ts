@@ -75,7 +75,7 @@ describe("layout inheritance base → branding → template", () => {
     const result = await renderNotification(commentInput({ template: { id: "nolayout", version: 1, subject: "s", html: '{% layout "marketing" %}<p>x</p>' } }));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.kind).toBe("template");
+    expect(result.error.code).toBe("TEMPLATE");
     expect(result.error.message).toContain("marketing");
   });
 });

@@ -1,4 +1,4 @@
-import { err } from "../../platform/result";
+import { err, ok } from "../../platform/result";
 import { authError } from "../shared/webhook-errors";
 import { describeIssues } from "../webhook-events";
 import { parseJsonBody, type WebhookReceiver } from "../webhook";
@@ -26,6 +26,6 @@ export const mailgunWebhook: WebhookReceiver = {
     if (!verified.ok) return verified;
     // The token is spent from here on; should storing fail, releasing it lets Mailgun's retry pass.
     const release = () => replayGuard.release(signature.token).catch(() => undefined);
-    return { ok: true, value: { ...mapMailgunEvent(webhook.data["event-data"]), release } };
+    return ok({ ...mapMailgunEvent(webhook.data["event-data"]), release });
   },
 };

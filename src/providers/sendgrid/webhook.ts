@@ -1,4 +1,4 @@
-import { err } from "../../platform/result";
+import { err, ok } from "../../platform/result";
 import { authError } from "../shared/webhook-errors";
 import { parseJsonBody, type WebhookReceiver } from "../webhook";
 import { mapSendGridEvents } from "./webhook-map";
@@ -26,6 +26,6 @@ export const sendgridWebhook: WebhookReceiver = {
     const body = parseJsonBody(request.body);
     const mapped = body.ok ? mapSendGridEvents(body.value) : undefined;
     if (!mapped?.ok) return err(authError("MALFORMED_PAYLOAD", mapped ? mapped.error.message : "The body is not JSON."));
-    return { ok: true, value: mapped.value };
+    return ok(mapped.value);
   },
 };

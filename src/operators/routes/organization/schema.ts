@@ -1,22 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { isTimeZone } from "../../../platform/time/time-zone";
-import { PageStringOverrides } from "../../../recipient-pages/branding";
+import { Branding } from "../../../render/branding-schema";
 
 const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "must be a domain name like mail.example.com");
-
-export const Branding = z
-  .object({
-    logoUrl: z.url({ protocol: /^https$/ }).nullish(),
-    primaryColor: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "must be a hex colour like #2563eb").optional(),
-    footerText: z.string().max(500).nullish(),
-    postalAddress: z.string().max(300).nullish(),
-    customCss: z.string().max(20_000).nullish(),
-    /** An address that reads unsubscribe requests; added to List-Unsubscribe as a mailto. */
-    unsubscribeMailto: z.email().nullish(),
-    /** Per-language overrides of the recipients' pages' wording and category names. */
-    pageStrings: PageStringOverrides.optional(),
-  })
-  .openapi("Branding");
 
 export const PatchOrganizationBody = z
   .object({
@@ -33,7 +19,7 @@ export const PatchOrganizationBody = z
       .nullable()
       .optional()
       .openapi({ description: "RSA key that signs mail sent through SES and SMTP; null removes it" }),
-    branding: Branding.optional(),
+    branding: Branding.optional().openapi({ description: "Logo, colour, footer, postal address, custom CSS, unsubscribe mailbox and page wording; fields given replace the stored ones" }),
     timezone: z
       .string()
       .refine(isTimeZone, "must be an IANA time zone like Europe/Paris")

@@ -1,4 +1,5 @@
 import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { Branding } from "../../../render/branding-schema";
 import { id, timestamps } from "./_columns";
 
 export const organizations = pgTable("organizations", {
@@ -12,8 +13,8 @@ export const organizations = pgTable("organizations", {
   dkimSelector: text("dkim_selector"),
   /** PKCS#8 PEM private key, sealed like provider credentials. */
   dkimPrivateKey: text("dkim_private_key"),
-  /** Branding values for layouts: logo URL, primary colour, footer text, postal address, custom CSS. */
-  branding: jsonb("branding").$type<Record<string, unknown>>().notNull().default({}),
+  /** The organisation's branding (src/render/branding-schema.ts); read it with `readBranding`, which drops what no longer validates. */
+  branding: jsonb("branding").$type<Branding>().notNull().default({}),
   /** Set by the bounce-rate guard: non-critical mail waits until an operator resumes sending. */
   sendingPausedAt: timestamp("sending_paused_at", { withTimezone: true, mode: "date" }),
   sendingPausedReason: text("sending_paused_reason"),
