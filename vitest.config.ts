@@ -5,15 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vitest/config";
 import { configDefaults } from "vitest/config";
-import {
-  TEST_MAILGUN_API_KEY,
-  TEST_MAILGUN_DOMAIN,
-  TEST_SECRETS_KEY,
-  TEST_SENDGRID_API_KEY,
-  TEST_SES,
-  TEST_SMTP,
-  TEST_SMTP_TLS_CERT_PATH,
-} from "./test/setup/constants";
+import { TEST_MAILGUN_API_KEY, TEST_MAILGUN_DOMAIN, TEST_SECRETS_KEY, TEST_SENDGRID_API_KEY, TEST_SES, TEST_SMTP, TEST_SMTP_TLS_CERT_PATH } from "./test/setup/constants";
 import { TEST_MAILGUN_WEBHOOK_KEY, TEST_SNS_TOPIC_ARN } from "./test/fixtures/webhook-keys";
 
 // workerd checks TLS peers (cloudflare:sockets' secureTransport and startTls too) against its own trust

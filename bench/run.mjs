@@ -61,7 +61,9 @@ async function main() {
     const recipients = args.digest ? Math.max(1, Math.ceil(args.n / args.digest.perRecipient)) : undefined;
     if (args.digest) {
       await setDigestDefaults({ port: stack.port, apiKey: stack.apiKey, ...args.digest });
-      progress(`comments and projects digested: ${args.digest.minutes}-minute windows, up to ${args.digest.maxItems} items${args.digest.burst ? ", burst" : ""}; ${recipients} recipients`);
+      progress(
+        `comments and projects digested: ${args.digest.minutes}-minute windows, up to ${args.digest.maxItems} items${args.digest.burst ? ", burst" : ""}; ${recipients} recipients`,
+      );
     }
     if (args.providerFailureRate > 0) {
       // The fake has one failure status per scope: odd events' recipients get 429s, the rest 500s.
@@ -78,7 +80,16 @@ async function main() {
     const cpuProfiles = {};
     const cpuBefore = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
     progress(`posting ${args.n} events, ${args.concurrency} at a time${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
-    const ingest = await postEvents({ port: stack.port, apiKey: stack.apiKey, n: args.n, concurrency: args.concurrency, runId, deadline, oneQueue: args.scenario === "depth", recipients });
+    const ingest = await postEvents({
+      port: stack.port,
+      apiKey: stack.apiKey,
+      n: args.n,
+      concurrency: args.concurrency,
+      runId,
+      deadline,
+      oneQueue: args.scenario === "depth",
+      recipients,
+    });
     progress(`ingested ${ingest.events} events in ${((ingest.endedAt - ingest.startedAt) / 1000).toFixed(1)} s`);
 
     /** @type {number | undefined} */
@@ -131,7 +142,14 @@ async function main() {
       provider: { ...stack.fake.counts },
       database: databaseProfile({ dbAtStart, dbAtRelease, dbAtEnd, ingest, releasedAt, figures }),
       // With delivery held, ingest and delivery CPU can be told apart.
-      ...(cpuAtRelease ? { cpuMsPerEmailByPhase: { ingest: perEmail(cpuDelta(cpuBefore, cpuAtRelease), ingest.events), delivery: perEmail(cpuDelta(cpuAtRelease, cpuAfter), figures.delivery.delivered) } } : {}),
+      ...(cpuAtRelease
+        ? {
+            cpuMsPerEmailByPhase: {
+              ingest: perEmail(cpuDelta(cpuBefore, cpuAtRelease), ingest.events),
+              delivery: perEmail(cpuDelta(cpuAtRelease, cpuAfter), figures.delivery.delivered),
+            },
+          }
+        : {}),
     };
     console.log(formatTable({ ...figures, ...extra }, args, env, stack.heldQueues));
 
@@ -146,7 +164,9 @@ async function main() {
     if (args.cpuProfile) console.log(formatProfiles(cpuProfiles, path.basename(stem)));
     await writeFile(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
     progress(`wrote ${path.relative(root, `${stem}.json`)} (wrangler output: ${path.relative(root, `${stem}.wrangler.log`)})`);
-    const digestFaults = folded ? folded.figures.subjectCountMismatches + folded.figures.itemsListedInTwoDigests + folded.figures.itemsWhoseDigestDisagrees + folded.figures.extraDigestReceipts : 0;
+    const digestFaults = folded
+      ? folded.figures.subjectCountMismatches + folded.figures.itemsListedInTwoDigests + folded.figures.itemsWhoseDigestDisagrees + folded.figures.extraDigestReceipts
+      : 0;
     if (figures.lost > 0 || figures.duplicates > 0 || timedOut || digestFaults > 0) {
       progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${digestFaults ? `, digest faults ${digestFaults}` : ""}${timedOut ? ", timed out" : ""}`);
       process.exitCode = 1;

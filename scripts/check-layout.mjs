@@ -43,7 +43,12 @@ for (const file of files) {
     edges.all.push(target);
     // `import { type A, type B }` is erased as a whole, like `import type`.
     const names = /\{([^}]*)\}/.exec(m[0])?.[1];
-    const onlyTypes = Boolean(m[2]) || (names !== undefined && !/\*/.test(m[0]) && names.split(",").every((n) => !n.trim() || n.trim().startsWith("type ")) && !/^\s*\w+\s*,/.test(m[0].replace(/^\s*(import|export)\s+/, "")));
+    const onlyTypes =
+      Boolean(m[2]) ||
+      (names !== undefined &&
+        !/\*/.test(m[0]) &&
+        names.split(",").every((n) => !n.trim() || n.trim().startsWith("type ")) &&
+        !/^\s*\w+\s*,/.test(m[0].replace(/^\s*(import|export)\s+/, "")));
     if (!onlyTypes) edges.runtime.push(target);
   }
   graph.set(file, edges);
@@ -63,8 +68,10 @@ for (const [file, { all, runtime }] of graph) {
 
 /** @param {"runtime" | "all"} kind */
 function cycles(kind) {
+  /** @type {string[]} */
   const found = [];
   const state = new Map();
+  /** @type {string[]} */
   const stack = [];
   const visit = (/** @type {string} */ f) => {
     state.set(f, "open");

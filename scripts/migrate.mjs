@@ -4,10 +4,7 @@ import { applyMigrations, MIGRATIONS_FOLDER } from "./lib/migrate.mjs";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
-  console.error(
-    "DATABASE_URL is not set.\n" +
-      "Usage: DATABASE_URL=postgres://user:password@host:5432/dbname node scripts/migrate.mjs",
-  );
+  console.error("DATABASE_URL is not set.\n" + "Usage: DATABASE_URL=postgres://user:password@host:5432/dbname node scripts/migrate.mjs");
   process.exit(1);
 }
 

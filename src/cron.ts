@@ -1,26 +1,22 @@
-import type { Env } from "./env";
-import { createServices } from "./services";
 import { runDigestSchedules } from "./digest/cron";
+import type { Env } from "./env";
+import { jobOf } from "./schedules";
 import { sweepNotifications } from "./send/sweep";
+import { createServices } from "./services";
 
-export const SWEEP_CRON = "* * * * *";
-export const DIGEST_CRON = "*/5 * * * *";
-
+/** Cron's entry: each trigger goes to the stage that owns its job. */
 export async function handleScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const services = createServices(env);
+  const at = new Date(controller.scheduledTime);
   try {
-    switch (controller.cron) {
-      case SWEEP_CRON: {
-        const report = await sweepNotifications(services, new Date(controller.scheduledTime));
-        services.log.info("sweep", { ...report });
+    switch (jobOf(controller.cron)) {
+      case "sweep":
+        services.log.info("sweep", { ...(await sweepNotifications(services, at)) });
         break;
-      }
-      case DIGEST_CRON: {
-        const report = await runDigestSchedules(services, new Date(controller.scheduledTime));
-        services.log.info("digests", { ...report });
+      case "digests":
+        services.log.info("digests", { ...(await runDigestSchedules(services, at)) });
         break;
-      }
-      default:
+      case undefined:
         services.log.warn("unknown cron", { cron: controller.cron });
     }
   } finally {

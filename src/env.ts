@@ -35,7 +35,10 @@ export const zEnv = z.object({
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: z.coerce.number().int().optional(),
   SMTP_SECURE: flag,
-  SMTP_STARTTLS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  SMTP_STARTTLS: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   SMTP_USERNAME: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   /** 32 random bytes, base64: seals provider credentials and DKIM keys at rest (AES-GCM). */
@@ -56,16 +59,10 @@ export const zEnv = z.object({
   RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(30),
   NOTIFICATION_QUEUE: z.custom<Queue<QueueMessage>>((v) => typeof v === "object" && v !== null && "send" in v),
   PRIORITY_QUEUE: z.custom<Queue<QueueMessage>>((v) => typeof v === "object" && v !== null && "send" in v),
-  PROVIDER_CIRCUIT: z.custom<DurableObjectNamespace<ProviderCircuit>>(
-    (v) => typeof v === "object" && v !== null && "idFromName" in v,
-  ),
-  CAPTURE_OUTBOX: z.custom<DurableObjectNamespace<CaptureOutbox>>(
-    (v) => typeof v === "object" && v !== null && "idFromName" in v,
-  ),
+  PROVIDER_CIRCUIT: z.custom<DurableObjectNamespace<ProviderCircuit>>((v) => typeof v === "object" && v !== null && "idFromName" in v),
+  CAPTURE_OUTBOX: z.custom<DurableObjectNamespace<CaptureOutbox>>((v) => typeof v === "object" && v !== null && "idFromName" in v),
   /** One object per organisation + recipient + category: the open digest window. */
-  DIGEST_WINDOW: z.custom<DurableObjectNamespace<DigestWindow>>(
-    (v) => typeof v === "object" && v !== null && "idFromName" in v,
-  ),
+  DIGEST_WINDOW: z.custom<DurableObjectNamespace<DigestWindow>>((v) => typeof v === "object" && v !== null && "idFromName" in v),
   /** Upstash Redis REST endpoint and token for the preference cache; unset means no cache. */
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
@@ -95,9 +92,7 @@ export const zEnv = z.object({
   ALERT_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
   ALERT_WEBHOOK_URL: z.string().url().optional(),
   /** One object per Mailgun webhook token: refuses a token seen within its freshness window, across isolates. */
-  WEBHOOK_TOKENS: z.custom<DurableObjectNamespace<WebhookTokenGuard>>(
-    (v) => typeof v === "object" && v !== null && "idFromName" in v,
-  ),
+  WEBHOOK_TOKENS: z.custom<DurableObjectNamespace<WebhookTokenGuard>>((v) => typeof v === "object" && v !== null && "idFromName" in v),
   /**
    * Tests only, and honoured only with DEV_MODE: where SNS certificate and confirmation fetches go
    * instead of AWS (the vetted AWS URL's host and path are appended), so tests can serve both.
@@ -108,7 +103,10 @@ export const zEnv = z.object({
    * bytes), the first signs, all verify, so a rotation keeps links in old mail working. Unset: mail
    * goes out without unsubscribe links and the pages answer 500, both logged.
    */
-  TOKEN_SIGNING_KEYS: z.string().regex(/^[a-zA-Z0-9]{1,16}:[A-Za-z0-9+/_=-]+(,\s*[a-zA-Z0-9]{1,16}:[A-Za-z0-9+/_=-]+)*$/, "id:base64secret[,id:base64secret…]").optional(),
+  TOKEN_SIGNING_KEYS: z
+    .string()
+    .regex(/^[a-zA-Z0-9]{1,16}:[A-Za-z0-9+/_=-]+(,\s*[a-zA-Z0-9]{1,16}:[A-Za-z0-9+/_=-]+)*$/, "id:base64secret[,id:base64secret…]")
+    .optional(),
 });
 
 export type Env = z.infer<typeof zEnv>;

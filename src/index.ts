@@ -1,6 +1,6 @@
 import { newApp } from "./app";
 import { handleScheduled } from "./cron";
-import { parseEnv, type RawEnv } from "./env";
+import { type Env, parseEnv, type RawEnv } from "./env";
 import { handleQueueBatch } from "./send/consumer";
 
 export { CaptureOutbox } from "./providers/capture/outbox";
@@ -12,7 +12,7 @@ const app = newApp();
 
 export default {
   fetch(request, env, ctx) {
-    let parsed;
+    let parsed: Env;
     try {
       parsed = parseEnv(env);
     } catch {

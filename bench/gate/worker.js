@@ -1,3 +1,4 @@
+// @ts-check
 // The bench's delivery gate, for `--scenario depth` only; never deployed. It consumes the queues
 // Tidings produces to and holds its first batch until the bench says "release", so the rest of
 // the backlog waits in the queue itself, because a local queue hands a consumer one batch at a
@@ -22,7 +23,10 @@ export default {
   async queue(batch, env) {
     const started = Date.now();
     while (!released && Date.now() - started < MAX_HOLD_MS) {
-      const answer = await fetch(`${env.CONTROL_URL}/gate`).then((r) => r.text(), () => "");
+      const answer = await fetch(`${env.CONTROL_URL}/gate`).then(
+        (r) => r.text(),
+        () => "",
+      );
       if (answer === "released") released = true;
       else await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

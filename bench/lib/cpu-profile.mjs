@@ -54,11 +54,14 @@ export async function openCpuProfiler(inspectorPort) {
       if (!url || lineModules.has(scriptId)) continue;
       const { scriptSource = "" } = await call("Debugger.getScriptSource", { scriptId }).catch(() => ({}));
       let current = "(bundle prelude)";
-      lineModules.set(scriptId, scriptSource.split("\n").map((/** @type {string} */ line) => {
-        const marker = /^\/\/ (\S+\.(?:[cm]?js|ts|liquid))$/.exec(line.trim());
-        if (marker) current = moduleOf(marker[1]);
-        return current;
-      }));
+      lineModules.set(
+        scriptId,
+        scriptSource.split("\n").map((/** @type {string} */ line) => {
+          const marker = /^\/\/ (\S+\.(?:[cm]?js|ts|liquid))$/.exec(line.trim());
+          if (marker) current = moduleOf(marker[1]);
+          return current;
+        }),
+      );
     }
     return summarize(profile, lineModules);
   }
@@ -102,6 +105,9 @@ function summarize(profile, lineModules) {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + 1);
   }
   const top = (/** @type {Map<string, number>} */ m, /** @type {number} */ n) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => ({ name, percent: Math.round((count * 1000) / total) / 10 }));
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, count]) => ({ name, percent: Math.round((count * 1000) / total) / 10 }));
   return { samples: total, byModule: top(byModule, 15), byFunction: top(byFunction, 20) };
 }

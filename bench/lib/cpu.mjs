@@ -10,7 +10,7 @@ import { clockTicksPerSecond, processTree } from "../../scripts/lib/process-tree
  *             are not counted);
  *   bench:    this process: load generator and SendGrid fake.
  * Processes that exited are not counted, which is why samples are taken while everything runs.
- * @param {{ wranglerPid: number, databasePid: number, port: number }} pids
+ * @param {{ wranglerPid: number, databasePid: number | undefined, port: number }} pids
  */
 export function sampleCpu({ wranglerPid, databasePid, port }) {
   const ticks = { worker: 0, devProxy: 0, tooling: 0 };
@@ -19,7 +19,7 @@ export function sampleCpu({ wranglerPid, databasePid, port }) {
     else if (cmdline(p.pid).includes(`entry=127.0.0.1:${port}`)) ticks.devProxy += p.cpuTicks;
     else ticks.worker += p.cpuTicks;
   }
-  const database = processTree(databasePid).reduce((s, p) => s + p.cpuTicks, 0);
+  const database = databasePid === undefined ? 0 : processTree(databasePid).reduce((s, p) => s + p.cpuTicks, 0);
   const self = process.cpuUsage();
   return {
     worker: ticks.worker / clockTicksPerSecond,

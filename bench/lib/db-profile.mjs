@@ -5,8 +5,14 @@
  */
 export function databaseProfile({ dbAtStart, dbAtRelease, dbAtEnd, ingest, releasedAt, figures }) {
   if (!dbAtStart || !dbAtEnd) return undefined;
-  const diff = (/** @type {any} */ a, /** @type {any} */ b) => ({ connections: b.connections - a.connections, roundTrips: b.roundTrips - a.roundTrips, execMs: b.execMs - a.execMs });
-  const batches = Object.entries(figures.queues).filter(([name]) => !figures.heldQueues.includes(name)).reduce((n, [, q]) => n + q.batches, 0);
+  const diff = (/** @type {any} */ a, /** @type {any} */ b) => ({
+    connections: b.connections - a.connections,
+    roundTrips: b.roundTrips - a.roundTrips,
+    execMs: b.execMs - a.execMs,
+  });
+  const batches = Object.entries(figures.queues)
+    .filter(([name]) => !figures.heldQueues.includes(name))
+    .reduce((n, [, q]) => n + q.batches, 0);
   const per = (/** @type {any} */ d, /** @type {number} */ count, /** @type {number} */ ms) => ({
     ...d,
     roundTripsPerUnit: d.roundTrips / count,

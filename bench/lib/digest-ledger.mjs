@@ -65,7 +65,9 @@ export function foldDigests({ accepted, byId, digestTotals, ledger, maxItems }) 
 
   const sent = [...digests.values()].filter((d) => byId.has(d.id));
   const sizes = sent.map((d) => carried.get(d.id) ?? 0);
-  const announcedWrong = sent.filter((d) => digestTotals.get(d.id) !== (carried.get(d.id) ?? 0)).map((d) => ({ digest: d.id, announced: digestTotals.get(d.id), carried: carried.get(d.id) ?? 0 }));
+  const announcedWrong = sent
+    .filter((d) => digestTotals.get(d.id) !== (carried.get(d.id) ?? 0))
+    .map((d) => ({ digest: d.id, announced: digestTotals.get(d.id), carried: carried.get(d.id) ?? 0 }));
   const unexpected = [...byId.keys()].filter((id) => !accepted.has(id) && !digests.has(id)).length;
   const digestReceipts = sent.reduce((n, d) => n + (byId.get(d.id)?.length ?? 0), 0);
   const emails = onTheirOwn + sent.length;

@@ -3,8 +3,27 @@
 // completions. Every event has one recipient with an address of its own, so each notification
 // can be told apart at the provider.
 
-const NAMES = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Radia Perlman", "Ken Thompson", "Frances Allen"];
-const TASKS = ["Ship v1", "Migrate billing to Stripe", "Fix flaky login test", "Quarterly roadmap review", "Redesign onboarding emails", "Upgrade PostgreSQL to 16", "Write the incident report"];
+const NAMES = [
+  "Ada Lovelace",
+  "Grace Hopper",
+  "Alan Turing",
+  "Katherine Johnson",
+  "Edsger Dijkstra",
+  "Barbara Liskov",
+  "Donald Knuth",
+  "Radia Perlman",
+  "Ken Thompson",
+  "Frances Allen",
+];
+const TASKS = [
+  "Ship v1",
+  "Migrate billing to Stripe",
+  "Fix flaky login test",
+  "Quarterly roadmap review",
+  "Redesign onboarding emails",
+  "Upgrade PostgreSQL to 16",
+  "Write the incident report",
+];
 const PROJECTS = ["Atlas", "Borealis", "Cobalt", "Daybreak", "Ember"];
 const COMMENTS = [
   "Looks good to me. Can we merge this before Friday's release?",

@@ -39,7 +39,10 @@ export function computeFigures({ ingest, byId, failedIds, statuses, cpu, log, re
   const latency = summarize(latencies);
   const within5min = latencies.filter((ms) => ms <= 300_000).length;
 
-  const perEmail = log.renders.filter((r) => r.count > 0).map((r) => r.ms / r.count).sort((a, b) => a - b);
+  const perEmail = log.renders
+    .filter((r) => r.count > 0)
+    .map((r) => r.ms / r.count)
+    .sort((a, b) => a - b);
   const renderedEmails = log.renders.reduce((s, r) => s + r.count, 0);
   const queues = Object.fromEntries(
     [...log.queues].map(([name, q]) => {
@@ -84,14 +87,23 @@ export function computeFigures({ ingest, byId, failedIds, statuses, cpu, log, re
     },
     latencyMs: { ...latency, deliveredWithin5MinPercent: accepted.size ? (within5min * 100) / accepted.size : undefined },
     render: perEmail.length
-      ? { turns: perEmail.length, emails: renderedEmails, medianMsPerEmail: percentile(perEmail, 50), p99MsPerEmail: percentile(perEmail, 99), maxMsPerEmail: perEmail[perEmail.length - 1], meanMsPerEmail: log.renders.reduce((s, r) => s + r.ms, 0) / renderedEmails }
+      ? {
+          turns: perEmail.length,
+          emails: renderedEmails,
+          medianMsPerEmail: percentile(perEmail, 50),
+          p99MsPerEmail: percentile(perEmail, 99),
+          maxMsPerEmail: perEmail[perEmail.length - 1],
+          meanMsPerEmail: log.renders.reduce((s, r) => s + r.ms, 0) / renderedEmails,
+        }
       : { turns: 0, note: "no render.batch log lines: the render-phase hook is not installed (bench/PERFORMANCE.md)" },
     cpuSeconds: cpu,
     cpuMsPerEmail: delivered ? Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / delivered])) : undefined,
     queues,
     sweeps: log.sweeps,
     errors: {
-      non202Answers: Object.entries(ingest.statuses).filter(([s]) => s !== "202").reduce((n, [, c]) => n + c, 0),
+      non202Answers: Object.entries(ingest.statuses)
+        .filter(([s]) => s !== "202")
+        .reduce((n, [, c]) => n + c, 0),
       failedNotifications: failedIds.size,
       failedButDelivered,
       workerErrorLines: log.errors.count,

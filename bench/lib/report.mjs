@@ -3,7 +3,7 @@ const f = (v, digits = 0) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toL
 
 /**
  * The table printed on stdout: measured figures beside the spec's targets.
- * @param {ReturnType<typeof import("./figures.mjs").computeFigures> & { provider: Record<string, number>, database?: Record<string, any>, cpuMsPerEmailByPhase?: Record<string, any> }} r
+ * @param {ReturnType<typeof import("./figures.mjs").computeFigures> & { provider: Record<string, number>, database?: Record<string, any>, cpuMsPerEmailByPhase?: Record<string, any>, digest?: unknown }} r
  * @param {{ scenario: string, n: number, concurrency: number, providerLatencyMs: number, providerFailureRate: number, retryBaseSeconds: number }} args
  * @param {{ database: string, cpus: number }} env
  * @param {string[]} heldQueues  queues the depth scenario's gate consumed
@@ -16,15 +16,17 @@ export function formatTable(r, args, env, heldQueues) {
     ["ingest: events accepted (202)", `${f(r.ingest.events)} of ${f(args.n)} in ${f(r.ingest.seconds, 1)} s`],
     ["ingest throughput", `${f(r.ingest.perSecond, 1)} events/s`],
     ["POST /v1/events answer p50 / p95 / p99", `${f(r.ingest.postMs.p50)} / ${f(r.ingest.postMs.p95)} / ${f(r.ingest.postMs.p99)} ms`],
-    ...(/** @type {any} */ (r).digest
-      ? /** @type {[string, string][]} */ ([
-          ["notifications delivered (own email or in a digest)", `${f(r.delivery.delivered)} of ${f(r.delivery.accepted)}`],
-          ["notifications reaching the provider", `${f(r.delivery.perSecond, 1)} /s (digest items count when their digest arrives)`],
-        ])
-      : /** @type {[string, string, string?][]} */ ([
-          ["delivered (unique, provider accepted)", `${f(r.delivery.delivered)} of ${f(r.delivery.accepted)}`],
-          ["delivery throughput", `${f(r.delivery.perSecond, 1)} emails/s = ${f((r.delivery.perSecond ?? 0) * 3600)} /h`, "10,000+ emails/h"],
-        ])),
+    .../** @type {any} */ (
+      r.digest
+        ? /** @type {[string, string][]} */ ([
+            ["notifications delivered (own email or in a digest)", `${f(r.delivery.delivered)} of ${f(r.delivery.accepted)}`],
+            ["notifications reaching the provider", `${f(r.delivery.perSecond, 1)} /s (digest items count when their digest arrives)`],
+          ])
+        : /** @type {[string, string, string?][]} */ ([
+            ["delivered (unique, provider accepted)", `${f(r.delivery.delivered)} of ${f(r.delivery.accepted)}`],
+            ["delivery throughput", `${f(r.delivery.perSecond, 1)} emails/s = ${f((r.delivery.perSecond ?? 0) * 3600)} /h`, "10,000+ emails/h"],
+          ])
+    ),
     ["first POST → last receipt", `${f(r.delivery.firstPostToLastReceiptSeconds, 1)} s`],
     // Held on purpose in the depth scenario: its latencies measure the hold, not the service.
     ...(held
@@ -39,7 +41,10 @@ export function formatTable(r, args, env, heldQueues) {
       "< 1,000 ms",
     ],
     ["Worker (workerd) CPU per delivered email", `${f(r.cpuMsPerEmail?.worker, 2)} ms (ingest + delivery)`],
-    ["other CPU per email: dev proxy / wrangler / db / bench", `${f(r.cpuMsPerEmail?.devProxy, 1)} / ${f(r.cpuMsPerEmail?.tooling, 1)} / ${f(r.cpuMsPerEmail?.database, 1)} / ${f(r.cpuMsPerEmail?.bench, 1)} ms`],
+    [
+      "other CPU per email: dev proxy / wrangler / db / bench",
+      `${f(r.cpuMsPerEmail?.devProxy, 1)} / ${f(r.cpuMsPerEmail?.tooling, 1)} / ${f(r.cpuMsPerEmail?.database, 1)} / ${f(r.cpuMsPerEmail?.bench, 1)} ms`,
+    ],
   ];
   if (r.cpuMsPerEmailByPhase) {
     const { ingest, delivery } = r.cpuMsPerEmailByPhase;
@@ -62,14 +67,20 @@ export function formatTable(r, args, env, heldQueues) {
       ["digest: emails per event (folding ratio)", `${f(digest.emailsPerEvent, 3)} = ${f(digest.eventsPerEmail, 1)} events per email`],
       ["digest: items per digest mean / p50 / max", `${f(sizes.mean, 1)} / ${f(sizes.p50)} / ${f(sizes.max)}; ${f(digest.closedByCount)} closed by count`],
       ["digest: latency on their own p50 / p95", `${f(digest.latencyOnTheirOwnMs.p50)} / ${f(digest.latencyOnTheirOwnMs.p95)} ms`],
-      ["digest: latency via a digest p50 / p95 / max", `${f(digest.latencyViaDigestMs.p50)} / ${f(digest.latencyViaDigestMs.p95)} / ${f(digest.latencyViaDigestMs.max)} ms (the window, by design)`],
+      [
+        "digest: latency via a digest p50 / p95 / max",
+        `${f(digest.latencyViaDigestMs.p50)} / ${f(digest.latencyViaDigestMs.p95)} / ${f(digest.latencyViaDigestMs.max)} ms (the window, by design)`,
+      ],
       ["digest: window open p50 / max", `${f(digest.windowOpenSeconds.p50, 1)} / ${f(digest.windowOpenSeconds.max, 1)} s`],
       ["digest: subject count ≠ items carried", f(digest.subjectCountMismatches), "0"],
       ["digest: items in two digests / digest sent twice", `${f(digest.itemsListedInTwoDigests)} / ${f(digest.extraDigestReceipts)}`, "0 / 0"],
     );
   }
   for (const [name, q] of Object.entries(r.queues)) {
-    rows.push([`queue ${name}${heldQueues.includes(name) ? " (bench gate)" : ""}`, `${f(q.batches)} batches, mean ${f(q.meanBatchSize, 1)} msgs, ${f(q.batchMs.p50)} / ${f(q.batchMs.p95)} ms p50/p95, ${f(q.retried)} retried`]);
+    rows.push([
+      `queue ${name}${heldQueues.includes(name) ? " (bench gate)" : ""}`,
+      `${f(q.batches)} batches, mean ${f(q.meanBatchSize, 1)} msgs, ${f(q.batchMs.p50)} / ${f(q.batchMs.p95)} ms p50/p95, ${f(q.retried)} retried`,
+    ]);
   }
   for (const [phase, d] of Object.entries(r.database ?? {})) {
     rows.push([

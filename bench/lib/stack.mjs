@@ -1,28 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../scripts/lib/ports.mjs";
-import { newApiKey, seedDemo } from "../../scripts/lib/seed.mjs";
+import { startLocalStack } from "../../scripts/lib/local-stack.mjs";
 import { startSendGridFake } from "../../scripts/lib/sendgrid-fake.mjs";
-import { startDatabase } from "./database.mjs";
 import { snapshotApp } from "./snapshot.mjs";
 import { writeWranglerConfigs } from "./wrangler-config.mjs";
-import { startWrangler } from "./wrangler.mjs";
 
 const SENDGRID_KEY = "SG.bench-key";
-/** wrangler.toml's crons, each at its own period: the sweeper every minute, digests every 5. */
-const CRONS = [
-  { cron: "* * * * *", everyMs: 60_000 },
-  { cron: "*/5 * * * *", everyMs: 300_000 },
-];
-
 /**
- * The service as `npm run dev` runs it, on free ports, with the sendgrid provider pointed at an
- * in-process fake: database (+ bridge), migrations, the demo organisation with a fresh API key,
- * `wrangler dev`, and wrangler.toml's crons driven through /__scheduled. With `gate`, the depth
- * scenario's queue gate runs beside it, held until `release()`.
+ * The service as `npm run dev` runs it (scripts/lib/local-stack.mjs), on free ports, from a
+ * snapshot of the sources, with the sendgrid provider pointed at an in-process fake and the
+ * database in a process of its own. With `gate`, the depth scenario's queue gate runs beside it,
+ * held until `release()`.
  * @param {{ root: string, serverUrl?: string, gate: boolean, providerLatencyMs: number,
  *   retryBaseSeconds: number, logFile: string, onLine: (line: string) => void }} options
  */
@@ -40,10 +31,6 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
     const dir = await mkdtemp(path.join(os.tmpdir(), "tidings-bench-"));
     stops.push(() => rm(dir, { recursive: true, force: true }));
     const app = await snapshotApp(root, dir);
-    const database = await startDatabase({ serverUrl, migrationsFolder: path.join(app, "drizzle") });
-    stops.push(database.stop);
-    const apiKey = newApiKey();
-    await seedDemo(database.url, { apiKey });
     const fake = await startSendGridFake({ apiKey: SENDGRID_KEY, latencyMs: providerLatencyMs, maxReceived: 1_000_000 });
     stops.push(fake.stop);
 
@@ -56,44 +43,37 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
       stops.push(() => new Promise((resolve) => control.close(resolve)));
     }
     const { configs, heldQueues } = await writeWranglerConfigs({ app, gateMain: path.join(root, "bench/gate/worker.js"), ...(gate ? { gate: { controlUrl } } : {}) });
-    const port = await freePort();
-    const vars = {
-      DATABASE_URL: database.url,
-      DATABASE_WS_PROXY: `127.0.0.1:${database.bridgePort}`,
-      // Both spellings: the one-provider name of the first pipeline and the list that followed it.
-      EMAIL_PROVIDER: "sendgrid",
-      EMAIL_PROVIDERS: "sendgrid",
-      SENDGRID_BASE_URL: fake.url,
-      SENDGRID_API_KEY: SENDGRID_KEY,
-      DEV_MODE: "true",
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      RETRY_BASE_SECONDS: String(retryBaseSeconds),
-      // Scaled with the retry base (both 30 s in production): with retries 1+2+4 s apart and a
-      // 30 s cooldown, one circuit trip would exhaust every retry while the circuit is open
-      // (measured: 470 of 5,000 notifications failed at a 20 % failure rate).
-      CIRCUIT_COOLDOWN_SECONDS: String(Math.max(1, retryBaseSeconds)),
-      // A throw-away key for whatever the Worker seals at rest during the run.
-      SECRETS_KEY: randomBytes(32).toString("base64"),
-    };
-    const inspectorPort = await freePort();
-    const wrangler = startWrangler({ root: app, configs, port, inspectorPort, persistTo: path.join(dir, "state"), vars, logFile, onLine });
-    stops.push(wrangler.stop);
-    await wrangler.ready(180_000);
-
-    for (const { cron, everyMs } of CRONS) {
-      const timer = setInterval(() => {
-        fetch(`${wrangler.url}/__scheduled?cron=${encodeURIComponent(cron)}`).catch(() => {});
-      }, everyMs);
-      stops.push(async () => clearInterval(timer));
-    }
+    const stack = await startLocalStack({
+      root: app,
+      configs,
+      database: { ...(serverUrl ? { server: serverUrl } : {}), childProcess: true },
+      vars: {
+        // Both spellings: the one-provider name of the first pipeline and the list that followed it.
+        EMAIL_PROVIDER: "sendgrid",
+        EMAIL_PROVIDERS: "sendgrid",
+        SENDGRID_BASE_URL: fake.url,
+        SENDGRID_API_KEY: SENDGRID_KEY,
+        RETRY_BASE_SECONDS: String(retryBaseSeconds),
+        // Scaled with the retry base (both 30 s in production): with retries 1+2+4 s apart and a
+        // 30 s cooldown, one circuit trip would exhaust every retry while the circuit is open
+        // (measured: 470 of 5,000 notifications failed at a 20 % failure rate).
+        CIRCUIT_COOLDOWN_SECONDS: String(Math.max(1, retryBaseSeconds)),
+        // A throw-away key for whatever the Worker seals at rest during the run.
+        SECRETS_KEY: randomBytes(32).toString("base64"),
+      },
+      crons: true,
+      persistTo: path.join(dir, "state"),
+      output: { file: logFile, onLine },
+    });
+    stops.push(stack.stop);
 
     return {
-      apiKey,
-      port,
-      inspectorPort,
-      database,
+      apiKey: stack.apiKey,
+      port: stack.port,
+      inspectorPort: stack.inspectorPort,
+      database: stack.database,
       fake,
-      wrangler,
+      wrangler: stack.wrangler,
       heldQueues,
       release: () => {
         released = true;

@@ -15,6 +15,7 @@ export function createLogReader() {
   /** @param {string} raw */
   function read(raw) {
     // Colours are on when wrangler thinks it has a terminal; strip them either way.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour codes this strips.
     const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
     const queue = /QUEUE (\S+) (\d+)\/(\d+)(?: \((\d+)ms\))?/.exec(line);
     if (queue) {

@@ -17,10 +17,11 @@ export function createBehaviours(initial, validate) {
     },
     /** The behaviour of the first of `addresses` that has its own, else the global one. @param {Iterable<string>} addresses */
     for(addresses) {
-      if (scoped.size > 0) for (const a of addresses) {
-        const b = scoped.get(a.toLowerCase());
-        if (b) return b;
-      }
+      if (scoped.size > 0)
+        for (const a of addresses) {
+          const b = scoped.get(a.toLowerCase());
+          if (b) return b;
+        }
       return global;
     },
     /** With `to`, changes only that recipient's behaviour. @param {Partial<B> & { to?: string }} patch */

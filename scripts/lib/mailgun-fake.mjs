@@ -42,7 +42,15 @@ const MAX_BODY_BYTES = 25 * 1024 * 1024; // Mailgun's message size limit
  * @param {{ port?: number, apiKey?: string, domains?: string[], latencyMs?: number, failureRate?: number, failureStatus?: number, maxReceived?: number }} [options]
  * @returns {Promise<MailgunFake>}
  */
-export async function startMailgunFake({ port = 0, apiKey = "key-test", domains = ["mg.tidings.test"], latencyMs = 0, failureRate = 0, failureStatus = 500, maxReceived = 100_000 } = {}) {
+export async function startMailgunFake({
+  port = 0,
+  apiKey = "key-test",
+  domains = ["mg.tidings.test"],
+  latencyMs = 0,
+  failureRate = 0,
+  failureStatus = 500,
+  maxReceived = 100_000,
+} = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0 });
   const behaviours = createBehaviours(initial, validateBehaviour);
   const expectedAuth = `Basic ${Buffer.from(`api:${apiKey}`).toString("base64")}`;
@@ -66,7 +74,6 @@ export async function startMailgunFake({ port = 0, apiKey = "key-test", domains 
 
   /** @param {Partial<Behaviour> & { to?: string }} patch */
   const setBehaviour = (patch) => behaviours.set(patch);
-
 
   const server = createServer(async (req, res) => {
     try {
@@ -123,7 +130,16 @@ export async function startMailgunFake({ port = 0, apiKey = "key-test", domains 
     }
     const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
     const messageId = `${stamp}.${randomBytes(8).toString("hex")}@${domain}`;
-    received.push({ id: `<${messageId}>`, messageId, receivedAt: Date.now(), domain, authorization: String(req.headers.authorization), contentType: String(req.headers["content-type"]), fields: /** @type {Record<string, string | string[]>} */ (fields), recipients });
+    received.push({
+      id: `<${messageId}>`,
+      messageId,
+      receivedAt: Date.now(),
+      domain,
+      authorization: String(req.headers.authorization),
+      contentType: String(req.headers["content-type"]),
+      fields: /** @type {Record<string, string | string[]>} */ (fields),
+      recipients,
+    });
     if (received.length > maxReceived) received.splice(0, received.length - Math.floor(maxReceived * 0.9));
     counts.accepted++;
     return { ...jsonAnswer(200, { id: `<${messageId}>`, message: "Queued. Thank you." }), latencyMs: b.latencyMs };
@@ -189,7 +205,10 @@ async function parseForm(contentType, raw) {
 /** @param {string | string[] | undefined} to @returns {string[]} */
 function splitAddresses(to) {
   const list = Array.isArray(to) ? to : to ? [to] : [];
-  return list.flatMap((entry) => entry.split(",")).map((a) => (/<([^>]+)>/.exec(a)?.[1] ?? a).trim().toLowerCase()).filter(Boolean);
+  return list
+    .flatMap((entry) => entry.split(","))
+    .map((a) => (/<([^>]+)>/.exec(a)?.[1] ?? a).trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** The checks Mailgun makes, with its messages. @param {Record<string, string | string[]>} f @param {string[]} recipients */
@@ -212,7 +231,8 @@ function failure(status) {
 function validateBehaviour(b) {
   if (!(Number.isFinite(b.latencyMs) && b.latencyMs >= 0)) throw new Error(`latencyMs must be >= 0, got ${b.latencyMs}`);
   if (!(b.failureRate >= 0 && b.failureRate <= 1)) throw new Error(`failureRate must be in [0, 1], got ${b.failureRate}`);
-  if (!(Number.isInteger(b.failureStatus) && b.failureStatus >= 400 && b.failureStatus <= 599)) throw new Error(`failureStatus must be an HTTP error status, got ${b.failureStatus}`);
+  if (!(Number.isInteger(b.failureStatus) && b.failureStatus >= 400 && b.failureStatus <= 599))
+    throw new Error(`failureStatus must be an HTTP error status, got ${b.failureStatus}`);
   if (!(Number.isInteger(b.failNext) && b.failNext >= 0)) throw new Error(`failNext must be an integer >= 0, got ${b.failNext}`);
   return { latencyMs: b.latencyMs, failureRate: b.failureRate, failureStatus: b.failureStatus, failNext: b.failNext };
 }
@@ -229,7 +249,6 @@ function pick(patch) {
   for (const key of /** @type {(keyof Behaviour)[]} */ (["latencyMs", "failureRate", "failureStatus", "failNext"])) if (patch[key] !== undefined) out[key] = patch[key];
   return out;
 }
-
 
 /** @param {number} status @param {unknown} value @returns {Answer} */
 const jsonAnswer = (status, value) => ({ status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) });

@@ -35,7 +35,10 @@ export async function applyMigrations(databaseUrl, { migrationsFolder = MIGRATIO
  * @returns {Promise<string>} serverUrl with the new database name as its path
  */
 export async function createScratchDatabase(serverUrl, prefix = "tidings_test") {
-  const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 40);
+  const safePrefix = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_")
+    .slice(0, 40);
   const name = `${safePrefix}_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
   const url = new URL(serverUrl);
@@ -51,12 +54,8 @@ export async function createScratchDatabase(serverUrl, prefix = "tidings_test") 
  * @returns {Promise<void>}
  */
 export async function dropDatabase(serverUrl, name) {
-  const dbName = /^postgres(ql)?:\/\//.test(name)
-    ? decodeURIComponent(new URL(name).pathname.slice(1))
-    : name;
-  await withClient(serverUrl, (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`),
-  );
+  const dbName = /^postgres(ql)?:\/\//.test(name) ? decodeURIComponent(new URL(name).pathname.slice(1)) : name;
+  await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`));
 }
 
 /**

@@ -110,7 +110,7 @@ export async function connectRedis({ host = "127.0.0.1", port = 6379 } = {}) {
       socket.write(commands.map(encodeCommand).join(""));
       return Promise.all(replies);
     },
-    close: () => new Promise((resolve) => socket.end(resolve)),
+    close: () => new Promise((resolve) => socket.end(() => resolve(undefined))),
   };
 }
 

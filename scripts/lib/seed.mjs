@@ -27,7 +27,15 @@ export async function readDemoTemplates() {
       const meta = Object.fromEntries(
         match[1].split("\n").map((line) => {
           const i = line.indexOf(":");
-          return [line.slice(0, i).trim(), JSON.parse(line.slice(i + 1).trim().replace(/^([^"].*)$/, '"$1"'))];
+          return [
+            line.slice(0, i).trim(),
+            JSON.parse(
+              line
+                .slice(i + 1)
+                .trim()
+                .replace(/^([^"].*)$/, '"$1"'),
+            ),
+          ];
         }),
       );
       return { key: file.replace(/\.liquid$/, ""), subject: meta.subject, category: meta.category, priority: meta.priority ?? "normal", html: match[2] };
@@ -60,17 +68,14 @@ export async function seedDemo(databaseUrl, { apiKey, fromEmail = "notifications
       );
       const template = rows[0];
       // A new version only when the file changed since the published one, so restarts add nothing.
-      const current = await client.query(
-        "SELECT subject, html FROM template_versions WHERE template_id = $1 AND version = $2",
-        [template.id, template.published_version],
-      );
+      const current = await client.query("SELECT subject, html FROM template_versions WHERE template_id = $1 AND version = $2", [template.id, template.published_version]);
       const same = current.rows[0] && current.rows[0].subject === t.subject && current.rows[0].html === t.html;
       if (!same) {
         const version = (template.published_version ?? 0) + 1;
         await client.query(
           `INSERT INTO template_versions (id, organization_id, template_id, version, subject, html, sample_data, published_at)
            VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, now())`,
-          [DEMO_ORGANIZATION_ID, template.id, version, t.subject, t.html, JSON.stringify(t.sampleData ?? {})],
+          [DEMO_ORGANIZATION_ID, template.id, version, t.subject, t.html, "{}"],
         );
         await client.query("UPDATE templates SET published_version = $2 WHERE id = $1", [template.id, version]);
       }

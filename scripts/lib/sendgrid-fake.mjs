@@ -39,9 +39,7 @@ const MAX_BODY_BYTES = 30 * 1024 * 1024; // SendGrid's limit for the whole reque
 const RATE_LIMIT_WINDOW_S = 1;
 
 const UNAUTHORIZED_BODY = JSON.stringify({
-  errors: [
-    { message: "The provided authorization grant is invalid, expired, or revoked", field: null, help: null },
-  ],
+  errors: [{ message: "The provided authorization grant is invalid, expired, or revoked", field: null, help: null }],
 });
 
 /**
@@ -57,14 +55,7 @@ const UNAUTHORIZED_BODY = JSON.stringify({
  *   a long benchmark at thousands a second would otherwise exhaust memory); counts keep counting.
  * @returns {Promise<SendGridFake>}
  */
-export async function startSendGridFake({
-  port = 0,
-  apiKey = "SG.test-key",
-  latencyMs = 0,
-  failureRate = 0,
-  failureStatus = 500,
-  maxReceived = 100_000,
-} = {}) {
+export async function startSendGridFake({ port = 0, apiKey = "SG.test-key", latencyMs = 0, failureRate = 0, failureStatus = 500, maxReceived = 100_000 } = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0 });
   const behaviours = createBehaviours(initial, validateBehaviour);
   const expectedAuth = `Bearer ${apiKey}`;
@@ -96,7 +87,9 @@ export async function startSendGridFake({
   function behaviourFor(body) {
     if (!isObject(body) || !Array.isArray(body.personalizations)) return behaviours.global;
     const addresses = body.personalizations.flatMap((/** @type {any} */ p) =>
-      ["to", "cc", "bcc"].flatMap((kind) => (isObject(p) && Array.isArray(p[kind]) ? p[kind] : []).flatMap((/** @type {any} */ r) => (isObject(r) && typeof r.email === "string" ? [r.email] : []))),
+      ["to", "cc", "bcc"].flatMap((kind) =>
+        (isObject(p) && Array.isArray(p[kind]) ? p[kind] : []).flatMap((/** @type {any} */ r) => (isObject(r) && typeof r.email === "string" ? [r.email] : [])),
+      ),
     );
     return behaviours.for(addresses);
   }
@@ -302,10 +295,7 @@ function validateMail(body) {
     });
   }
 
-  const everyPersonalizationHasSubject =
-    Array.isArray(personalizations) &&
-    personalizations.length > 0 &&
-    personalizations.every((p) => isObject(p) && nonEmptyString(p.subject));
+  const everyPersonalizationHasSubject = Array.isArray(personalizations) && personalizations.length > 0 && personalizations.every((p) => isObject(p) && nonEmptyString(p.subject));
   if (!nonEmptyString(body.subject) && !everyPersonalizationHasSubject) {
     errors.push({
       field: "subject",
@@ -384,7 +374,6 @@ function pick(patch) {
   }
   return out;
 }
-
 
 /**
  * @param {number} status

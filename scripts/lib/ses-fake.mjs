@@ -32,8 +32,16 @@ import { inspectMessage } from "./smtp-fake.mjs";
  * @property {() => Promise<void>} stop
  */
 
-const SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
-const DEFAULT_TYPES = /** @type {Record<number, string>} */ ({ 400: "MessageRejected", 403: "AccessDeniedException", 404: "NotFoundException", 429: "TooManyRequestsException", 500: "InternalFailure", 503: "ServiceUnavailable" });
+const SIGNATURE_MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const DEFAULT_TYPES = /** @type {Record<number, string>} */ ({
+  400: "MessageRejected",
+  403: "AccessDeniedException",
+  404: "NotFoundException",
+  429: "TooManyRequestsException",
+  500: "InternalFailure",
+  503: "ServiceUnavailable",
+});
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const TAG = /^[A-Za-z0-9_-]{1,256}$/;
 
@@ -48,7 +56,19 @@ const TAG = /^[A-Za-z0-9_-]{1,256}$/;
  *   failureStatus?: number, maxReceived?: number }} [options]  verifiedIdentities: domains or addresses allowed as senders
  * @returns {Promise<SesFake>}
  */
-export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", secretAccessKey = "ses-test-secret", region = "us-east-1", verifiedIdentities = ["acme.test"], configurationSets = ["tidings"], dkimKeys = [], latencyMs = 0, failureRate = 0, failureStatus = 500, maxReceived = 100_000 } = {}) {
+export async function startSesFake({
+  port = 0,
+  accessKeyId = "AKIDTIDINGSTEST",
+  secretAccessKey = "ses-test-secret",
+  region = "us-east-1",
+  verifiedIdentities = ["acme.test"],
+  configurationSets = ["tidings"],
+  dkimKeys = [],
+  latencyMs = 0,
+  failureRate = 0,
+  failureStatus = 500,
+  maxReceived = 100_000,
+} = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0 });
   const behaviours = createBehaviours(initial, validateBehaviour);
   /** @type {ReceivedMail[]} */
@@ -104,23 +124,37 @@ export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", 
       return { ...sesError(b.failureStatus, type, `Simulated ${type}`), latencyMs: b.latencyMs };
     }
     const data = request?.Content?.Raw?.Data;
-    if (typeof data !== "string" || data.length === 0) return { ...sesError(400, "BadRequestException", "Content.Raw.Data is required (this fake only takes Raw content)"), latencyMs: b.latencyMs };
+    if (typeof data !== "string" || data.length === 0)
+      return { ...sesError(400, "BadRequestException", "Content.Raw.Data is required (this fake only takes Raw content)"), latencyMs: b.latencyMs };
     for (const tag of request.EmailTags ?? []) {
-      if (!TAG.test(tag?.Name ?? "") || !TAG.test(tag?.Value ?? "")) return { ...sesError(400, "BadRequestException", `Invalid tag ${JSON.stringify(tag)}: only ASCII letters, digits, '_' and '-' are allowed, at most 256 characters`), latencyMs: b.latencyMs };
+      if (!TAG.test(tag?.Name ?? "") || !TAG.test(tag?.Value ?? ""))
+        return {
+          ...sesError(400, "BadRequestException", `Invalid tag ${JSON.stringify(tag)}: only ASCII letters, digits, '_' and '-' are allowed, at most 256 characters`),
+          latencyMs: b.latencyMs,
+        };
     }
-    if (request.ConfigurationSetName && !configurationSets.includes(request.ConfigurationSetName)) return { ...sesError(404, "NotFoundException", `Configuration set <${request.ConfigurationSetName}> does not exist.`), latencyMs: b.latencyMs };
+    if (request.ConfigurationSetName && !configurationSets.includes(request.ConfigurationSetName))
+      return { ...sesError(404, "NotFoundException", `Configuration set <${request.ConfigurationSetName}> does not exist.`), latencyMs: b.latencyMs };
     const mime = Buffer.from(data, "base64").toString("utf8");
     const message = await inspectMessage(mime, dkimKeys);
     const sender = String(request.FromEmailAddress ?? message.from?.address ?? "").toLowerCase();
     if (!identities.has(sender) && !identities.has(sender.split("@")[1] ?? "")) {
-      return { ...sesError(400, "MessageRejected", `Email address is not verified. The following identities failed the check in region ${region.toUpperCase()}: ${sender}`), latencyMs: b.latencyMs };
+      return {
+        ...sesError(400, "MessageRejected", `Email address is not verified. The following identities failed the check in region ${region.toUpperCase()}: ${sender}`),
+        latencyMs: b.latencyMs,
+      };
     }
     if (recipients.length === 0) recipients.push(...message.to.map((a) => a.address.toLowerCase()));
     const messageId = `0100${Date.now().toString(16).padStart(12, "0")}-${randomUUID()}-000000`;
     const { Content: _content, ...rest } = request;
     received.push({ messageId, receivedAt: Date.now(), accessKeyId: auth.accessKeyId, signedHeaders: auth.signedHeaders, body: rest, raw: mime, recipients, message });
     if (received.length > maxReceived) received.splice(0, received.length - Math.floor(maxReceived * 0.9));
-    return { status: 200, headers: { "content-type": "application/json", "x-amzn-requestid": randomUUID() }, body: JSON.stringify({ MessageId: messageId }), latencyMs: b.latencyMs };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json", "x-amzn-requestid": randomUUID() },
+      body: JSON.stringify({ MessageId: messageId }),
+      latencyMs: b.latencyMs,
+    };
   }
 
   /** @param {string} method @param {URL} url @param {Buffer} body @returns {Answer} */
@@ -128,7 +162,10 @@ export async function startSesFake({ port = 0, accessKeyId = "AKIDTIDINGSTEST", 
     const to = url.searchParams.get("to") ?? undefined;
     const json = (/** @type {number} */ status, /** @type {unknown} */ value) => ({ status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
     if (url.pathname === "/__fake/received" && method === "GET") return json(200, to ? received.filter((m) => m.recipients.includes(to.toLowerCase())) : received);
-    if (url.pathname === "/__fake/reset" && method === "POST") return reset(to), json(200, { ok: true });
+    if (url.pathname === "/__fake/reset" && method === "POST") {
+      reset(to);
+      return json(200, { ok: true });
+    }
     if (url.pathname === "/__fake/behaviour" && method === "GET") return json(200, behaviours.snapshot());
     if (url.pathname === "/__fake/behaviour" && method === "POST") {
       try {
@@ -176,9 +213,11 @@ export function verifySigV4(req, body, expected) {
   const amzDate = String(req.headers["x-amz-date"] ?? "");
   const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!stamp) return fail("IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  if (amzDate.slice(0, 8) !== date) return fail("InvalidSignatureException", `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}'`);
+  if (amzDate.slice(0, 8) !== date)
+    return fail("InvalidSignatureException", `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}'`);
   const signedAt = Date.UTC(+stamp[1], +stamp[2] - 1, +stamp[3], +stamp[4], +stamp[5], +stamp[6]);
-  if (Math.abs(expected.now - signedAt) > MAX_SKEW_MS) return fail("InvalidSignatureException", `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes.`);
+  if (Math.abs(expected.now - signedAt) > MAX_SKEW_MS)
+    return fail("InvalidSignatureException", `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes.`);
   const signedHeaders = signedList.split(";");
   if (!signedHeaders.includes("host")) return fail("InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
 
@@ -192,7 +231,15 @@ export function verifySigV4(req, body, expected) {
     .sort(([k1 = "", v1 = ""], [k2 = "", v2 = ""]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0))
     .map(([k, v = ""]) => `${k}=${v}`)
     .join("&");
-  const canonicalHeaders = signedHeaders.map((name) => `${name}:${[req.headersDistinct[name] ?? []].flat().map((v) => v.trim().replace(/\s+/g, " ")).join(",")}\n`).join("");
+  const canonicalHeaders = signedHeaders
+    .map(
+      (name) =>
+        `${name}:${[req.headersDistinct[name] ?? []]
+          .flat()
+          .map((v) => v.trim().replace(/\s+/g, " "))
+          .join(",")}\n`,
+    )
+    .join("");
   const payloadHash = createHash("sha256").update(body).digest("hex");
   const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedList, payloadHash].join("\n");
   const scope = `${date}/${region}/${service}/aws4_request`;
@@ -217,7 +264,8 @@ function sesError(status, type, message) {
 function validateBehaviour(b) {
   if (!(Number.isFinite(b.latencyMs) && b.latencyMs >= 0)) throw new Error(`latencyMs must be >= 0, got ${b.latencyMs}`);
   if (!(b.failureRate >= 0 && b.failureRate <= 1)) throw new Error(`failureRate must be in [0, 1], got ${b.failureRate}`);
-  if (!(Number.isInteger(b.failureStatus) && b.failureStatus >= 400 && b.failureStatus <= 599)) throw new Error(`failureStatus must be an HTTP error status, got ${b.failureStatus}`);
+  if (!(Number.isInteger(b.failureStatus) && b.failureStatus >= 400 && b.failureStatus <= 599))
+    throw new Error(`failureStatus must be an HTTP error status, got ${b.failureStatus}`);
   if (b.failureType !== undefined && !/^[A-Za-z]+$/.test(b.failureType)) throw new Error(`failureType must be an SES error name, got ${b.failureType}`);
   if (!(Number.isInteger(b.failNext) && b.failNext >= 0)) throw new Error(`failNext must be an integer >= 0, got ${b.failNext}`);
   return { latencyMs: b.latencyMs, failureRate: b.failureRate, failureStatus: b.failureStatus, failNext: b.failNext, ...(b.failureType ? { failureType: b.failureType } : {}) };

@@ -1,5 +1,4 @@
 import { createBehaviours } from "./fake-behaviour.mjs";
-import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { dkimVerify } from "mailauth";
 import { simpleParser } from "mailparser";
@@ -17,7 +16,7 @@ import { SMTPServer } from "smtp-server";
  *
  * @typedef {object} DkimVerdict
  * @property {string} domain          d=
- * @property {string} selector        s=
+ * @property {string | undefined} selector  s=
  * @property {string} result          mailauth's verdict: pass, fail, neutral, policy, temperror, none
  * @property {string} [comment]       why, when not pass
  * @property {string[]} signedHeaders the h= list, lowercased
@@ -70,7 +69,19 @@ const REPLIES = /** @type {Record<number, string>} */ ({
  *   failureStatus?: number, maxReceived?: number }} [options]  without `tls`, no STARTTLS and no implicit-TLS port
  * @returns {Promise<SmtpFake>}
  */
-export async function startSmtpFake({ port = 0, tlsPort = 0, controlPort = 0, username = "tidings", password = "smtp-secret", tls, dkimKeys = [], latencyMs = 0, failureRate = 0, failureStatus = 451, maxReceived = 100_000 } = {}) {
+export async function startSmtpFake({
+  port = 0,
+  tlsPort = 0,
+  controlPort = 0,
+  username = "tidings",
+  password = "smtp-secret",
+  tls,
+  dkimKeys = [],
+  latencyMs = 0,
+  failureRate = 0,
+  failureStatus = 451,
+  maxReceived = 100_000,
+} = {}) {
   const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failAt: "rcpt", failNext: 0 });
   const behaviours = createBehaviours(initial, validateBehaviour);
   /** @type {ReceivedMail[]} */
@@ -112,7 +123,8 @@ export async function startSmtpFake({ port = 0, tlsPort = 0, controlPort = 0, us
         try {
           const raw = Buffer.concat(chunks).toString("utf8");
           const inspected = await inspectMessage(raw, dkimKeys);
-          const transport = session.localPort === implicit?.server.address()?.port ? "implicit-tls" : session.secure ? "starttls" : "plain";
+          const implicitAddress = implicit?.server.address();
+          const transport = typeof implicitAddress === "object" && session.localPort === implicitAddress?.port ? "implicit-tls" : session.secure ? "starttls" : "plain";
           const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
           received.push({ ...inspected, receivedAt: Date.now(), raw, recipients, mailFrom, user: session.user, transport });
           if (received.length > maxReceived) received.splice(0, received.length - Math.floor(maxReceived * 0.9));
@@ -148,7 +160,10 @@ export async function startSmtpFake({ port = 0, tlsPort = 0, controlPort = 0, us
     /** @param {number} status @param {unknown} value */
     const json = (status, value) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
     if (url.pathname === "/__fake/received" && req.method === "GET") return json(200, to ? received.filter((m) => m.recipients.includes(to.toLowerCase())) : received);
-    if (url.pathname === "/__fake/reset" && req.method === "POST") return reset(to), json(200, { ok: true });
+    if (url.pathname === "/__fake/reset" && req.method === "POST") {
+      reset(to);
+      return json(200, { ok: true });
+    }
     if (url.pathname === "/__fake/behaviour" && req.method === "GET") return json(200, behaviours.snapshot());
     if (url.pathname === "/__fake/behaviour" && req.method === "POST") {
       try {
@@ -168,10 +183,11 @@ export async function startSmtpFake({ port = 0, tlsPort = 0, controlPort = 0, us
   });
 
   /** @param {{ listen: Function, once: Function, address: Function }} s @param {number} p @returns {Promise<number>} */
-  const listen = (s, p) => new Promise((resolve, reject) => {
-    s.once("error", reject);
-    s.listen(p, "127.0.0.1", () => resolve(s.address().port));
-  });
+  const listen = (s, p) =>
+    new Promise((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(p, "127.0.0.1", () => resolve(s.address().port));
+    });
   const actualPort = await listen(plain.server, port);
   const actualTlsPort = implicit ? await listen(implicit.server, tlsPort) : 0;
   const actualControlPort = await listen(control, controlPort);
@@ -197,7 +213,11 @@ export async function inspectMessage(raw, dkimKeys) {
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
   /** @type {Record<string, string>} */
   const headers = {};
-  for (const { key, line } of parsed.headerLines) headers[key] ??= line.slice(line.indexOf(":") + 1).replace(/\r?\n[ \t]/g, " ").trim();
+  for (const { key, line } of parsed.headerLines)
+    headers[key] ??= line
+      .slice(line.indexOf(":") + 1)
+      .replace(/\r?\n[ \t]/g, " ")
+      .trim();
   const records = new Map(dkimKeys.map((k) => [`${k.selector}._domainkey.${k.domain}`.toLowerCase(), `v=DKIM1; k=rsa; p=${k.publicKeyPem.replace(/-----[^-]+-----|\s/g, "")}`]));
   const { results } = await dkimVerify(raw, {
     /** @param {string} name @param {string} type */
@@ -219,11 +239,14 @@ export async function inspectMessage(raw, dkimKeys) {
     dkim: results
       .filter((r) => r.signingDomain)
       .map((r) => ({
-        domain: r.signingDomain,
+        domain: r.signingDomain ?? "",
         selector: r.selector,
         result: r.status.result,
         ...(r.status.comment ? { comment: String(r.status.comment) } : {}),
-        signedHeaders: String(r.signingHeaders?.keys ?? "").split(":").map((h) => h.trim().toLowerCase()).filter(Boolean),
+        signedHeaders: String(/** @type {{ signingHeaders?: { keys?: string } }} */ (r).signingHeaders?.keys ?? "")
+          .split(":")
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
       })),
   };
 }
@@ -237,7 +260,8 @@ function smtpError(code, message) {
 function validateBehaviour(b) {
   if (!(Number.isFinite(b.latencyMs) && b.latencyMs >= 0)) throw new Error(`latencyMs must be >= 0, got ${b.latencyMs}`);
   if (!(b.failureRate >= 0 && b.failureRate <= 1)) throw new Error(`failureRate must be in [0, 1], got ${b.failureRate}`);
-  if (!(Number.isInteger(b.failureStatus) && b.failureStatus >= 400 && b.failureStatus <= 599)) throw new Error(`failureStatus must be an SMTP 4xx/5xx code, got ${b.failureStatus}`);
+  if (!(Number.isInteger(b.failureStatus) && b.failureStatus >= 400 && b.failureStatus <= 599))
+    throw new Error(`failureStatus must be an SMTP 4xx/5xx code, got ${b.failureStatus}`);
   if (b.failAt !== "rcpt" && b.failAt !== "data") throw new Error(`failAt must be "rcpt" or "data", got ${b.failAt}`);
   if (!(Number.isInteger(b.failNext) && b.failNext >= 0)) throw new Error(`failNext must be an integer >= 0, got ${b.failNext}`);
   return { latencyMs: b.latencyMs, failureRate: b.failureRate, failureStatus: b.failureStatus, failAt: b.failAt, failNext: b.failNext };

@@ -14,7 +14,8 @@ export { pingRedis } from "./resp-client.mjs";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** Upstash's JSON for a reply: strings base64-encoded when asked, except the "OK" status. */
-function toJson(/** @type {any} */ value, /** @type {boolean} */ base64) {
+/** @param {any} value @param {boolean} base64 @returns {unknown} */
+function toJson(value, base64) {
   if (value instanceof Status) return base64 && value.value !== "OK" ? Buffer.from(value.value).toString("base64") : value.value;
   if (typeof value === "string") return base64 ? Buffer.from(value).toString("base64") : value;
   if (Array.isArray(value)) return value.map((v) => toJson(v, base64));
@@ -61,14 +62,21 @@ export async function startUpstashBridge({ port = 0, host = "127.0.0.1", token =
       }
       if (path === "/pipeline" || path === "/multi-exec") {
         if (!Array.isArray(body) || body.some((c) => !Array.isArray(c) || c.length === 0)) return reply(400, { error: "ERR body must be an array of commands" });
-        if (path === "/pipeline") return reply(200, (await redis.send(body)).map((r) => entry(r, base64)));
+        if (path === "/pipeline")
+          return reply(
+            200,
+            (await redis.send(body)).map((r) => entry(r, base64)),
+          );
         const replies = await redis.send([["MULTI"], ...body, ["EXEC"]]);
         const exec = replies[replies.length - 1];
         if (exec instanceof ReplyError || exec === null) {
           const queued = replies.slice(1, -1).find((r) => r instanceof ReplyError);
           return reply(400, { error: (queued ?? exec)?.error ?? "EXECABORT Transaction discarded" });
         }
-        return reply(200, exec.map((/** @type {any} */ r) => entry(r, base64)));
+        return reply(
+          200,
+          exec.map((/** @type {any} */ r) => entry(r, base64)),
+        );
       }
       return reply(404, { error: `No such endpoint ${path}` });
     } catch (e) {

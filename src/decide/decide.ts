@@ -33,7 +33,11 @@ export async function decideNotifications(services: Services, claimed: ClaimedNo
   const decisions = new Map<string, Decision>();
   if (claimed.length === 0) return decisions;
   const cache = options.cache ?? services.preferences;
-  const prefs = await loadPreferences(services.db, cache, claimed.map((n) => ({ organizationId: n.organizationId, recipientId: n.recipientId })));
+  const prefs = await loadPreferences(
+    services.db,
+    cache,
+    claimed.map((n) => ({ organizationId: n.organizationId, recipientId: n.recipientId })),
+  );
 
   const groups = new Map<string, Group>();
   for (const n of claimed) {
@@ -44,7 +48,13 @@ export async function decideNotifications(services: Services, claimed: ClaimedNo
     }
     const key = { organizationId: n.organizationId, recipientId: n.recipientId, category: n.category };
     const name = digestWindowName(key);
-    const group = groups.get(name) ?? { key, schedule: resolution.digest, timeZone: validTimeZone(n.recipient.timezone ?? n.organization.timezone), rule: resolution.rule, ids: [] };
+    const group = groups.get(name) ?? {
+      key,
+      schedule: resolution.digest,
+      timeZone: validTimeZone(n.recipient.timezone ?? n.organization.timezone),
+      rule: resolution.rule,
+      ids: [],
+    };
     group.ids.push(n.id);
     groups.set(name, group);
   }

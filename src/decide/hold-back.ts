@@ -33,7 +33,10 @@ export async function holdBack<C extends ClaimedMail>(services: Services, table:
   const held = new Set<string>();
   if (pausable.length > 0) {
     // Conditional on the pause still being there: a resume in between must not leave one stranded.
-    const rows = sql.join(pausable.map((m) => sql`(${m.id}::uuid, ${m.attempt}::int)`), sql`, `);
+    const rows = sql.join(
+      pausable.map((m) => sql`(${m.id}::uuid, ${m.attempt}::int)`),
+      sql`, `,
+    );
     const result = await services.db.execute<{ id: string }>(sql`
       UPDATE ${sql.raw(table)} n SET status = 'paused', lease_expires_at = NULL, updated_at = now()
         FROM (VALUES ${rows}) AS v(id, attempt), organizations o

@@ -35,7 +35,10 @@ export async function findBlockedSends(services: Services, candidates: SendCandi
   if (candidates.length === 0) return ok(blocked);
   const key = await services.keys.emailHash();
   if (!key) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: addresses cannot be checked.", retry: false });
-  const hashes = await hashEmails(key, candidates.map((c) => c.email));
+  const hashes = await hashEmails(
+    key,
+    candidates.map((c) => c.email),
+  );
   const pairs = [...new Set(candidates.map((c) => `${c.organizationId}|${hashes.get(normalizeEmail(c.email))}`))].map((pair) => {
     const [organizationId, hash] = pair.split("|");
     return sql`(${organizationId}::uuid, ${hash})`;

@@ -55,7 +55,10 @@ export async function runDigestSchedules(services: Services, now = new Date(), s
     SELECT id FROM digests
      WHERE ((status = 'queued' AND updated_at < ${staleBefore}::timestamptz) OR (status = 'sending' AND lease_expires_at < ${at}::timestamptz)) ${inScope}
      ORDER BY updated_at LIMIT ${FLUSH_LIMIT}`);
-  const announced = await enqueueDigests(services, stale.rows.map((r) => r.id));
+  const announced = await enqueueDigests(
+    services,
+    stale.rows.map((r) => r.id),
+  );
   if (!announced.ok) services.log.error("could not re-enqueue digests", { count: stale.rows.length, error: announced.error });
   const requeued = announced.ok ? stale.rows.length : 0;
   return { due: due.rows.length, flushed, abandoned: abandoned.length, requeued };

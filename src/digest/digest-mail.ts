@@ -27,7 +27,10 @@ export const digestMail: MailKind<DigestToSend> = {
   noun: "digest",
 
   async claim(services, jobs) {
-    const readiness = await digestReadiness(services.db, jobs.map((j) => j.id));
+    const readiness = await digestReadiness(
+      services.db,
+      jobs.map((j) => j.id),
+    );
     const later = new Map<string, Verdict>();
     const ready: string[] = [];
     for (const job of jobs) {
@@ -50,9 +53,15 @@ export const digestMail: MailKind<DigestToSend> = {
       ended.push({ id: d.id, attempt: d.attempt, status: "skipped", reason: current.rule });
       return false;
     });
-    await skipDigestItems(db, ended.map((o) => ({ digestId: o.id, rule: o.reason ?? "" })));
+    await skipDigestItems(
+      db,
+      ended.map((o) => ({ digestId: o.id, rule: o.reason ?? "" })),
+    );
 
-    const items = await loadDigestItems(db, wanted.map((d) => d.id));
+    const items = await loadDigestItems(
+      db,
+      wanted.map((d) => d.id),
+    );
     const toSend = wanted.filter((d) => {
       // Only items marked `batched` into this digest go in: an item decided after it closed is in the next one.
       const listed = new Set(d.notificationIds);

@@ -12,8 +12,16 @@ const SCHEDULED_BACKSTOP_MS = 15 * 60_000;
 const RETRY_BASE_MS = 5_000;
 
 type WindowRow = {
-  digest_id: string; organization_id: string; recipient_id: string; category: string; kind: ClosedDigest["kind"];
-  opened_at: number; due_at: number; max_items: number; burst: number; registered: number;
+  digest_id: string;
+  organization_id: string;
+  recipient_id: string;
+  category: string;
+  kind: ClosedDigest["kind"];
+  opened_at: number;
+  due_at: number;
+  max_items: number;
+  burst: number;
+  registered: number;
 };
 
 /**
@@ -87,7 +95,9 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
   state(): WindowState {
     const w = this.window();
     return {
-      window: w ? { digestId: w.digest_id, kind: w.kind, openedAt: w.opened_at, dueAt: w.due_at, maxItems: w.max_items, burst: w.burst === 1, registered: w.registered === 1 } : null,
+      window: w
+        ? { digestId: w.digest_id, kind: w.kind, openedAt: w.opened_at, dueAt: w.due_at, maxItems: w.max_items, burst: w.burst === 1, registered: w.registered === 1 }
+        : null,
       items: this.sql<{ notification_id: string }>("SELECT notification_id FROM items ORDER BY rowid").map((r) => r.notification_id),
       outbox: this.sql<{ digest_id: string }>("SELECT digest_id FROM outbox").map((r) => r.digest_id),
     };
@@ -95,12 +105,28 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
 
   private open(key: WindowKey, schedule: DigestSchedule, timeZone: string, now: number): WindowRow {
     const row: WindowRow = {
-      digest_id: crypto.randomUUID(), organization_id: key.organizationId, recipient_id: key.recipientId, category: key.category, kind: schedule.kind,
-      opened_at: now, due_at: dueAt(schedule, now, timeZone), max_items: maxItems(schedule), burst: schedule.kind === "window" && schedule.burst ? 1 : 0, registered: 0,
+      digest_id: crypto.randomUUID(),
+      organization_id: key.organizationId,
+      recipient_id: key.recipientId,
+      category: key.category,
+      kind: schedule.kind,
+      opened_at: now,
+      due_at: dueAt(schedule, now, timeZone),
+      max_items: maxItems(schedule),
+      burst: schedule.kind === "window" && schedule.burst ? 1 : 0,
+      registered: 0,
     };
     this.ctx.storage.sql.exec(
       "INSERT INTO window (digest_id, organization_id, recipient_id, category, kind, opened_at, due_at, max_items, burst) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      row.digest_id, row.organization_id, row.recipient_id, row.category, row.kind, row.opened_at, row.due_at, row.max_items, row.burst,
+      row.digest_id,
+      row.organization_id,
+      row.recipient_id,
+      row.category,
+      row.kind,
+      row.opened_at,
+      row.due_at,
+      row.max_items,
+      row.burst,
     );
     return row;
   }
@@ -114,8 +140,13 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
     this.ctx.storage.sql.exec("DELETE FROM items WHERE digest_id = ?", w.digest_id);
     if (ids.length === 0) return null;
     const closed: ClosedDigest = {
-      digestId: w.digest_id, key: { organizationId: w.organization_id, recipientId: w.recipient_id, category: w.category },
-      kind: w.kind, openedAt: w.opened_at, dueAt: w.due_at, closedAt: now, notificationIds: ids,
+      digestId: w.digest_id,
+      key: { organizationId: w.organization_id, recipientId: w.recipient_id, category: w.category },
+      kind: w.kind,
+      openedAt: w.opened_at,
+      dueAt: w.due_at,
+      closedAt: now,
+      notificationIds: ids,
     };
     this.ctx.storage.sql.exec("INSERT INTO outbox (digest_id, payload, next_at) VALUES (?, ?, 0)", w.digest_id, JSON.stringify(closed));
     return w.digest_id;
@@ -156,7 +187,13 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
       const done = (async () => {
         const database = openDatabase(parseEnv(this.env));
         try {
-          await insertOpenDigest(database.db, { digestId: w.digest_id, key: { organizationId: w.organization_id, recipientId: w.recipient_id, category: w.category }, kind: w.kind, openedAt: w.opened_at, dueAt: w.due_at });
+          await insertOpenDigest(database.db, {
+            digestId: w.digest_id,
+            key: { organizationId: w.organization_id, recipientId: w.recipient_id, category: w.category },
+            kind: w.kind,
+            openedAt: w.opened_at,
+            dueAt: w.due_at,
+          });
           this.ctx.storage.sql.exec("UPDATE window SET registered = 1 WHERE digest_id = ?", w.digest_id);
         } catch (e) {
           log.warn("digest window not registered", { digestId: w.digest_id, error: messageOf(e) });

@@ -40,7 +40,10 @@ export async function windowsFollowingDefaults(db: Database, organizationId: str
       LEFT JOIN preferences p ON p.recipient_id = d.recipient_id AND p.category = d.category
       LEFT JOIN preference_defaults pd ON pd.organization_id = d.organization_id AND pd.category = d.category
      WHERE d.organization_id = ${organizationId}::uuid AND d.status = 'open'
-       AND d.category IN (${sql.join(categories.map((c) => sql`${c}`), sql`, `)})
+       AND d.category IN (${sql.join(
+         categories.map((c) => sql`${c}`),
+         sql`, `,
+       )})
        AND (p.delivery IS NULL OR coalesce(pd.locked, false))
      LIMIT ${DEFAULTS_FLUSH_LIMIT}`);
   return rows.rows.map((r) => ({ organizationId, recipientId: r.recipient_id, category: r.category }));

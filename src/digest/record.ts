@@ -81,7 +81,14 @@ export async function claimDigests(db: Database, digestIds: string[], leaseSecon
   }));
 }
 
-export type DigestItemRow = { digest_id: string; id: Col<typeof notifications, "id">; type: Col<typeof events, "type">; data: Record<string, unknown>; created_at: Col<typeof events, "created_at">; subject: Col<typeof templateVersions, "subject"> | null };
+export type DigestItemRow = {
+  digest_id: string;
+  id: Col<typeof notifications, "id">;
+  type: Col<typeof events, "type">;
+  data: Record<string, unknown>;
+  created_at: Col<typeof events, "created_at">;
+  subject: Col<typeof templateVersions, "subject"> | null;
+};
 
 /** The items still `batched` into these digests, oldest first, with their template's subject for a title. */
 export async function loadDigestItems(db: Database, digestIds: string[]): Promise<DigestItemRow[]> {
@@ -115,7 +122,8 @@ export type DigestOutcome = {
 export async function recordDigestOutcomes(db: Database, outcomes: DigestOutcome[]): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
   const rows = outcomes.map(
-    (o) => sql`(${o.id}::uuid, ${o.attempt}::int, ${o.status}, ${o.provider ?? null}, ${o.providerMessageId ?? null}, ${o.reason ?? null}, ${JSON.stringify(o.attempts ?? [])}::jsonb)`,
+    (o) =>
+      sql`(${o.id}::uuid, ${o.attempt}::int, ${o.status}, ${o.provider ?? null}, ${o.providerMessageId ?? null}, ${o.reason ?? null}, ${JSON.stringify(o.attempts ?? [])}::jsonb)`,
   );
   const result = await db.execute<{ id: string }>(sql`
     WITH v(id, attempt, status, provider, message_id, reason, attempt_log) AS (VALUES ${sql.join(rows, sql`, `)})

@@ -2,14 +2,17 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import { digestWindowName, type ClosedDigest, type WindowKey } from "./window-types";
 
-const uuidArray = (ids: string[]) => (ids.length ? sql`ARRAY[${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}]` : sql`'{}'::uuid[]`);
+const uuidArray = (ids: string[]) =>
+  ids.length
+    ? sql`ARRAY[${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}]`
+    : sql`'{}'::uuid[]`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Registers an open window, so cron can find it; written once per window, later writes are no-ops. */
-export async function insertOpenDigest(
-  db: Database,
-  open: { digestId: string; key: WindowKey; kind: ClosedDigest["kind"]; openedAt: number; dueAt: number },
-): Promise<void> {
+export async function insertOpenDigest(db: Database, open: { digestId: string; key: WindowKey; kind: ClosedDigest["kind"]; openedAt: number; dueAt: number }): Promise<void> {
   await db.execute(sql`
     INSERT INTO digests (id, organization_id, recipient_id, category, key, kind, status, opened_at, due_at)
     VALUES (${open.digestId}::uuid, ${open.key.organizationId}::uuid, ${open.key.recipientId}::uuid, ${open.key.category},

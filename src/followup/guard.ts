@@ -30,7 +30,15 @@ export type OrganizationRates = {
 };
 
 type O = typeof organizations;
-type RatesRow = { id: Col<O, "id">; sample: number; bounced: number; complained: number; paused_at: Col<O, "sending_paused_at">; paused_reason: Col<O, "sending_paused_reason">; resumed_at: Col<O, "sending_resumed_at"> };
+type RatesRow = {
+  id: Col<O, "id">;
+  sample: number;
+  bounced: number;
+  complained: number;
+  paused_at: Col<O, "sending_paused_at">;
+  paused_reason: Col<O, "sending_paused_reason">;
+  resumed_at: Col<O, "sending_resumed_at">;
+};
 
 /**
  * Bounce and complaint rates over each organisation's last `window` sent emails (notifications
@@ -41,7 +49,10 @@ type RatesRow = { id: Col<O, "id">; sample: number; bounced: number; complained:
 export async function loadRates(db: Database, organizationIds: string[], window: number): Promise<Map<string, OrganizationRates>> {
   const rates = new Map<string, OrganizationRates>();
   if (organizationIds.length === 0) return rates;
-  const ids = sql.join(organizationIds.map((id) => sql`${id}::uuid`), sql`, `);
+  const ids = sql.join(
+    organizationIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
   const result = await db.execute<RatesRow>(sql`
     SELECT o.id, r.sample, r.bounced, r.complained, o.sending_paused_at AS paused_at, o.sending_paused_reason AS paused_reason,
            o.sending_resumed_at AS resumed_at
@@ -129,7 +140,14 @@ export async function evaluateGuard(services: Services, organizationIds: string[
     if (paused.rows.length === 0) continue;
     report.paused.push(r.organizationId);
     const details = { reason, sample: r.sample, bounced: r.bounced, complained: r.complained };
-    await recordAuditEntry(services.db, { organizationId: r.organizationId, actor: { type: "system", id: "bounce-guard" }, action: "sending.pause", targetType: "organization", targetId: r.organizationId, details });
+    await recordAuditEntry(services.db, {
+      organizationId: r.organizationId,
+      actor: { type: "system", id: "bounce-guard" },
+      action: "sending.pause",
+      targetType: "organization",
+      targetId: r.organizationId,
+      details,
+    });
     const fired = await services.alerts.fire({
       kind: "bounce_guard",
       organizationId: r.organizationId,

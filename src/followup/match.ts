@@ -5,9 +5,7 @@ import type { RowOf } from "../platform/db/rows";
 import type { notifications } from "../platform/db/schema";
 
 /** What a provider event is about: one of our notifications, a digest email, or nothing we sent. */
-export type Target =
-  | { kind: "notification" | "digest"; id: string; organizationId: string; recipientId: string }
-  | { kind: "none"; organizationId: string | undefined };
+export type Target = { kind: "notification" | "digest"; id: string; organizationId: string; recipientId: string } | { kind: "none"; organizationId: string | undefined };
 
 /** Per-organisation webhook URLs only ever touch that organisation's mail. */
 export type Scope = { organizationId?: string };
@@ -39,7 +37,8 @@ export async function matchEvents(db: Pick<Database, "execute">, events: Deliver
      WHERE (${inList(sql`id`, idParams)} OR ${inList(sql`provider_message_id`, messageParams)}) ${inScope}`);
   const rows = result.rows;
   return events.map((event): Target => {
-    const row = rows.find((r) => r.id === event.notificationId && consistent(r, event)) ?? rows.find((r) => r.provider_message_id === event.providerMessageId && consistent(r, event));
+    const row =
+      rows.find((r) => r.id === event.notificationId && consistent(r, event)) ?? rows.find((r) => r.provider_message_id === event.providerMessageId && consistent(r, event));
     if (!row) return { kind: "none", organizationId: scope.organizationId };
     return { kind: row.kind, id: row.id, organizationId: row.organization_id, recipientId: row.recipient_id };
   });

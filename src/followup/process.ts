@@ -46,7 +46,13 @@ export async function processDeliveryEvents(services: Services, events: Delivery
   if (events.length === 0) return ok(report);
   const key = await services.keys.emailHash();
   if (!key) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: bounced addresses cannot be suppressed.", retry: true });
-  const [hashes, targets] = await Promise.all([hashEmails(key, events.map((e) => e.recipient)), matchEvents(services.db, events, scope)]);
+  const [hashes, targets] = await Promise.all([
+    hashEmails(
+      key,
+      events.map((e) => e.recipient),
+    ),
+    matchEvents(services.db, events, scope),
+  ]);
 
   const placed: Placed[] = [];
   events.forEach((event, i) => {
@@ -136,7 +142,10 @@ async function applyEffects(tx: Transaction, services: Services, news: Placed[])
     });
   // A digest email is mail like any other: its bounces count towards the guard too.
   const changed = [...(await advanceStatuses(tx, changesOf("notification"))), ...(await advanceStatuses(tx, changesOf("digest"), "digests"))];
-  await suppressAddresses(tx, [...hard.map((p) => ({ ...address(p), reason: "hard_bounce" as const })), ...complaints.map((p) => ({ ...address(p), reason: "complaint" as const }))]);
+  await suppressAddresses(tx, [
+    ...hard.map((p) => ({ ...address(p), reason: "hard_bounce" as const })),
+    ...complaints.map((p) => ({ ...address(p), reason: "complaint" as const })),
+  ]);
   // Reset before counting, so a soft bounce reported after a delivery in the same batch still counts.
   await resetSoftBounces(tx, delivered.map(address));
   await countSoftBounces(tx, soft.map(address), services.env.SOFT_BOUNCE_SUPPRESS_THRESHOLD);

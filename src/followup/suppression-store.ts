@@ -56,7 +56,13 @@ export async function listSuppressions(db: Database, organizationId: string, opt
  * Adds a manual suppression. An address already suppressed keeps its entry (a hard bounce must
  * not be downgraded to a manual entry that an editor could then remove); `created` says which.
  */
-export async function addManualSuppression(db: Database, key: CryptoKey, organizationId: string, email: string, note: string | null): Promise<{ created: boolean; entry: SuppressionEntry }> {
+export async function addManualSuppression(
+  db: Database,
+  key: CryptoKey,
+  organizationId: string,
+  email: string,
+  note: string | null,
+): Promise<{ created: boolean; entry: SuppressionEntry }> {
   const emailHash = await hashEmail(key, email);
   const result = await db.execute<Row & { created: boolean }>(sql`
     WITH before AS (SELECT suppressed_at FROM suppressions WHERE organization_id = ${organizationId}::uuid AND email_hash = ${emailHash}),

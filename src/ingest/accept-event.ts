@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { Col } from "../platform/db/rows";
 import { type eventTypes, type events, notifications, recipients } from "../platform/db/schema";
@@ -7,9 +7,7 @@ import { err, ok, type Result } from "../platform/result";
 import type { AcceptedEvent, CreateEventBody } from "./schema";
 import { fingerprint } from "./fingerprint";
 
-export type IngestError =
-  | { code: "unknown_event_type"; type: string }
-  | { code: "idempotency_conflict"; idempotencyKey: string };
+export type IngestError = { code: "unknown_event_type"; type: string } | { code: "idempotency_conflict"; idempotencyKey: string };
 
 export type StoredEvent = AcceptedEvent & { priority: "high" | "normal" };
 
@@ -35,7 +33,12 @@ export async function acceptEvent(
 
   const eventId = crypto.randomUUID();
   const priority = input.priority ?? found.priority;
-  const hashes = options.emailHashKey ? await hashEmails(options.emailHashKey, input.recipients.map((r) => r.email)) : undefined;
+  const hashes = options.emailHashKey
+    ? await hashEmails(
+        options.emailHashKey,
+        input.recipients.map((r) => r.email),
+      )
+    : undefined;
   const people = input.recipients.map((r) => ({
     recipient_id: crypto.randomUUID(),
     notification_id: crypto.randomUUID(),
@@ -111,7 +114,10 @@ async function lookUpTypeAndKey(
      LIMIT 1`);
   const row = result.rows[0];
   if (!row) return undefined;
-  const existing = row.existing_id && row.existing_fingerprint && row.existing_priority ? { id: row.existing_id, fingerprint: row.existing_fingerprint, priority: row.existing_priority } : undefined;
+  const existing =
+    row.existing_id && row.existing_fingerprint && row.existing_priority
+      ? { id: row.existing_id, fingerprint: row.existing_fingerprint, priority: row.existing_priority }
+      : undefined;
   return { eventTypeId: row.event_type_id, priority: row.priority, ...(existing ? { existing } : {}) };
 }
 

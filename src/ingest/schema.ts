@@ -7,7 +7,10 @@ export const RecipientInput = z
     id: z.string().min(1).max(255).openapi({ description: "Your own id for this person", example: "user_42" }),
     email: z.email().max(320),
     name: z.string().max(200).optional(),
-    locale: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "must be a BCP 47 tag like en or pt-BR").optional(),
+    locale: z
+      .string()
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "must be a BCP 47 tag like en or pt-BR")
+      .optional(),
     timezone: z.string().refine(isTimeZone, "must be an IANA time zone like Europe/Paris").optional(),
   })
   .openapi("RecipientInput");

@@ -36,7 +36,11 @@ function viewOf(c: CircuitState, now: number): { circuit: CircuitView; openUntil
 export async function loadProviderHealth(services: Services, organizationId: string, now: number): Promise<{ providers: ProviderHealth[]; usingDefaults: boolean }> {
   const { db, env } = services;
   const [configs, attempts] = await Promise.all([
-    db.select({ id: providerConfigs.id, provider: providerConfigs.provider, position: providerConfigs.position, enabled: providerConfigs.enabled }).from(providerConfigs).where(eq(providerConfigs.organizationId, organizationId)).orderBy(asc(providerConfigs.position)),
+    db
+      .select({ id: providerConfigs.id, provider: providerConfigs.provider, position: providerConfigs.position, enabled: providerConfigs.enabled })
+      .from(providerConfigs)
+      .where(eq(providerConfigs.organizationId, organizationId))
+      .orderBy(asc(providerConfigs.position)),
     loadProviderAttempts(db, organizationId, new Date(now - DAY_MS)),
   ]);
   const usingDefaults = configs.length === 0;
@@ -46,7 +50,13 @@ export async function loadProviderHealth(services: Services, organizationId: str
   const providers = chain.map((p, i): ProviderHealth => {
     const a = attempts.get(p.provider) ?? emptyAttempts();
     const circuit = circuits[i];
-    return { ...p, ...(circuit ? viewOf(circuit, now) : { circuit: "closed", openUntil: null }), lastFailureAt: a.lastFailureAt, attemptsLast24h: a.counts, latencyMs: a.latencyMs };
+    return {
+      ...p,
+      ...(circuit ? viewOf(circuit, now) : { circuit: "closed", openUntil: null }),
+      lastFailureAt: a.lastFailureAt,
+      attemptsLast24h: a.counts,
+      latencyMs: a.latencyMs,
+    };
   });
   return { providers, usingDefaults };
 }

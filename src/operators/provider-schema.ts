@@ -15,9 +15,7 @@ export const ProviderEntry = z.object({
   settings: z.record(z.string(), z.unknown()).openapi({ description: "Secrets are shown only by their last four characters" }),
 });
 
-export const ProvidersView = z
-  .object({ providers: z.array(ProviderEntry), usingDefaults: z.boolean() })
-  .openapi("Providers");
+export const ProvidersView = z.object({ providers: z.array(ProviderEntry), usingDefaults: z.boolean() }).openapi("Providers");
 export type ProvidersView = z.infer<typeof ProvidersView>;
 
 export const ProviderHealthEntry = z
@@ -27,13 +25,15 @@ export const ProviderHealthEntry = z
     position: z.number().int(),
     enabled: z.boolean(),
     circuit: z.enum(["closed", "open", "half-open"]).openapi({
-      description: "The circuit breaker: open skips the provider until openUntil; half-open lets the next send through as a probe. The environment's circuits are shared by every organisation using them",
+      description:
+        "The circuit breaker: open skips the provider until openUntil; half-open lets the next send through as a probe. The environment's circuits are shared by every organisation using them",
     }),
     openUntil: z.string().datetime().nullable(),
     lastFailureAt: z.string().datetime().nullable().openapi({ description: "The organisation's last retryable or configuration failure with this provider in the last 24 hours" }),
-    attemptsLast24h: z
-      .object({ accepted: z.number().int(), retryable: z.number().int(), permanent: z.number().int(), configuration: z.number().int() })
-      .openapi({ description: "The organisation's calls to this kind of provider in the last 24 hours, by outcome; digest emails are not included. Attempts name the provider kind, so two configurations of one kind show the same figures" }),
+    attemptsLast24h: z.object({ accepted: z.number().int(), retryable: z.number().int(), permanent: z.number().int(), configuration: z.number().int() }).openapi({
+      description:
+        "The organisation's calls to this kind of provider in the last 24 hours, by outcome; digest emails are not included. Attempts name the provider kind, so two configurations of one kind show the same figures",
+    }),
     latencyMs: z.object({ p50: z.number().int(), p95: z.number().int() }).nullable().openapi({ description: "Percentiles of those calls' durations; null without calls" }),
   })
   .openapi("ProviderHealthEntry");

@@ -91,7 +91,11 @@ export function handleError(error: Error, c: Context<HonoEnv>) {
     const code: ErrorCode = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST";
     return renderError(c, code, error.message);
   }
-  (c.get("services")?.log ?? log).error("unhandled", { requestId: c.get("requestId"), error: String(error.stack ?? error), cause: String((error as { cause?: unknown }).cause ?? "") });
+  (c.get("services")?.log ?? log).error("unhandled", {
+    requestId: c.get("requestId"),
+    error: String(error.stack ?? error),
+    cause: String((error as { cause?: unknown }).cause ?? ""),
+  });
   return renderError(c, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request id helps us find it.");
 }
 

@@ -27,7 +27,10 @@ export const SesSettings = z.object({
   endpoint: z.string().url().optional(),
   configurationSetName: z.string().optional(),
   /** SNS topics this account publishes SES events to, accepted by `/webhooks/ses/{providerConfigId}`. */
-  snsTopicArns: z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/, "must be an SNS topic ARN")).max(20).optional(),
+  snsTopicArns: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/, "must be an SNS topic ARN"))
+    .max(20)
+    .optional(),
 });
 
 export const SmtpSettings = z.object({
@@ -51,13 +54,14 @@ export type ProviderSettingsInput = z.input<typeof ProviderSettings>;
 export function redactSettings(settings: ProviderSettings): Record<string, unknown> {
   const secretFields = new Set(["apiKey", "secretAccessKey", "password"]);
   secretFields.add("webhookSigningKey");
-  return Object.fromEntries(
-    Object.entries(settings).map(([k, v]) => [k, secretFields.has(k) && typeof v === "string" ? `…${v.slice(-4)}` : v]),
-  );
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, secretFields.has(k) && typeof v === "string" ? `…${v.slice(-4)}` : v]));
 }
 
 /**
  * What the audit log keeps of a provider's settings: the names of the fields set, never a value.
  * Names only, so a secret field added later cannot leak into the log by being forgotten here.
  */
-export const settingNames = (settings: ProviderSettings): string[] => Object.keys(settings).filter((k) => k !== "provider").sort();
+export const settingNames = (settings: ProviderSettings): string[] =>
+  Object.keys(settings)
+    .filter((k) => k !== "provider")
+    .sort();

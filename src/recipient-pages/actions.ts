@@ -51,7 +51,7 @@ export async function applyPreferenceChanges(
   subject: PageSubject,
   input: { patches: Record<string, ChoicePatch>; recipient: RecipientPatch; summary: Record<string, unknown>[] },
 ): Promise<void> {
-  const { db, env } = services;
+  const { db } = services;
   const ref = { organizationId: subject.organization.id, recipientId: subject.recipient.id };
   const before = (await loadPreferencesFromDb(db, [ref.recipientId])).get(ref.recipientId);
   await mergeRecipientChoices(db, ref.organizationId, ref.recipientId, input.patches, input.recipient);
@@ -59,7 +59,10 @@ export async function applyPreferenceChanges(
   const after = (await loadPreferencesFromDb(db, [ref.recipientId])).get(ref.recipientId);
   if (before && after && !after.unsubscribedAll) {
     const ending = Object.keys(input.patches).filter((category) => endsDigest(effectiveCategory(before, category), effectiveCategory(after, category)));
-    await flushWindows(services, ending.map((category) => ({ ...ref, category })));
+    await flushWindows(
+      services,
+      ending.map((category) => ({ ...ref, category })),
+    );
   }
   await recordRecipientChange(db, subject, "preference-centre", "recipient.preferences_update", { changes: input.summary });
 }

@@ -9,7 +9,14 @@ export type Branding = { layout: LayoutSource | null; values: BrandingValues };
 /** What layouts and templates see as `brand.*`: the stored branding, read leniently, with the defaults. */
 export function brandingValues(name: string, stored: unknown): BrandingValues {
   const { logoUrl, primaryColor, footerText, postalAddress, customCss } = readBranding(stored);
-  return { name, logoUrl: logoUrl ?? null, primaryColor: primaryColor ?? DEFAULT_PRIMARY_COLOUR, footerText: footerText ?? null, postalAddress: postalAddress ?? null, customCss: customCss ?? null };
+  return {
+    name,
+    logoUrl: logoUrl ?? null,
+    primaryColor: primaryColor ?? DEFAULT_PRIMARY_COLOUR,
+    footerText: footerText ?? null,
+    postalAddress: postalAddress ?? null,
+    customCss: customCss ?? null,
+  };
 }
 
 /** The organisation's branding layout (null: the built-in one) and branding values, in one query. */

@@ -38,9 +38,9 @@ export function memoryFs(files: Record<string, string>): FS {
 // time budget never trips there. The parse and memory budgets count bytes and do work.
 const COMMON: LiquidOptions = { strictFilters: true, relativeReference: false, root: [""], layouts: [""], partials: [""], parseLimit: 1_000_000, memoryLimit: 20_000_000 };
 
-export function newHtmlLiquid(files: Record<string, string>, escape = true): Liquid {
+export function newHtmlLiquid(files: Record<string, string>, escapeOutput = true): Liquid {
   // `cache: true` is safe because this engine's fs never changes: it caches the parsed layouts.
-  const liquid = new Liquid({ ...COMMON, fs: memoryFs(files), cache: true, ...(escape ? { outputEscape: "escape" as const } : {}) });
+  const liquid = new Liquid({ ...COMMON, fs: memoryFs(files), cache: true, ...(escapeOutput ? { outputEscape: "escape" as const } : {}) });
   registerFilters(liquid, "html");
   return liquid;
 }

@@ -18,7 +18,7 @@ export function toDate(value: unknown, now: Date): Date | undefined {
   if (value === "now" || value === "today") return now;
   if (typeof value === "number") return new Date(Math.abs(value) < 1e11 ? value * 1000 : value);
   if (typeof value === "string" && value.trim() !== "") {
-    const date = new Date(/^\d+$/.test(value) ? toDate(Number(value), now)?.getTime() ?? Number.NaN : value);
+    const date = new Date(/^\d+$/.test(value) ? (toDate(Number(value), now)?.getTime() ?? Number.NaN) : value);
     return Number.isNaN(date.getTime()) ? undefined : date;
   }
   return undefined;
@@ -30,8 +30,7 @@ const toNumber = (value: unknown): number | undefined => {
 };
 
 type Style = "full" | "long" | "medium" | "short";
-const style = (value: unknown, fallback: Style): Style =>
-  value === "full" || value === "long" || value === "medium" || value === "short" ? value : fallback;
+const style = (value: unknown, fallback: Style): Style => (value === "full" || value === "long" || value === "medium" || value === "short" ? value : fallback);
 
 function formatDate(self: FilterThis, value: unknown, options: Intl.DateTimeFormatOptions): unknown {
   const s = settings(self);
@@ -97,7 +96,12 @@ const filters = {
     const max = Math.max(0, Math.trunc(toNumber(length) ?? 50));
     if (chars.length <= max) return chars.join("");
     const tail = Array.from(typeof ellipsis === "string" ? ellipsis : "…");
-    return chars.slice(0, Math.max(0, max - tail.length)).join("").trimEnd() + tail.join("");
+    return (
+      chars
+        .slice(0, Math.max(0, max - tail.length))
+        .join("")
+        .trimEnd() + tail.join("")
+    );
   },
   safe_url(value: unknown) {
     const url = String(value ?? "").trim();

@@ -12,7 +12,10 @@ type Frame = { tag: string; text: string; attrs: string; bullet?: string };
 type List = { ordered: boolean; count: number };
 
 const attr = (attrs: string, name: string) =>
-  new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i").exec(attrs)?.slice(1).find((v) => v !== undefined);
+  new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i")
+    .exec(attrs)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
 /**
@@ -119,14 +122,24 @@ function finish(frame: Frame, dataTable: boolean): string {
       return `\n\n${title}\n${(frame.tag === "h1" ? "=" : "-").repeat(Math.min(Array.from(title).length, 72))}\n\n`;
     }
     case "blockquote":
-      return `\n\n${text.trim().split("\n").map((l) => `> ${l.trim()}`).join("\n")}\n\n`;
+      return `\n\n${text
+        .trim()
+        .split("\n")
+        .map((l) => `> ${l.trim()}`)
+        .join("\n")}\n\n`;
     case "li":
       return `${frame.bullet ?? "- "}${text.trim()}\n`;
     case "td":
     case "th":
       return dataTable ? `${oneLine(text)}\t` : `\n${text}\n`;
     case "tr":
-      return dataTable ? `${text.split("\t").slice(0, -1).map((c) => c.trim()).join(" | ")}\n` : `\n${text}\n`;
+      return dataTable
+        ? `${text
+            .split("\t")
+            .slice(0, -1)
+            .map((c) => c.trim())
+            .join(" | ")}\n`
+        : `\n${text}\n`;
     default:
       return text;
   }

@@ -23,7 +23,11 @@ export function splitFrontMatter(source: string): { meta: Record<string, string>
   const meta: Record<string, string> = {};
   for (const line of (match[1] ?? "").split("\n")) {
     const i = line.indexOf(":");
-    if (i > 0) meta[line.slice(0, i).trim()] = line.slice(i + 1).trim().replace(/^"(.*)"$/, "$1");
+    if (i > 0)
+      meta[line.slice(0, i).trim()] = line
+        .slice(i + 1)
+        .trim()
+        .replace(/^"(.*)"$/, "$1");
   }
   return { meta, body: match[2] ?? "" };
 }

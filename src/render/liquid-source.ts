@@ -1,4 +1,4 @@
-import { defaultOptions, TagToken, Tokenizer, type TopLevelToken, TypeGuards } from "liquidjs";
+import { defaultOptions, type TagToken, Tokenizer, type TopLevelToken, TypeGuards } from "liquidjs";
 
 export const IMPLICIT_LAYOUT = '{% layout "branding" %}';
 
@@ -12,7 +12,13 @@ export const isBlockSuper = (token: TopLevelToken) => TypeGuards.isOutputToken(t
 export function layoutNames(tokens: TopLevelToken[]): string[] {
   return tokens
     .filter((t): t is TagToken => TypeGuards.isTagToken(t) && t.name === "layout")
-    .map((t) => t.args.trim().split(/\s+/)[0]?.replace(/^["']|["']$/g, "") ?? "")
+    .map(
+      (t) =>
+        t.args
+          .trim()
+          .split(/\s+/)[0]
+          ?.replace(/^["']|["']$/g, "") ?? "",
+    )
     .filter((name) => name !== "none");
 }
 

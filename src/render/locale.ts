@@ -12,8 +12,7 @@ export function chooseVariant(template: Variants, requested: string | null | und
   if (!requested) return fallback;
   const wanted = requested.replace(/_/g, "-").toLowerCase();
   const entries = Object.entries(template.locales);
-  const found =
-    entries.find(([tag]) => tag.toLowerCase() === wanted) ?? entries.find(([tag]) => tag.toLowerCase() === language(wanted));
+  const found = entries.find(([tag]) => tag.toLowerCase() === wanted) ?? entries.find(([tag]) => tag.toLowerCase() === language(wanted));
   if (!found) return fallback;
   const [locale, v] = found;
   return { locale, subject: v.subject, html: v.html, text: v.text ?? null };

@@ -53,7 +53,16 @@ export const PreviewBody = z
 
 export const PreviewView = z.object({ subject: z.string(), html: z.string(), text: z.string() }).openapi("Preview");
 
-export const TemplateParams = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
+export const TemplateParams = z.object({
+  id: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 export const VersionParams = TemplateParams.extend({
-  v: z.coerce.number().int().positive().openapi({ param: { name: "v", in: "path" } }),
+  v: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: "v", in: "path" } }),
 });

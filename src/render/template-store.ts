@@ -21,12 +21,18 @@ export const versionView = (v: VersionRow, publishedVersion: number | null) => (
 });
 
 export async function findTemplate(db: Database, organizationId: string, id: string): Promise<TemplateRow | undefined> {
-  const [row] = await db.select().from(templates).where(and(eq(templates.id, id), eq(templates.organizationId, organizationId)));
+  const [row] = await db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.id, id), eq(templates.organizationId, organizationId)));
   return row;
 }
 
 export async function findVersion(db: Database, templateId: string, version?: number): Promise<VersionRow | undefined> {
-  const query = db.select().from(templateVersions).where(version === undefined ? eq(templateVersions.templateId, templateId) : and(eq(templateVersions.templateId, templateId), eq(templateVersions.version, version)));
+  const query = db
+    .select()
+    .from(templateVersions)
+    .where(version === undefined ? eq(templateVersions.templateId, templateId) : and(eq(templateVersions.templateId, templateId), eq(templateVersions.version, version)));
   const [row] = await query.orderBy(desc(templateVersions.version)).limit(1);
   return row;
 }
@@ -50,7 +56,12 @@ export async function templateView(db: Database, row: TemplateRow, withVersions:
 export async function appendDraft(db: Database, template: TemplateRow, content: TemplateContent): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT 1 FROM templates WHERE id = ${template.id} FOR UPDATE`);
-    const [last] = await tx.select({ version: templateVersions.version }).from(templateVersions).where(eq(templateVersions.templateId, template.id)).orderBy(desc(templateVersions.version)).limit(1);
+    const [last] = await tx
+      .select({ version: templateVersions.version })
+      .from(templateVersions)
+      .where(eq(templateVersions.templateId, template.id))
+      .orderBy(desc(templateVersions.version))
+      .limit(1);
     const version = (last?.version ?? 0) + 1;
     await tx.insert(templateVersions).values({ organizationId: template.organizationId, templateId: template.id, version, ...content, text: content.text ?? null });
     await tx.update(templates).set({ updatedAt: new Date() }).where(eq(templates.id, template.id));

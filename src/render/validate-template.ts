@@ -47,7 +47,10 @@ function parses(source: string, part: TemplatePart): ValidationIssue[] {
 }
 
 function lookup(data: Record<string, unknown>, path: string): unknown {
-  return path.replace(/^data\./, "").split(".").reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), data);
+  return path
+    .replace(/^data\./, "")
+    .split(".")
+    .reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), data);
 }
 
 /**
@@ -73,7 +76,8 @@ export async function validateTemplate(raw: ValidateTemplateInput): Promise<Resu
   const layout = input.layout ?? DEFAULT_BRANDING_LAYOUT;
   try {
     validationEngines.html.parse(layout.source);
-    if (!layoutNames(tokenize(layout.source)).includes("base")) issues.push({ message: `layout ${layout.id} must extend "base" (it carries the unsubscribe footer)`, part: "html" });
+    if (!layoutNames(tokenize(layout.source)).includes("base"))
+      issues.push({ message: `layout ${layout.id} must extend "base" (it carries the unsubscribe footer)`, part: "html" });
   } catch (e) {
     issues.push(parseIssue(e, "html", `in layout ${layout.id}: `));
   }

@@ -19,6 +19,7 @@ export function checkWellFormed(html: string, limit = 5): MarkupProblem[] {
   const open: { name: string; offset: number }[] = [];
   const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
   let match: RegExpExecArray | null;
+  // biome-ignore lint/suspicious/noAssignInExpressions: the loop moves tags.lastIndex past raw-text elements, which matchAll cannot follow.
   while ((match = tags.exec(html)) && problems.length < limit) {
     const [token, slash, rawName, attrs = ""] = match;
     if (!rawName) continue;

@@ -19,7 +19,13 @@ export type ClaimedNotification = {
   recipientId: string;
   data: Record<string, unknown>;
   recipient: { id: string; email: string; name: string | null; locale: string | null; timezone: string | null; textOnly: boolean };
-  organization: { name: string; fromEmail: string; fromName: string | null; replyTo: string | null; branding: Record<string, unknown>; timezone: string;
+  organization: {
+    name: string;
+    fromEmail: string;
+    fromName: string | null;
+    replyTo: string | null;
+    branding: Record<string, unknown>;
+    timezone: string;
     /** The bounce-rate guard paused the organisation's non-critical mail. */
     paused: boolean;
   };
@@ -62,7 +68,10 @@ type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "event_id" | "r
  */
 export async function claimNotifications(db: Database, ids: string[], leaseSeconds: number): Promise<ClaimedNotification[]> {
   if (ids.length === 0) return [];
-  const idList = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+  const idList = sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
   const result = await db.execute<ClaimRow>(sql`
     WITH claimed AS (
       UPDATE notifications
@@ -97,7 +106,15 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     recipientId: row.recipient_id,
     data: row.data,
     recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone, textOnly: row.text_only },
-    organization: { name: row.organization_name, fromEmail: row.from_email, fromName: row.from_name, replyTo: row.reply_to, branding: row.branding, timezone: row.organization_timezone, paused: row.organization_paused },
+    organization: {
+      name: row.organization_name,
+      fromEmail: row.from_email,
+      fromName: row.from_name,
+      replyTo: row.reply_to,
+      branding: row.branding,
+      timezone: row.organization_timezone,
+      paused: row.organization_paused,
+    },
     layout: row.layout_id && row.layout_version !== null && row.layout_source !== null ? { id: row.layout_id, version: row.layout_version, source: row.layout_source } : null,
     template: {
       id: row.version_id,

@@ -34,8 +34,14 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
     }
 
     if (batch.queue === DEAD_LETTER_QUEUE) {
-      const failed = await failDeadLettered(services.db, notifications.map((j) => j.id));
-      const failedDigests = await failDeadLetteredDigests(services.db, digests.map((j) => j.id));
+      const failed = await failDeadLettered(
+        services.db,
+        notifications.map((j) => j.id),
+      );
+      const failedDigests = await failDeadLetteredDigests(
+        services.db,
+        digests.map((j) => j.id),
+      );
       log.warn("dead-lettered mail failed", { count: failed, digests: failedDigests });
       await alertDeadLettered(services, { queue: batch.queue, count: failed + failedDigests, ids: [...messages.keys()] });
       batch.ackAll();

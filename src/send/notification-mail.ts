@@ -14,7 +14,11 @@ export const notificationMail: MailKind<ClaimedNotification> = {
   noun: "notification",
 
   async claim(services, jobs) {
-    const claimed = await claimNotifications(services.db, jobs.map((j) => j.id), services.env.SEND_LEASE_SECONDS);
+    const claimed = await claimNotifications(
+      services.db,
+      jobs.map((j) => j.id),
+      services.env.SEND_LEASE_SECONDS,
+    );
     return { claimed, later: new Map() };
   },
 
@@ -45,7 +49,15 @@ async function composeNotification(services: Services, n: ClaimedNotification): 
   const rendered = await renderNotification({
     base: SYSTEM_BASE_LAYOUT,
     branding: { layout: n.layout, values: brandingValues(n.organization.name, n.organization.branding) },
-    template: { id: template.id, version: template.version, defaultLocale: template.defaultLocale, subject: template.subject, html: template.html, text: template.text, locales: template.locales },
+    template: {
+      id: template.id,
+      version: template.version,
+      defaultLocale: template.defaultLocale,
+      subject: template.subject,
+      html: template.html,
+      text: template.text,
+      locales: template.locales,
+    },
     recipient: { email: n.recipient.email, name: n.recipient.name, locale: n.recipient.locale, timezone: n.recipient.timezone, textOnly: n.recipient.textOnly },
     data: n.data,
     links,

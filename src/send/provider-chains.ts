@@ -44,7 +44,10 @@ export async function loadProviderChains(services: Services, organizationIds: st
   const defaults = environmentProviderSettings(env);
   for (const id of organizationIds) {
     if (chains.get(id)?.length) continue;
-    chains.set(id, defaults.map((s) => ({ circuitKey: `${s.provider}:env`, provider: createProvider(s, services, dkim.get(id)) })));
+    chains.set(
+      id,
+      defaults.map((s) => ({ circuitKey: `${s.provider}:env`, provider: createProvider(s, services, dkim.get(id)) })),
+    );
   }
   return chains;
 }

@@ -14,12 +14,7 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * Each item settles on its own: one template that fails to render fails only its notification.
  * Returns a look-up of each item's (already settled) result.
  */
-export async function renderPhase<T extends object, R>(
-  items: readonly T[],
-  render: (item: T) => Promise<R>,
-  measure: boolean,
-  log: Logger,
-): Promise<(item: T) => Promise<R>> {
+export async function renderPhase<T extends object, R>(items: readonly T[], render: (item: T) => Promise<R>, measure: boolean, log: Logger): Promise<(item: T) => Promise<R>> {
   const timed = measure && items.length > 0;
   if (timed) await tick();
   const started = Date.now();

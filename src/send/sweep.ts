@@ -28,6 +28,9 @@ export async function sweepNotifications(services: Services, now = new Date()): 
      WHERE status = 'pending' AND created_at < ${cutoff}::timestamptz
      ORDER BY created_at LIMIT ${SWEEP_LIMIT}`);
   const stale = new Map([...pending.rows, ...expired.rows].map((r) => [r.id, r.priority]));
-  const report = await requeuePending(services, [...stale].map(([id, priority]) => ({ id, priority })));
+  const report = await requeuePending(
+    services,
+    [...stale].map(([id, priority]) => ({ id, priority })),
+  );
   return { leasesExpired: expired.rows.length, ...report };
 }

@@ -37,7 +37,8 @@ describe.skipIf(Boolean(skip))("the operators' dashboard in Chromium", () => {
   };
   const shoot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   const h1 = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
-  const overflow = (page: Page) => page.evaluate<{ scrollWidth: number; clientWidth: number }>("({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })");
+  const overflow = (page: Page) =>
+    page.evaluate<{ scrollWidth: number; clientWidth: number }>("({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })");
   const expectNoOverflow = async (page: Page) => {
     const { scrollWidth, clientWidth } = await overflow(page);
     expect(scrollWidth, `${page.url()} is ${scrollWidth} px wide in a ${clientWidth} px window`).toBeLessThanOrEqual(clientWidth);
@@ -117,7 +118,10 @@ describe.skipIf(Boolean(skip))("the operators' dashboard in Chromium", () => {
     await search.press("Enter");
     await page.waitForURL(`${base}/dashboard/recipients?id=${recipient.id}`);
     expect(await page.getByRole("heading", { level: 2, name: `Notifications of ${recipient.id}` }).count()).toBe(1);
-    const rows = page.getByRole("region", { name: `Notifications of ${recipient.id}` }).and(page.locator("div.table-wrap")).locator("tbody tr");
+    const rows = page
+      .getByRole("region", { name: `Notifications of ${recipient.id}` })
+      .and(page.locator("div.table-wrap"))
+      .locator("tbody tr");
     expect(await rows.count()).toBe(1);
     expect(await rows.first().locator("td").allTextContents()).toEqual(expect.arrayContaining(["comment.created", "sent", "capture"]));
 
@@ -155,14 +159,16 @@ describe.skipIf(Boolean(skip))("the operators' dashboard in Chromium", () => {
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press("Tab");
       // Marks the element, to read its style again once it has lost focus.
-      stops.push(await page.evaluate<FocusStop>(`(() => {
+      stops.push(
+        await page.evaluate<FocusStop>(`(() => {
         const el = document.activeElement;
         el.setAttribute("data-focus-stop", "${i}");
         const style = getComputedStyle(el);
         const box = el.getBoundingClientRect();
         const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 ? style.outlineStyle + " " + style.outlineWidth : "none";
         return { name: el.textContent.trim(), outline, boxShadow: style.boxShadow, onScreen: box.width > 0 && box.right > 0 && box.left < window.innerWidth };
-      })()`));
+      })()`),
+      );
     }
     expect(stops.map((s) => s.name)).toEqual(["Skip to content", "Sign out", "Overview", "Recipients", "Audit log", "Suppressions"]);
     await page.evaluate("document.activeElement.blur()");

@@ -143,7 +143,12 @@ describe("GET/PUT /v1/preference-defaults", () => {
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     const second = await putDefaults({ categories: { comments: { locked: true } } });
     expect(second.body.categories.find((c) => c.category === "comments")).toEqual({
-      category: "comments", enabled: true, delivery: "digest", digest: { kind: "window", minutes: 15, maxItems: 50, burst: true }, locked: true, configured: true,
+      category: "comments",
+      enabled: true,
+      delivery: "digest",
+      digest: { kind: "window", minutes: 15, maxItems: 50, burst: true },
+      locked: true,
+      configured: true,
     });
     expect(category((await get()).body, "comments")).toMatchObject({ delivery: "digest", locked: true, source: { delivery: "organization" } });
     const removed = await putDefaults({ categories: { comments: null } });

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { recipients } from "../../src/platform/db/schema";
 import { decideNotifications, recordDecisions } from "../../src/decide/decide";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub , deliverDigest } from "../fixtures/preferences";
+import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub, deliverDigest } from "../fixtures/preferences";
 import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 
@@ -23,7 +23,10 @@ describe("deciding claimed notifications from preferences", () => {
       expect(await recordDecisions(services.db, claimed, decisions)).toEqual(new Set(ids));
     });
     const rows = await notificationRows(ids);
-    expect(rows.map((n) => [n.status, n.decisionRule])).toEqual([["skipped", "recipient_opt_out"], ["skipped", "recipient_opt_out"]]);
+    expect(rows.map((n) => [n.status, n.decisionRule])).toEqual([
+      ["skipped", "recipient_opt_out"],
+      ["skipped", "recipient_opt_out"],
+    ]);
   });
 
   it("sends critical mail at once to an unsubscribed recipient with digests on, and skips the rest", async () => {

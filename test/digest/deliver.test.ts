@@ -4,7 +4,7 @@ import { digests } from "../../src/platform/db/schema";
 import { decideNotifications, recordDecisions } from "../../src/decide/decide";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub , deliverDigest } from "../fixtures/preferences";
+import { claim, createRecipient, digestsOf, notificationRows, setChoice, storeNotifications, windowStub, deliverDigest } from "../fixtures/preferences";
 import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 
@@ -90,7 +90,10 @@ describe("delivering a digest", () => {
     const digestId = await closed();
     await withServices((s) => deliverDigest(s, digestId, { attempt: 1 }));
     expect(await digestRow(digestId)).toMatchObject({ status: "skipped", failureReason: "unsubscribed_all" });
-    expect((await notificationRows(ids)).map((n) => [n.status, n.decisionRule])).toEqual([["skipped", "unsubscribed_all"], ["skipped", "unsubscribed_all"]]);
+    expect((await notificationRows(ids)).map((n) => [n.status, n.decisionRule])).toEqual([
+      ["skipped", "unsubscribed_all"],
+      ["skipped", "unsubscribed_all"],
+    ]);
     expect(await receivedBy(r.email)).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { decideNotifications, recordDecisions } from "../../src/decide/decide";
 import type { RecipientPreferencesView } from "../../src/decide/routes/preferences/schema";
 import { call } from "../fixtures/http";
 import { createOrganization } from "../fixtures/organization";
-import { claim, createRecipient, digestsOf, storeNotifications, windowStub , deliverDigest } from "../fixtures/preferences";
+import { claim, createRecipient, digestsOf, storeNotifications, windowStub, deliverDigest } from "../fixtures/preferences";
 import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 

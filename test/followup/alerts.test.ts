@@ -33,8 +33,8 @@ describe("alerts", () => {
     const posts = await alertsMentioning(circuit);
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ method: "POST", json: { text: expect.stringContaining(circuit) } });
-    const blocks = (posts[0]?.json as { blocks: { type: string }[] }).blocks;
-    expect(blocks.map((b) => b.type)).toEqual(["header", "section", "context"]);
+    const blocks = (posts[0]?.json as { blocks: { type: string }[] } | undefined)?.blocks;
+    expect(blocks?.map((b) => b.type)).toEqual(["header", "section", "context"]);
   });
 
   it("fires again for another condition, another organisation, or in the next window", async () => {
@@ -57,7 +57,7 @@ describe("alerts", () => {
     await withServices((s) => alertFailedMail(s, "notification", failures.slice(0, 1)), { clock });
     const posts = await alertsMentioning(org.organizationId);
     expect(posts).toHaveLength(1);
-    expect((posts[0]?.json as { text: string }).text).toContain("5 notification(s) ended failed");
+    expect((posts[0]?.json as { text: string } | undefined)?.text).toContain("5 notification(s) ended failed");
 
     const circuit = `mailgun:${crypto.randomUUID()}`;
     await withServices((s) => alertCircuitsOpened(s, [circuit, circuit]), { clock });

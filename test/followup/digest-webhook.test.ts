@@ -28,8 +28,10 @@ describe("provider webhooks about digest emails", () => {
     expect((await viewOf(org.apiKey, items[0] ?? "")).digest?.status).toBe("bounced");
     expect((await suppressionOf(org.organizationId, email))?.reason).toBe("hard_bounce");
 
-    const stored = await withServices(({ db }) => db.execute<{ type: string; digest_id: string }>(sql`
-      SELECT type, detail->>'digestId' AS digest_id FROM delivery_events WHERE organization_id = ${org.organizationId}::uuid ORDER BY created_at`));
+    const stored = await withServices(({ db }) =>
+      db.execute<{ type: string; digest_id: string }>(sql`
+      SELECT type, detail->>'digestId' AS digest_id FROM delivery_events WHERE organization_id = ${org.organizationId}::uuid ORDER BY created_at`),
+    );
     expect(stored.rows).toEqual([
       { type: "delivered", digest_id: digest.id },
       { type: "bounced", digest_id: digest.id },
@@ -51,11 +53,17 @@ describe("provider webhooks about digest emails", () => {
     const digests = [await sentDigest(org.apiKey), await sentDigest(org.apiKey), await sentDigest(org.apiKey)];
     const state = async () => (await call<SendingState>("GET", "/v1/sending", { key: org.apiKey })).body;
 
-    await postSendGrid(path, account, digests.slice(0, 2).map((d) => sendGridEvent("bounce", { messageId: d.digest.providerMessageId, notificationId: d.digest.id, email: d.email }, { type: "bounce" })));
+    await postSendGrid(
+      path,
+      account,
+      digests.slice(0, 2).map((d) => sendGridEvent("bounce", { messageId: d.digest.providerMessageId, notificationId: d.digest.id, email: d.email }, { type: "bounce" })),
+    );
     expect(await state()).toMatchObject({ paused: false, rates: { sample: 100, bounced: 2 } });
     const last = digests[2];
     if (!last) throw new Error("three digests were sent");
-    await postSendGrid(path, account, [sendGridEvent("bounce", { messageId: last.digest.providerMessageId, notificationId: last.digest.id, email: last.email }, { type: "bounce" })]);
+    await postSendGrid(path, account, [
+      sendGridEvent("bounce", { messageId: last.digest.providerMessageId, notificationId: last.digest.id, email: last.email }, { type: "bounce" }),
+    ]);
     expect(await state()).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/^bounce rate 3\.00% over the last 100 sent emails/) });
   });
 });

@@ -33,7 +33,9 @@ describe("bounce-rate guard", () => {
   it("pauses the organisation when hard bounces reach 3% of its last sends, alerts once, and shows it in GET /v1/sending", async () => {
     const org = await createOrganization();
     const account = await sendGridAccount();
-    const view = await configureProviders(org.apiKey, [{ provider: "sendgrid", apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL), webhookPublicKey: account.publicKey }]);
+    const view = await configureProviders(org.apiKey, [
+      { provider: "sendgrid", apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL), webhookPublicKey: account.publicKey },
+    ]);
     const path = `/webhooks/sendgrid/${view.providers[0]?.id}`;
     const sent = await storeSent(org.organizationId, "sendgrid", 100);
     const at = (i: number) => {
@@ -94,7 +96,9 @@ describe("bounce-rate guard", () => {
   it("judges only mail sent after a resume: old bounces arriving late do not pause again, new ones at the threshold do", async () => {
     const org = await createOrganization();
     const account = await sendGridAccount();
-    const view = await configureProviders(org.apiKey, [{ provider: "sendgrid", apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL), webhookPublicKey: account.publicKey }]);
+    const view = await configureProviders(org.apiKey, [
+      { provider: "sendgrid", apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL), webhookPublicKey: account.publicKey },
+    ]);
     const path = `/webhooks/sendgrid/${view.providers[0]?.id}`;
     const bounceOf = (batch: Awaited<ReturnType<typeof storeSent>>, i: number) => {
       const n = batch[i];

@@ -22,7 +22,10 @@ async function sentThroughMailgun() {
 describe("Mailgun webhooks", () => {
   it("applies a signed permanent failure on the shared URL and refuses the same token a second time", async () => {
     const { org, sent } = await sentThroughMailgun();
-    const body = await mailgunBody(TEST_MAILGUN_WEBHOOK_KEY, mailgunEvent("failed", sent, { severity: "permanent", reason: "bounce", "delivery-status": { code: 550, message: "5.1.1 no such user" } }));
+    const body = await mailgunBody(
+      TEST_MAILGUN_WEBHOOK_KEY,
+      mailgunEvent("failed", sent, { severity: "permanent", reason: "bounce", "delivery-status": { code: 550, message: "5.1.1 no such user" } }),
+    );
 
     const first = await post("/webhooks/mailgun", body);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
@@ -44,7 +47,11 @@ describe("Mailgun webhooks", () => {
     const tampered = await mailgunBody(TEST_MAILGUN_WEBHOOK_KEY, event);
     tampered.signature.timestamp = String(Number(tampered.signature.timestamp) - 1);
 
-    for (const [body, code] of [[wrongKey, "BAD_SIGNATURE"], [stale, "STALE_TIMESTAMP"], [tampered, "BAD_SIGNATURE"]] as const) {
+    for (const [body, code] of [
+      [wrongKey, "BAD_SIGNATURE"],
+      [stale, "STALE_TIMESTAMP"],
+      [tampered, "BAD_SIGNATURE"],
+    ] as const) {
       const res = await post("/webhooks/mailgun", body);
       expect(res.status, JSON.stringify(res.body)).toBe(401);
       expect(res.body.error.message).toMatch(new RegExp(`^${code}`));

@@ -23,11 +23,16 @@ describe("SendGrid webhooks, end to end", () => {
     await post(org.path, org.account, [unsubscribe]);
     await post(org.path, org.account, [sendGridEvent("unsubscribe", sent)]);
     const state = await withServices(async ({ db }) => ({
-      recipient: (await db.execute<{ unsubscribed: boolean }>(sql`SELECT unsubscribed_at IS NOT NULL AS unsubscribed FROM recipients WHERE id = ${sent.recipientId}::uuid`)).rows[0],
-      audit: (await db.execute(sql`SELECT actor_type, actor_id, action, target_id, via FROM audit_log WHERE organization_id = ${org.organizationId}::uuid AND actor_type = 'recipient'`)).rows,
+      recipient: (await db.execute<{ unsubscribed: boolean }>(sql`SELECT unsubscribed_at IS NOT NULL AS unsubscribed FROM recipients WHERE id = ${sent.recipientId}::uuid`))
+        .rows[0],
+      audit: (
+        await db.execute(sql`SELECT actor_type, actor_id, action, target_id, via FROM audit_log WHERE organization_id = ${org.organizationId}::uuid AND actor_type = 'recipient'`)
+      ).rows,
     }));
     expect(state.recipient).toEqual({ unsubscribed: true });
-    expect(state.audit).toEqual([{ actor_type: "recipient", actor_id: sent.recipientId, action: "recipient.unsubscribe_all", target_id: sent.recipientId, via: "provider:sendgrid" }]);
+    expect(state.audit).toEqual([
+      { actor_type: "recipient", actor_id: sent.recipientId, action: "recipient.unsubscribe_all", target_id: sent.recipientId, via: "provider:sendgrid" },
+    ]);
   });
 
   it("marks an email sent through the SendGrid fake bounced on a signed hard bounce, and suppresses its address", async () => {
@@ -37,7 +42,11 @@ describe("SendGrid webhooks, end to end", () => {
     const [mail] = await receivedBy(email);
     expect(mail?.body.custom_args?.tidings_notification_id).toBe(notificationId);
 
-    const bounce = sendGridEvent("bounce", { messageId: sent.providerMessageId ?? "", notificationId, email }, { type: "bounce", status: "5.1.1", reason: `550 5.1.1 <${email}>: Recipient address rejected` });
+    const bounce = sendGridEvent(
+      "bounce",
+      { messageId: sent.providerMessageId ?? "", notificationId, email },
+      { type: "bounce", status: "5.1.1", reason: `550 5.1.1 <${email}>: Recipient address rejected` },
+    );
     const res = await post(org.path, org.account, [bounce]);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ received: 1, stored: 1, duplicates: 0 });
@@ -80,7 +89,11 @@ describe("SendGrid webhook refusals store nothing", () => {
     const tampered = await postSendGrid(org.path, org.account, events, { tamper: (b) => b.replace('"bounce"', '"delivered"') });
     const otherKey = await postSendGrid(org.path, await sendGridAccount(), events);
     const stale = await postSendGrid(org.path, org.account, events, { timestamp: nowSeconds(-3600) });
-    for (const [res, code] of [[tampered, "BAD_SIGNATURE"], [otherKey, "BAD_SIGNATURE"], [stale, "STALE_TIMESTAMP"]] as const) {
+    for (const [res, code] of [
+      [tampered, "BAD_SIGNATURE"],
+      [otherKey, "BAD_SIGNATURE"],
+      [stale, "STALE_TIMESTAMP"],
+    ] as const) {
       expect(res.status, JSON.stringify(res.body)).toBe(401);
       expect((res.body as ErrorBody).error.message).toMatch(new RegExp(`^${code}`));
     }

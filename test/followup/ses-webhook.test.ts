@@ -59,7 +59,10 @@ describe("SES notifications through SNS", () => {
     const message = await signer.sign({ Type: "Notification", TopicArn: TEST_SNS_TOPIC_ARN, Message: bounceOf(sent) });
     const tampered = await postSns<Reply>("/webhooks/ses", message, (m) => ({ ...m, Message: bounceOf(sent, "Transient") }));
     const foreignCert = await postSns<Reply>("/webhooks/ses", message, (m) => ({ ...m, SigningCertURL: "https://sns.us-east-1.amazonaws.com.evil.example/cert.pem" }));
-    const otherTopic = await postSns<Reply>("/webhooks/ses", await signer.sign({ Type: "Notification", TopicArn: "arn:aws:sns:us-east-1:999999999999:theirs", Message: bounceOf(sent) }));
+    const otherTopic = await postSns<Reply>(
+      "/webhooks/ses",
+      await signer.sign({ Type: "Notification", TopicArn: "arn:aws:sns:us-east-1:999999999999:theirs", Message: bounceOf(sent) }),
+    );
     expect([tampered.status, foreignCert.status, otherTopic.status]).toEqual([401, 400, 403]);
     expect(foreignCert.body.error.message).toMatch(/^CERT_URL_NOT_AWS/);
     expect(await eventsOf(org.organizationId)).toEqual([]);

@@ -14,7 +14,9 @@ type Reply = SuppressionView & ErrorBody;
 async function suppressAs(organizationId: string, email: string, reason: "hard_bounce" | "complaint") {
   const hash = await hashEmail(await testHashKey(), email);
   await withServices(({ db }) =>
-    db.execute(sql`INSERT INTO suppressions (id, organization_id, email_hash, reason, suppressed_at) VALUES (${crypto.randomUUID()}::uuid, ${organizationId}::uuid, ${hash}, ${reason}, now())`),
+    db.execute(
+      sql`INSERT INTO suppressions (id, organization_id, email_hash, reason, suppressed_at) VALUES (${crypto.randomUUID()}::uuid, ${organizationId}::uuid, ${hash}, ${reason}, now())`,
+    ),
   );
 }
 
@@ -82,7 +84,9 @@ describe("suppression API", () => {
     const forced = await call<Reply>("DELETE", `/v1/suppressions/${encodeURIComponent(bounced)}?force=true`, { key: org.apiKey });
     expect(forced.status).toBe(200);
     expect(forced.body).toMatchObject({ reason: "hard_bounce", email: bounced });
-    const audited = await withServices(({ db }) => db.execute<{ action: string }>(sql`SELECT action FROM audit_log WHERE organization_id = ${org.organizationId}::uuid ORDER BY created_at`));
+    const audited = await withServices(({ db }) =>
+      db.execute<{ action: string }>(sql`SELECT action FROM audit_log WHERE organization_id = ${org.organizationId}::uuid ORDER BY created_at`),
+    );
     expect(audited.rows.map((r) => r.action)).toEqual(["suppression.add", "suppression.remove", "suppression.remove"]);
   });
 

@@ -46,7 +46,9 @@ describe("accepting an event", () => {
     const org = await createOrganization();
     const key = await testHashKey();
     const email = uniqueEmail("known");
-    const first = await withDb((db) => acceptEvent(db, org.organizationId, { type: "comment.created", recipients: [{ id: "u1", email, name: "Ada" }], data: {} }, { emailHashKey: key }));
+    const first = await withDb((db) =>
+      acceptEvent(db, org.organizationId, { type: "comment.created", recipients: [{ id: "u1", email, name: "Ada" }], data: {} }, { emailHashKey: key }),
+    );
     const [before] = await withDb((db) => db.select().from(recipients).where(sql`${recipients.organizationId} = ${org.organizationId}::uuid AND ${recipients.externalId} = 'u1'`));
     const second = await withDb((db) => acceptEvent(db, org.organizationId, { type: "comment.created", recipients: [{ id: "u1", email, timezone: "Asia/Tokyo" }], data: {} }));
     expect(first.ok && second.ok).toBe(true);

@@ -16,10 +16,12 @@ const commentEvent = (email = uniqueEmail()): CreateEventRequest => ({
 async function countRows(organizationId: string) {
   const { db, close } = openDatabase(testEnv());
   try {
-    const [row] = await db.execute<{ events: number; notifications: number; recipients: number }>(sql`
+    const [row] = await db
+      .execute<{ events: number; notifications: number; recipients: number }>(sql`
       SELECT (SELECT count(*)::int FROM events WHERE organization_id = ${organizationId}) AS events,
              (SELECT count(*)::int FROM notifications WHERE organization_id = ${organizationId}) AS notifications,
-             (SELECT count(*)::int FROM recipients WHERE organization_id = ${organizationId}) AS recipients`).then((r) => r.rows);
+             (SELECT count(*)::int FROM recipients WHERE organization_id = ${organizationId}) AS recipients`)
+      .then((r) => r.rows);
     return row;
   } finally {
     await close();
@@ -125,7 +127,17 @@ describe.each([
   ["more than 1000 recipients", { type: "comment.created", recipients: tooMany }, "recipients"],
   ["a malformed address", { type: "comment.created", recipients: [{ id: "a", email: "not-an-address" }] }, "recipients.0.email"],
   ["an unknown time zone", { type: "comment.created", recipients: [{ id: "a", email: "a@example.test", timezone: "Mars/Olympus" }] }, "recipients.0.timezone"],
-  ["a recipient id twice", { type: "comment.created", recipients: [{ id: "a", email: "a@example.test" }, { id: "a", email: "b@example.test" }] }, "recipients.1.id"],
+  [
+    "a recipient id twice",
+    {
+      type: "comment.created",
+      recipients: [
+        { id: "a", email: "a@example.test" },
+        { id: "a", email: "b@example.test" },
+      ],
+    },
+    "recipients.1.id",
+  ],
   ["an unknown priority", { type: "comment.created", recipients: [{ id: "a", email: "a@example.test" }], priority: "urgent" }, "priority"],
   ["data that is not an object", { type: "comment.created", recipients: [{ id: "a", email: "a@example.test" }], data: [1, 2] }, "data"],
 ])("POST /v1/events with %s", (_label, body, failingPath) => {

@@ -8,7 +8,12 @@ type Ledger = Parameters<typeof foldDigests>[0]["ledger"];
 const POSTED_AT = 1_000;
 const accepted = (ids: string[]) => new Map(ids.map((id) => [id, POSTED_AT]));
 const digest = (id: string, items: string[], status = "sent"): Ledger["digests"][number] => ({
-  id, status, item_count: items.length, notification_ids: items, failure_reason: null, open_seconds: 60,
+  id,
+  status,
+  item_count: items.length,
+  notification_ids: items,
+  failure_reason: null,
+  open_seconds: 60,
 });
 const batched = (id: string, digestId: string): Ledger["notifications"][number] => ({ id, status: "batched", digest_id: digestId });
 
@@ -16,7 +21,10 @@ describe("the digest scenario's ledger", () => {
   it("counts an item as delivered when its digest's email reached the provider, at the digest's receipt time", () => {
     const result = foldDigests({
       accepted: accepted(["n1", "n2", "n3"]),
-      byId: new Map([["d1", [61_000]], ["n3", [2_000]]]),
+      byId: new Map([
+        ["d1", [61_000]],
+        ["n3", [2_000]],
+      ]),
       digestTotals: new Map([["d1", 2]]),
       ledger: { notifications: [batched("n1", "d1"), batched("n2", "d1")], digests: [digest("d1", ["n1", "n2"])] },
       maxItems: 50,
@@ -54,7 +62,10 @@ describe("the digest scenario's ledger", () => {
   it("reports an item that also went out on its own as delivered twice", () => {
     const result = foldDigests({
       accepted: accepted(["n1"]),
-      byId: new Map([["n1", [2_000]], ["d1", [61_000]]]),
+      byId: new Map([
+        ["n1", [2_000]],
+        ["d1", [61_000]],
+      ]),
       digestTotals: new Map([["d1", 1]]),
       ledger: { notifications: [batched("n1", "d1")], digests: [digest("d1", ["n1"])] },
       maxItems: 50,
@@ -65,8 +76,14 @@ describe("the digest scenario's ledger", () => {
   it("flags an item listed by two digests, and a digest whose rows disagree with the item", () => {
     const result = foldDigests({
       accepted: accepted(["n1", "n2"]),
-      byId: new Map([["d1", [61_000]], ["d2", [62_000]]]),
-      digestTotals: new Map([["d1", 1], ["d2", 1]]),
+      byId: new Map([
+        ["d1", [61_000]],
+        ["d2", [62_000]],
+      ]),
+      digestTotals: new Map([
+        ["d1", 1],
+        ["d2", 1],
+      ]),
       ledger: { notifications: [batched("n1", "d1"), batched("n2", "d3")], digests: [digest("d1", ["n1", "n2"]), digest("d2", ["n1"])] },
       maxItems: 50,
     });
@@ -102,8 +119,14 @@ describe("the digest scenario's ledger", () => {
     const items = Array.from({ length: 5 }, (_, i) => `n${i}`);
     const result = foldDigests({
       accepted: accepted(items),
-      byId: new Map([["d1", [61_000]], ["d2", [62_000]]]),
-      digestTotals: new Map([["d1", 3], ["d2", 2]]),
+      byId: new Map([
+        ["d1", [61_000]],
+        ["d2", [62_000]],
+      ]),
+      digestTotals: new Map([
+        ["d1", 3],
+        ["d2", 2],
+      ]),
       ledger: {
         notifications: items.map((id, i) => batched(id, i < 3 ? "d1" : "d2")),
         digests: [digest("d1", items.slice(0, 3)), digest("d2", items.slice(3))],

@@ -49,7 +49,20 @@ async function storeTwoDays(organizationId: string) {
 }
 
 /** What storeTwoDays adds up to over 1–2 March in UTC. */
-const UTC_TOTALS = figures({ sent: 4, delivered: 4, bounced: 1, complained: 1, opened: 2, clicked: 1, failed: 1, suppressed: 1, skipped: 1, batched: 1, digestsSent: 1, latencyMs: { p50: 2500, p95: 3850 } });
+const UTC_TOTALS = figures({
+  sent: 4,
+  delivered: 4,
+  bounced: 1,
+  complained: 1,
+  opened: 2,
+  clicked: 1,
+  failed: 1,
+  suppressed: 1,
+  skipped: 1,
+  batched: 1,
+  digestsSent: 1,
+  latencyMs: { p50: 2500, p95: 3850 },
+});
 
 describe("GET /v1/analytics", () => {
   it("counts each local day in UTC: sends by sent_at, emails by their first event, decisions by created_at", async () => {
@@ -65,7 +78,10 @@ describe("GET /v1/analytics", () => {
       rows: [
         { day: "2026-03-01", ...figures({ sent: 1, delivered: 1, suppressed: 1, batched: 1, latencyMs: { p50: 1000, p95: 1000 } }) },
         // p95 of 2, 3 and 4 seconds, interpolated: 3 s + 0.9 × 1 s.
-        { day: "2026-03-02", ...figures({ sent: 3, delivered: 3, bounced: 1, complained: 1, opened: 2, clicked: 1, failed: 1, skipped: 1, digestsSent: 1, latencyMs: { p50: 3000, p95: 3900 } }) },
+        {
+          day: "2026-03-02",
+          ...figures({ sent: 3, delivered: 3, bounced: 1, complained: 1, opened: 2, clicked: 1, failed: 1, skipped: 1, digestsSent: 1, latencyMs: { p50: 3000, p95: 3900 } }),
+        },
       ],
       totals: UTC_TOTALS,
     });
@@ -112,7 +128,11 @@ describe("GET /v1/analytics", () => {
       { day: "2026-03-02", provider: "sendgrid", ...figures({ sent: 1, delivered: 2, opened: 1, digestsSent: 1, latencyMs: { p50: 2000, p95: 2000 } }) },
       { day: "2026-03-02", provider: null, ...figures({ failed: 1, skipped: 1 }) },
     ]);
-    const summed = Object.fromEntries(Object.keys(none).filter((k) => k !== "latencyMs").map((k) => [k, res.body.rows.reduce((n, r) => n + (r[k as keyof typeof none] as number), 0)]));
+    const summed = Object.fromEntries(
+      Object.keys(none)
+        .filter((k) => k !== "latencyMs")
+        .map((k) => [k, res.body.rows.reduce((n, r) => n + (r[k as keyof typeof none] as number), 0)]),
+    );
     expect({ ...summed, latencyMs: res.body.totals.latencyMs }).toEqual(res.body.totals);
   });
 

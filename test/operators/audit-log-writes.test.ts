@@ -81,7 +81,12 @@ describe("audit rows written by the admin API", () => {
 
     const res = await call("PUT", "/v1/event-types/invoice.paid", { key: editor, body: { category: "billing", template: "comment", critical: true } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    await expectOnlyRow(org, editor, { action: "event_type.upsert", targetType: "event_type", targetId: "invoice.paid", details: { category: "billing", template: "comment", priority: "normal", critical: true } });
+    await expectOnlyRow(org, editor, {
+      action: "event_type.upsert",
+      targetType: "event_type",
+      targetId: "invoice.paid",
+      details: { category: "billing", template: "comment", priority: "normal", critical: true },
+    });
   });
 
   it("records a change of the preference defaults as asked, and nothing for an empty or forbidden one", async () => {

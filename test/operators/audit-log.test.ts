@@ -22,8 +22,7 @@ async function readAllPages(key: string, query: string): Promise<string[][]> {
 }
 
 /** Newest first, then the larger id first: the order the API promises. */
-const newestFirst = (rows: (StoredAuditRow & { id: string })[]) =>
-  [...rows].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1)).map((r) => r.id);
+const newestFirst = (rows: (StoredAuditRow & { id: string })[]) => [...rows].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1)).map((r) => r.id);
 
 async function storeNamed(organizationId: string, rows: StoredAuditRow[]) {
   const ids = await storeAuditRows(organizationId, rows);
@@ -47,7 +46,10 @@ describe("GET /v1/audit-log", () => {
 
   it("answers 50 entries by default and a cursor to the rest", async () => {
     const org = await createOrganization();
-    await storeAuditRows(org.organizationId, Array.from({ length: 51 }, (_, i) => ({ action: "bulk", at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() })));
+    await storeAuditRows(
+      org.organizationId,
+      Array.from({ length: 51 }, (_, i) => ({ action: "bulk", at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() })),
+    );
     const first = await read(org.apiKey);
     expect(first.body.entries).toHaveLength(50);
     const rest = await read(org.apiKey, `?cursor=${first.body.nextCursor}`);
@@ -83,7 +85,17 @@ describe("GET /v1/audit-log", () => {
     const res = await read(await org.keyFor("viewer"));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({
-      entries: [{ id: expect.any(String), at: expect.any(String), actor: { type: "api_key", id: await apiKeyId(editor) }, action: "layout.update", target: { type: "layout", id: "branding" }, via: "api", details: { key: "branding", version: 1 } }],
+      entries: [
+        {
+          id: expect.any(String),
+          at: expect.any(String),
+          actor: { type: "api_key", id: await apiKeyId(editor) },
+          action: "layout.update",
+          target: { type: "layout", id: "branding" },
+          via: "api",
+          details: { key: "branding", version: 1 },
+        },
+      ],
       nextCursor: null,
     });
     expect(Date.now() - Date.parse(res.body.entries[0]?.at ?? "")).toBeLessThan(60_000);
@@ -93,8 +105,14 @@ describe("GET /v1/audit-log", () => {
     const mine = await createOrganization("Mine");
     const theirs = await createOrganization("Theirs");
     const at = (s: number) => `2026-05-01T00:00:0${s}.000000Z`;
-    const own = await storeNamed(mine.organizationId, [1, 3, 5].map((s) => ({ action: "mine", at: at(s) })));
-    await storeAuditRows(theirs.organizationId, [2, 4, 6].map((s) => ({ action: "theirs", at: at(s) })));
+    const own = await storeNamed(
+      mine.organizationId,
+      [1, 3, 5].map((s) => ({ action: "mine", at: at(s) })),
+    );
+    await storeAuditRows(
+      theirs.organizationId,
+      [2, 4, 6].map((s) => ({ action: "theirs", at: at(s) })),
+    );
 
     expect((await readAllPages(mine.apiKey, "?limit=2")).flat()).toEqual(newestFirst(own));
     const theirFirstPage = await read(theirs.apiKey, "?limit=1");

@@ -50,7 +50,15 @@ describe("GET /v1/notifications/:id", () => {
     if (!sent) throw new Error("one notification was stored");
     await postSendGrid(org.path, org.account, [sendGridEvent("bounce", sent, { type: "bounce", reason: `550 5.1.1 <${sent.email}>: no such user` })]);
     const view = await viewOf(org.apiKey, sent.notificationId);
-    expect(view.events).toEqual([{ type: "bounced", provider: "sendgrid", at: expect.any(String), bounceKind: "hard", detail: { recipientHash: expect.any(String), diagnostic: "550 5.1.1 <<address>>: no such user" } }]);
+    expect(view.events).toEqual([
+      {
+        type: "bounced",
+        provider: "sendgrid",
+        at: expect.any(String),
+        bounceKind: "hard",
+        detail: { recipientHash: expect.any(String), diagnostic: "550 5.1.1 <<address>>: no such user" },
+      },
+    ]);
   });
 
   it("lists a batched notification's digest events under digest.events, and none of its own", async () => {

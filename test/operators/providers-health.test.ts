@@ -14,10 +14,19 @@ const trip = { successes: 0, failures: 0, trips: 1, lastError: "SendGrid answere
 const HOUR = 3_600_000;
 
 /** Attempts of one organisation at chosen ages, each on a notification of its own. */
-async function storeAttemptsAgo(organizationId: string, rows: { provider: string; outcome: "accepted" | "retryable" | "permanent" | "configuration"; latencyMs: number; hoursAgo: number }[]) {
-  const ids = await storeNotifications(organizationId, rows.map(() => ({ status: "sent" as const, provider: "sendgrid", sentAt: new Date().toISOString() })));
+async function storeAttemptsAgo(
+  organizationId: string,
+  rows: { provider: string; outcome: "accepted" | "retryable" | "permanent" | "configuration"; latencyMs: number; hoursAgo: number }[],
+) {
+  const ids = await storeNotifications(
+    organizationId,
+    rows.map(() => ({ status: "sent" as const, provider: "sendgrid", sentAt: new Date().toISOString() })),
+  );
   const now = Date.now();
-  await storeAttempts(organizationId, rows.map((r, i) => ({ notificationId: ids[i] ?? "", provider: r.provider, outcome: r.outcome, latencyMs: r.latencyMs, at: new Date(now - r.hoursAgo * HOUR) })));
+  await storeAttempts(
+    organizationId,
+    rows.map((r, i) => ({ notificationId: ids[i] ?? "", provider: r.provider, outcome: r.outcome, latencyMs: r.latencyMs, at: new Date(now - r.hoursAgo * HOUR) })),
+  );
   return now;
 }
 
@@ -25,7 +34,10 @@ describe("GET /v1/providers/health", () => {
   it("shows each configured provider's circuit and the organisation's attempts of the last 24 hours", async () => {
     const org = await createOrganization();
     const other = await createOrganization("Other");
-    const view = await configureProviders(org.apiKey, [sendgridAt(), { provider: "mailgun", apiKey: TEST_MAILGUN_API_KEY, domain: TEST_MAILGUN_DOMAIN, baseUrl: env.MAILGUN_FAKE_URL }]);
+    const view = await configureProviders(org.apiKey, [
+      sendgridAt(),
+      { provider: "mailgun", apiKey: TEST_MAILGUN_API_KEY, domain: TEST_MAILGUN_DOMAIN, baseUrl: env.MAILGUN_FAKE_URL },
+    ]);
     const [sendgrid, mailgun] = view.providers;
     // SendGrid opened now for five minutes; Mailgun opened ten minutes ago for one, so its next send is a probe.
     await circuitOf(`sendgrid:${sendgrid?.id}`).report(Date.now(), { failureThreshold: 3, cooldownSeconds: 300 }, trip);
@@ -57,7 +69,17 @@ describe("GET /v1/providers/health", () => {
         // 100…500 ms: the median, and 400 + 0.8 × 100 for the 95th percentile.
         latencyMs: { p50: 300, p95: 480 },
       },
-      { id: mailgun?.id, provider: "mailgun", position: 1, enabled: true, circuit: "half-open", openUntil: null, lastFailureAt: null, attemptsLast24h: { accepted: 0, retryable: 0, permanent: 0, configuration: 0 }, latencyMs: null },
+      {
+        id: mailgun?.id,
+        provider: "mailgun",
+        position: 1,
+        enabled: true,
+        circuit: "half-open",
+        openUntil: null,
+        lastFailureAt: null,
+        attemptsLast24h: { accepted: 0, retryable: 0, permanent: 0, configuration: 0 },
+        latencyMs: null,
+      },
     ]);
     expect(Date.parse(res.body.providers[0]?.openUntil ?? "") - Date.now()).toBeGreaterThan(200_000);
     // The circuit's last error can quote a recipient, and the environment's circuits are shared.
@@ -81,7 +103,14 @@ describe("GET /v1/providers/health", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.usingDefaults).toBe(true);
     expect(res.body.providers).toEqual([
-      expect.objectContaining({ id: null, provider: "sendgrid", position: 0, enabled: true, attemptsLast24h: { accepted: 0, retryable: 0, permanent: 0, configuration: 0 }, latencyMs: null }),
+      expect.objectContaining({
+        id: null,
+        provider: "sendgrid",
+        position: 0,
+        enabled: true,
+        attemptsLast24h: { accepted: 0, retryable: 0, permanent: 0, configuration: 0 },
+        latencyMs: null,
+      }),
     ]);
   });
 

@@ -26,7 +26,12 @@ async function readAllPages(key: string, recipientId: string, query: string): Pr
 
 /** The order the API promises: the later INSERT first, and inside one (one created_at) the larger id first. */
 const newestFirst = (...batchesOldestFirst: StoredNotification[][]) =>
-  [...batchesOldestFirst].reverse().flatMap((batch) => batch.map((n) => n.id).sort().reverse());
+  [...batchesOldestFirst].reverse().flatMap((batch) =>
+    batch
+      .map((n) => n.id)
+      .sort()
+      .reverse(),
+  );
 
 const rows = (count: number, row: HistoryRow = {}): HistoryRow[] => Array.from({ length: count }, () => row);
 
@@ -41,7 +46,10 @@ describe("GET /v1/recipients/:id/notifications", () => {
     for (const limit of [1, 2, 4]) {
       const pages = await readAllPages(org.apiKey, recipient.externalId, `?limit=${limit}`);
       expect(pages.flat(), `limit=${limit}`).toEqual(newestFirst(older, newer));
-      expect(pages.slice(0, -1).every((p) => p.length === limit), `limit=${limit}`).toBe(true);
+      expect(
+        pages.slice(0, -1).every((p) => p.length === limit),
+        `limit=${limit}`,
+      ).toBe(true);
     }
   });
 

@@ -3,20 +3,27 @@ import { setDefault } from "../fixtures/preferences";
 import { fetchPage, ONE_CLICK, pageSubject, postForm, randomKeySpec, recipientState, signWith } from "../fixtures/recipient-pages";
 
 describe("POST /u/:token, RFC 8058 one-click unsubscribe", () => {
-  it.each(["urlencoded", "multipart"] as const)("unsubscribes from the token's category when List-Unsubscribe=One-Click arrives %s, with 200, no Location and no cookie", async (encoding) => {
-    const { recipient, sign } = await pageSubject();
-    const res = await postForm(`/u/${await sign("comments")}`, ONE_CLICK, encoding);
-    expect(res.status, res.text).toBe(200);
-    expect(res.headers.get("location")).toBeNull();
-    expect(res.headers.get("set-cookie")).toBeNull();
-    const state = await recipientState(recipient.id);
-    expect(state.choices).toEqual([{ category: "comments", enabled: false, delivery: null, digest: null }]);
-    expect(state.unsubscribedAt).toBeNull();
-  });
+  it.each(["urlencoded", "multipart"] as const)(
+    "unsubscribes from the token's category when List-Unsubscribe=One-Click arrives %s, with 200, no Location and no cookie",
+    async (encoding) => {
+      const { recipient, sign } = await pageSubject();
+      const res = await postForm(`/u/${await sign("comments")}`, ONE_CLICK, encoding);
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers.get("location")).toBeNull();
+      expect(res.headers.get("set-cookie")).toBeNull();
+      const state = await recipientState(recipient.id);
+      expect(state.choices).toEqual([{ category: "comments", enabled: false, delivery: null, digest: null }]);
+      expect(state.unsubscribedAt).toBeNull();
+    },
+  );
 
   it("needs no cookie, login or CSRF token: a bare POST with only the one-click field works", async () => {
     const { recipient, sign } = await pageSubject();
-    const res = await fetchPage(`/u/${await sign("comments")}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const res = await fetchPage(`/u/${await sign("comments")}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
     expect(res.status).toBe(200);
     expect((await recipientState(recipient.id)).choices[0]?.enabled).toBe(false);
   });
@@ -90,7 +97,10 @@ describe("forged, altered and unknown-key tokens", () => {
   const tampered = async (subject: Awaited<ReturnType<typeof pageSubject>>) => {
     const good = await subject.sign("comments");
     const [kid, body, mac] = good.split(".") as [string, string, string];
-    const otherBody = btoa(JSON.stringify({ o: subject.organization.organizationId, r: subject.recipient.id })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const otherBody = btoa(JSON.stringify({ o: subject.organization.organizationId, r: subject.recipient.id }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
     const claims = { organizationId: subject.organization.organizationId, recipientId: subject.recipient.id };
     return [
       ["an altered claim (category removed)", `${kid}.${otherBody}.${mac}`],

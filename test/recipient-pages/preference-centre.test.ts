@@ -11,7 +11,8 @@ import { fetchPage, formOf, pageSubject, postForm, recipientState, setBranding }
 const field = (pairs: Record<string, string>) => Object.entries(pairs) as [string, string][];
 
 const textOnlyBox = (html: string) => /<input [^>]*id="text-only"[^>]*>/.exec(html)?.[0];
-const storedTextOnly = (recipientId: string) => withServices(async ({ db }) => (await db.select({ textOnly: recipients.textOnly }).from(recipients).where(eq(recipients.id, recipientId)))[0]?.textOnly);
+const storedTextOnly = (recipientId: string) =>
+  withServices(async ({ db }) => (await db.select({ textOnly: recipients.textOnly }).from(recipients).where(eq(recipients.id, recipientId)))[0]?.textOnly);
 
 describe("GET /p/:token, the preference centre", () => {
   it("lists the organisation's non-critical categories with labelled controls in fieldsets, in its branding", async () => {
@@ -44,7 +45,9 @@ describe("GET /p/:token, the preference centre", () => {
     const res = await fetchPage(`/p/${await sign()}`);
     expect(textOnlyBox(res.text)).toMatch(/type="checkbox"/);
     expect(textOnlyBox(res.text)).not.toMatch(/checked/);
-    expect(res.text).toMatch(/<fieldset><legend>Format<\/legend><input type="hidden" name="formatShown" value="on"\/><div class="option"><input [^>]*id="text-only"[^>]*\/><label for="text-only">Nur reine Text-E-Mails senden<\/label>/);
+    expect(res.text).toMatch(
+      /<fieldset><legend>Format<\/legend><input type="hidden" name="formatShown" value="on"\/><div class="option"><input [^>]*id="text-only"[^>]*\/><label for="text-only">Nur reine Text-E-Mails senden<\/label>/,
+    );
   });
 
   it("speaks the recipient's language, with the organisation's own strings winning", async () => {
@@ -83,7 +86,10 @@ describe("POST /p/:token, saving without JavaScript", () => {
     const { recipient, sign } = await pageSubject();
     const token = await sign();
     const page = formOf((await fetchPage(`/p/${token}`)).text);
-    const res = await postForm(`/p/${token}`, field({ csrf: page.csrf, categories: "comments", "enabled:comments": "on", "delivery:comments": "immediate", "frequency:comments": "hourly" }));
+    const res = await postForm(
+      `/p/${token}`,
+      field({ csrf: page.csrf, categories: "comments", "enabled:comments": "on", "delivery:comments": "immediate", "frequency:comments": "hourly" }),
+    );
     expect(res.text).toContain("Nothing changed.");
     expect(await recipientState(recipient.id)).toMatchObject({ choices: [], audit: [] });
   });
@@ -110,7 +116,12 @@ describe("POST /p/:token, saving without JavaScript", () => {
     expect(checked.text).toContain("Plain-text emails only: on");
     expect(await storedTextOnly(recipient.id)).toBe(true);
     expect((await recipientState(recipient.id)).audit).toMatchObject([
-      { actorType: "recipient", action: "recipient.preferences_update", via: "preference-centre", details: { changes: [{ kind: "textOnly", textOnly: true, text: "Plain-text emails only: on" }] } },
+      {
+        actorType: "recipient",
+        action: "recipient.preferences_update",
+        via: "preference-centre",
+        details: { changes: [{ kind: "textOnly", textOnly: true, text: "Plain-text emails only: on" }] },
+      },
     ]);
     expect(textOnlyBox((await fetchPage(`/p/${token}`)).text)).toMatch(/checked/);
 
@@ -171,4 +182,3 @@ describe("the preference form's CSRF token", () => {
     expect(plain).not.toBe(other);
   });
 });
-

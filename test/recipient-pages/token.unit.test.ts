@@ -31,7 +31,12 @@ describe("recipient tokens", () => {
   });
 
   it.each([
-    ["a changed category", (t: string) => t.replace(/^(k1\.)([^.]+)/, (_, k: string) => `${k}${btoa(JSON.stringify({ o: claims.organizationId, r: claims.recipientId, c: "billing" })).replace(/=+$/, "")}`), "bad_signature"],
+    [
+      "a changed category",
+      (t: string) =>
+        t.replace(/^(k1\.)([^.]+)/, (_, k: string) => `${k}${btoa(JSON.stringify({ o: claims.organizationId, r: claims.recipientId, c: "billing" })).replace(/=+$/, "")}`),
+      "bad_signature",
+    ],
     ["a forged signature", (t: string) => `${t.slice(0, t.lastIndexOf("."))}.${"A".repeat(43)}`, "bad_signature"],
     ["a truncated token", (t: string) => t.slice(0, t.lastIndexOf(".")), "malformed"],
     ["an unknown key id", (t: string) => t.replace(/^k1\./, "k9."), "unknown_key"],

@@ -43,7 +43,7 @@ describe("escaping", () => {
 
   it("lets user HTML through the sanitize filter without escaping what survives", async () => {
     const template = { id: "sanitized", version: 1, subject: "{{ data.body | sanitize }}", html: "<div>{{ data.body | sanitize }}</div>" };
-    const result = await renderNotification(commentInput({ template, data: { body: '<p>Hi <strong>there</strong><script>alert(1)</script></p>' } }));
+    const result = await renderNotification(commentInput({ template, data: { body: "<p>Hi <strong>there</strong><script>alert(1)</script></p>" } }));
     if (!result.ok) throw new Error(result.error.message);
     expect(cardOf(result.value.html)).toMatch(/<div><p[^>]*>Hi <strong>there<\/strong><\/p><\/div>/);
     // In the subject (plain text) the same filter leaves only the words.

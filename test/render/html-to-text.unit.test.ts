@@ -27,7 +27,8 @@ describe("the plain-text part made from HTML", () => {
   });
 
   it("quotes blockquotes, decodes entities, and leaves out head, style and the preheader", () => {
-    const html = '<html><head><title>T</title><style>p{}</style></head><body><div data-text="skip">preview text</div><blockquote>Looks &amp; feels &lt;good&gt;</blockquote><p>caf&#233; &copy;</p></body></html>';
+    const html =
+      '<html><head><title>T</title><style>p{}</style></head><body><div data-text="skip">preview text</div><blockquote>Looks &amp; feels &lt;good&gt;</blockquote><p>caf&#233; &copy;</p></body></html>';
     expect(htmlToText(html)).toBe("> Looks & feels <good>\n\ncafé ©");
   });
 

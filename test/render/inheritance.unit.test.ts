@@ -29,7 +29,12 @@ describe("layout inheritance base → branding → template", () => {
     const result = await renderNotification(
       commentInput({
         branding: { layout: ORG_LAYOUT, values: { name: "Acme" } },
-        template: { id: "super", version: 1, subject: "s", html: '{% layout "branding" %}{% block header %}<em>Template header</em> {{ block.super }}{% endblock %}{% block content %}<p>Body</p>{% endblock %}' },
+        template: {
+          id: "super",
+          version: 1,
+          subject: "s",
+          html: '{% layout "branding" %}{% block header %}<em>Template header</em> {{ block.super }}{% endblock %}{% block content %}<p>Body</p>{% endblock %}',
+        },
       }),
     );
     if (!result.ok) throw new Error(result.error.message);

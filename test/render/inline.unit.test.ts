@@ -55,7 +55,11 @@ describe("CSS inlining", () => {
   });
 
   it("inlines per email when a layout puts liquid tags inside <style>", async () => {
-    const layout = { id: "css-tags", version: 1, source: '{% layout "base" %}{% block styles %}{{ block.super }}{% if brand.logoUrl %} .card { color: #111111; }{% endif %}{% endblock %}' };
+    const layout = {
+      id: "css-tags",
+      version: 1,
+      source: '{% layout "base" %}{% block styles %}{{ block.super }}{% if brand.logoUrl %} .card { color: #111111; }{% endif %}{% endblock %}',
+    };
     const result = await renderNotification(commentInput({ branding: { layout, values: { name: "Acme" } } }));
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.inlining).toBe("per-email");

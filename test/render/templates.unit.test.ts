@@ -27,7 +27,12 @@ describe("the built-in templates", () => {
   });
 
   it("renders the digest with its items, counts and how many more there are", async () => {
-    const items = Array.from({ length: 4 }, (_, i) => ({ title: `Update ${i + 1}`, url: `https://app.test/u/${i + 1}`, summary: i === 0 ? "A long summary ".repeat(20) : null, at: "2026-03-10T09:00:00Z" }));
+    const items = Array.from({ length: 4 }, (_, i) => ({
+      title: `Update ${i + 1}`,
+      url: `https://app.test/u/${i + 1}`,
+      summary: i === 0 ? "A long summary ".repeat(20) : null,
+      at: "2026-03-10T09:00:00Z",
+    }));
     const result = await renderNotification(commentInput({ template: DIGEST_TEMPLATE, data: { items, total: 7, limit: 3, url: "https://app.test/inbox" } }));
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.subject).toBe("7 new updates from Acme");

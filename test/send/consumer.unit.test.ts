@@ -86,7 +86,9 @@ describe("queue consumer", () => {
   it("fails a notification whose template cannot render, naming the template", async () => {
     const org = await createOrganization();
     const { db, close } = openDatabase(testEnv());
-    await db.insert(templateVersions).values({ organizationId: org.organizationId, templateId: org.templateId, version: 2, subject: "s", html: "{{ data.author | no_such_filter }}" });
+    await db
+      .insert(templateVersions)
+      .values({ organizationId: org.organizationId, templateId: org.templateId, version: 2, subject: "s", html: "{{ data.author | no_such_filter }}" });
     await db.update(templates).set({ publishedVersion: 2 }).where(eq(templates.id, org.templateId));
     await close();
     const { email, notificationId } = await storePendingComment(org.organizationId);

@@ -12,7 +12,9 @@ import { receivedBy, setFakeBehaviour } from "../fixtures/sendgrid-fake";
  * does not keep `delaySeconds`, so the message is wrapped to note the options `retry()` got.
  */
 async function deliver(notificationId: string, attempts = 1) {
-  const batch = createMessageBatch<unknown>("tidings-notifications", [{ id: `m-${notificationId}-${attempts}`, timestamp: new Date(), attempts, body: { kind: "send", notificationId } }]);
+  const batch = createMessageBatch<unknown>("tidings-notifications", [
+    { id: `m-${notificationId}-${attempts}`, timestamp: new Date(), attempts, body: { kind: "send", notificationId } },
+  ]);
   const retryDelays: (number | undefined)[] = [];
   const messages = batch.messages.map((m) => ({
     id: m.id,
@@ -44,7 +46,10 @@ describe("failover between an organisation's providers", () => {
     const n = await loadNotification(notificationId);
     expect(n.status).toBe("sent");
     expect(n.attempts.map((a) => [a.outcome, a.httpStatus])).toEqual(
-      expect.arrayContaining([["retryable", 500], ["accepted", 202]]),
+      expect.arrayContaining([
+        ["retryable", 500],
+        ["accepted", 202],
+      ]),
     );
     expect(n.attempts).toHaveLength(2);
   });

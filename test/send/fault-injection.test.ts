@@ -28,7 +28,16 @@ describe("the delivery guarantee under faults", () => {
     // The doomed consumer: claims, gets the provider to accept, and dies before writing anything.
     const [claimed] = await claimNotifications(db, [notificationId], 120);
     const provider = new SendGridProvider({ apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL) });
-    const accepted = await provider.send({ notificationId, organizationId: org.organizationId, to: { email }, from: { email: "notifications@acme.test" }, subject: "s", html: "<p>h</p>", text: "h", headers: {} });
+    const accepted = await provider.send({
+      notificationId,
+      organizationId: org.organizationId,
+      to: { email },
+      from: { email: "notifications@acme.test" },
+      subject: "s",
+      html: "<p>h</p>",
+      text: "h",
+      headers: {},
+    });
     expect(accepted.ok).toBe(true);
 
     await sweepAt(inMinutes(1));

@@ -39,10 +39,7 @@ describe("cron sweeper", () => {
     const org = await createOrganization();
     const { email, notificationId } = await storePendingComment(org.organizationId);
     const { db, close } = openDatabase(testEnv());
-    await db
-      .update(notifications)
-      .set({ status: "sending", attempts: 1, leaseExpiresAt: sql`now() + interval '2 minutes'` })
-      .where(eq(notifications.id, notificationId));
+    await db.update(notifications).set({ status: "sending", attempts: 1, leaseExpiresAt: sql`now() + interval '2 minutes'` }).where(eq(notifications.id, notificationId));
     await close();
 
     await runSweep(new Date());

@@ -17,7 +17,10 @@ export async function loadPreferences(db: Database, cache: PreferenceCache, refs
   const result = new Map(lookup.hits);
   const misses = unique.filter((r) => !lookup.hits.has(r.recipientId));
   if (misses.length === 0) return result;
-  const fresh = await loadPreferencesFromDb(db, misses.map((r) => r.recipientId));
+  const fresh = await loadPreferencesFromDb(
+    db,
+    misses.map((r) => r.recipientId),
+  );
   const writes = [];
   for (const ref of misses) {
     const preferences = fresh.get(ref.recipientId) ?? NOTHING_CHOSEN;

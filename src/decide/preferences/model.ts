@@ -10,7 +10,11 @@ export type DeliveryMode = z.infer<typeof DeliveryMode>;
 /** Items pile up from the first one for `minutes`; `maxItems` closes the window early; `burst` sends the first at once. */
 export const WindowSchedule = z.object({
   kind: z.literal("window"),
-  minutes: z.number().int().min(1).max(7 * 24 * 60),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   maxItems: z.number().int().min(1).max(1000).default(50),
   burst: z.boolean().default(false),
 });
@@ -84,7 +88,4 @@ export const DecisionRule = z.enum([
 ]);
 export type DecisionRule = z.infer<typeof DecisionRule>;
 
-export type Resolution =
-  | { action: "send"; rule: DecisionRule }
-  | { action: "skip"; rule: DecisionRule }
-  | { action: "digest"; rule: DecisionRule; digest: DigestSchedule };
+export type Resolution = { action: "send"; rule: DecisionRule } | { action: "skip"; rule: DecisionRule } | { action: "digest"; rule: DecisionRule; digest: DigestSchedule };

@@ -1,12 +1,4 @@
-import {
-  DEFAULT_DIGEST,
-  type DecisionRule,
-  type EffectiveCategory,
-  type OrganizationDefault,
-  type RecipientChoice,
-  type Resolution,
-  type ResolvedPreferences,
-} from "./model";
+import { DEFAULT_DIGEST, type DecisionRule, type EffectiveCategory, type OrganizationDefault, type RecipientChoice, type Resolution, type ResolvedPreferences } from "./model";
 
 const SYSTEM_DEFAULT: EffectiveCategory = {
   enabled: true,

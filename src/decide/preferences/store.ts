@@ -76,11 +76,18 @@ export async function listCriticalCategories(db: Database, organizationId: strin
  * Merges each category's patch into the stored choice in one statement per category, so two
  * concurrent partial updates of different settings both land.
  */
-export async function mergeRecipientChoices(db: Database, organizationId: string, recipientId: string, patches: Record<string, ChoicePatch>, recipient: RecipientPatch = {}): Promise<void> {
+export async function mergeRecipientChoices(
+  db: Database,
+  organizationId: string,
+  recipientId: string,
+  patches: Record<string, ChoicePatch>,
+  recipient: RecipientPatch = {},
+): Promise<void> {
   const { unsubscribedAll, textOnly } = recipient;
   await db.transaction(async (tx) => {
     for (const [category, patch] of Object.entries(patches)) {
-      const set = (key: keyof ChoicePatch, column: string) => (key in patch ? sql`excluded.${sql.identifier(column)}` : sql`${sql.identifier("preferences")}.${sql.identifier(column)}`);
+      const set = (key: keyof ChoicePatch, column: string) =>
+        key in patch ? sql`excluded.${sql.identifier(column)}` : sql`${sql.identifier("preferences")}.${sql.identifier(column)}`;
       await tx.execute(sql`
         INSERT INTO preferences (id, organization_id, recipient_id, category, enabled, delivery, digest)
         VALUES (${crypto.randomUUID()}::uuid, ${organizationId}::uuid, ${recipientId}::uuid, ${category},

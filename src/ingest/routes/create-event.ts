@@ -43,9 +43,7 @@ export const registerCreateEvent = (app: App) =>
     const body = c.req.valid("json");
     const headerKey = c.req.valid("header")["idempotency-key"];
     if (headerKey && body.idempotencyKey && headerKey !== body.idempotencyKey) {
-      throw new ApiError("BAD_REQUEST", "The Idempotency-Key header and body field disagree.", [
-        { path: "idempotencyKey", message: "differs from the Idempotency-Key header" },
-      ]);
+      throw new ApiError("BAD_REQUEST", "The Idempotency-Key header and body field disagree.", [{ path: "idempotencyKey", message: "differs from the Idempotency-Key header" }]);
     }
     const idempotencyKey = body.idempotencyKey ?? headerKey;
     const services = c.get("services");

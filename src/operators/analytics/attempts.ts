@@ -18,7 +18,10 @@ export const emptyAttempts = (): ProviderAttempts => ({ counts: { accepted: 0, r
 export async function loadProviderAttempts(db: Database, organizationId: string, since: Date): Promise<Map<string, ProviderAttempts>> {
   const result = await db.execute<Raw>(sql`
     SELECT provider,
-           ${sql.join(attemptOutcomes.map((o) => sql`count(*) FILTER (WHERE outcome = ${o})::int AS ${sql.identifier(o)}`), sql`, `)},
+           ${sql.join(
+             attemptOutcomes.map((o) => sql`count(*) FILTER (WHERE outcome = ${o})::int AS ${sql.identifier(o)}`),
+             sql`, `,
+           )},
            max(created_at) FILTER (WHERE outcome IN ('retryable', 'configuration')) AS last_failure_at,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95

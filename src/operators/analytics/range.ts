@@ -32,7 +32,11 @@ export function resolveRange(input: RangeInput, timeZone: string, now: number): 
   if (to <= from) return err({ path: "to", message: "must be after from" });
   // A run of local days across a DST change is an hour longer than that many times 24 hours.
   if (to - from > MAX_RANGE_DAYS * DAY_MS + HOUR_MS) {
-    return err(input.to === undefined ? { path: "from", message: `must be at most ${MAX_RANGE_DAYS} days before to` } : { path: "to", message: `must be at most ${MAX_RANGE_DAYS} days after from` });
+    return err(
+      input.to === undefined
+        ? { path: "from", message: `must be at most ${MAX_RANGE_DAYS} days before to` }
+        : { path: "to", message: `must be at most ${MAX_RANGE_DAYS} days after from` },
+    );
   }
   return ok({ from: new Date(from), to: new Date(to) });
 }

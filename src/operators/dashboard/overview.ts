@@ -33,7 +33,12 @@ function lastLocalDays(now: number, timeZone: string) {
   return { days, from: new Date(zonedTimeToUtc(year, month, first, 0, timeZone)), to: new Date(zonedTimeToUtc(year, month, day + 1, 0, timeZone)) };
 }
 
-const emptyDay = (day: string): ReportRow => ({ day, provider: null, ...(Object.fromEntries(counters.map((c) => [c, 0])) as Record<(typeof counters)[number], number>), latencyMs: null });
+const emptyDay = (day: string): ReportRow => ({
+  day,
+  provider: null,
+  ...(Object.fromEntries(counters.map((c) => [c, 0])) as Record<(typeof counters)[number], number>),
+  latencyMs: null,
+});
 
 /**
  * What the overview shows, from the same functions the API answers with: the guard's rates

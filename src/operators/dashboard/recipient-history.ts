@@ -15,11 +15,20 @@ export type RecipientHistory = {
 };
 
 /** One page of a recipient's notifications, as GET /v1/recipients/:id/notifications reads them. */
-export async function loadRecipientHistory(db: Database, organizationId: string, externalId: string, after: KeysetCursor | undefined): Promise<Result<RecipientHistory, "no_recipient">> {
+export async function loadRecipientHistory(
+  db: Database,
+  organizationId: string,
+  externalId: string,
+  after: KeysetCursor | undefined,
+): Promise<Result<RecipientHistory, "no_recipient">> {
   const recipient = await findRecipient(db, organizationId, externalId);
   if (!recipient) return err("no_recipient");
   const page = await listRecipientHistory(db, organizationId, recipient.id, {}, HISTORY_PAGE_SIZE, after);
-  const last = await lastEventsOf(db, organizationId, page.entries.map((e) => e.id));
+  const last = await lastEventsOf(
+    db,
+    organizationId,
+    page.entries.map((e) => e.id),
+  );
   return ok({
     externalId: recipient.externalId,
     entries: page.entries.map((e) => ({ ...e, lastEvent: last.get(e.id) ?? null })),

@@ -15,7 +15,14 @@ export type HistoryPage = { entries: HistoryEntry[]; next: KeysetCursor | null }
  * so the id is what keeps a page boundary from skipping or repeating them.
  * notifications_recipient_history_idx (organization_id, recipient_id, created_at) serves it.
  */
-export async function listRecipientHistory(db: Database, organizationId: string, recipientId: string, filters: HistoryFilters, limit: number, after?: KeysetCursor): Promise<HistoryPage> {
+export async function listRecipientHistory(
+  db: Database,
+  organizationId: string,
+  recipientId: string,
+  filters: HistoryFilters,
+  limit: number,
+  after?: KeysetCursor,
+): Promise<HistoryPage> {
   const conditions: SQL[] = [eq(notifications.organizationId, organizationId), eq(notifications.recipientId, recipientId)];
   if (filters.status !== undefined) conditions.push(eq(notifications.status, filters.status));
   if (filters.type !== undefined) conditions.push(eq(events.type, filters.type));

@@ -6,9 +6,7 @@ import { eventTypes, templates } from "../../platform/db/schema";
 import { ApiError, errorResponses } from "../../platform/errors";
 import { requireApiKey } from "../../platform/http/auth";
 
-const EventTypeView = z
-  .object({ key: z.string(), category: z.string(), template: z.string(), priority: z.enum(["normal", "high"]), critical: z.boolean() })
-  .openapi("EventType");
+const EventTypeView = z.object({ key: z.string(), category: z.string(), template: z.string(), priority: z.enum(["normal", "high"]), critical: z.boolean() }).openapi("EventType");
 const PutEventTypeBody = z
   .object({
     category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, _ - (e.g. comments)"),
@@ -17,23 +15,38 @@ const PutEventTypeBody = z
     critical: z.boolean().default(false).openapi({ description: "Critical mail (password reset, security alert) ignores opt-outs and digests and carries no unsubscribe" }),
   })
   .openapi("PutEventTypeBody");
-const Params = z.object({ type: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/).openapi({ param: { name: "type", in: "path" } }) });
+const Params = z.object({
+  type: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/)
+    .openapi({ param: { name: "type", in: "path" } }),
+});
 
 const list = createRoute({
-  method: "get", path: "/v1/event-types", tags: ["event types"], summary: "The organisation's event types", security: [{ bearer: [] }],
+  method: "get",
+  path: "/v1/event-types",
+  tags: ["event types"],
+  summary: "The organisation's event types",
+  security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Event types", content: { "application/json": { schema: z.object({ eventTypes: z.array(EventTypeView) }) } } }, ...errorResponses(401, 403) },
 });
 const put = createRoute({
-  method: "put", path: "/v1/event-types/{type}", tags: ["event types"], summary: "Create or change an event type", security: [{ bearer: [] }],
-  middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const, request: { params: Params, body: { content: { "application/json": { schema: PutEventTypeBody } }, required: true } },
+  method: "put",
+  path: "/v1/event-types/{type}",
+  tags: ["event types"],
+  summary: "Create or change an event type",
+  security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
+  request: { params: Params, body: { content: { "application/json": { schema: PutEventTypeBody } }, required: true } },
   responses: { 200: { description: "Event type", content: { "application/json": { schema: EventTypeView } } }, ...errorResponses(400, 401, 403, 422) },
 });
 
 export const registerEventTypeRoutes = (app: App) => {
   app.openapi(list, async (c) => {
-    const rows = await c.get("services").db
-      .select({ key: eventTypes.key, category: eventTypes.category, template: templates.key, priority: eventTypes.priority, critical: eventTypes.critical })
+    const rows = await c
+      .get("services")
+      .db.select({ key: eventTypes.key, category: eventTypes.category, template: templates.key, priority: eventTypes.priority, critical: eventTypes.critical })
       .from(eventTypes)
       .innerJoin(templates, eq(templates.id, eventTypes.templateId))
       .where(eq(eventTypes.organizationId, c.get("caller").organizationId))
@@ -46,11 +59,18 @@ export const registerEventTypeRoutes = (app: App) => {
     const organizationId = caller.organizationId;
     const { type } = c.req.valid("param");
     const body = c.req.valid("json");
-    const [template] = await db.select().from(templates).where(and(eq(templates.organizationId, organizationId), eq(templates.key, body.template)));
+    const [template] = await db
+      .select()
+      .from(templates)
+      .where(and(eq(templates.organizationId, organizationId), eq(templates.key, body.template)));
     if (!template) throw new ApiError("UNPROCESSABLE_ENTITY", `No template "${body.template}".`, [{ path: "template", message: "unknown template" }]);
-    if (template.publishedVersion === null) throw new ApiError("UNPROCESSABLE_ENTITY", `Template "${body.template}" has no published version yet.`, [{ path: "template", message: "publish a version first" }]);
+    if (template.publishedVersion === null)
+      throw new ApiError("UNPROCESSABLE_ENTITY", `Template "${body.template}" has no published version yet.`, [{ path: "template", message: "publish a version first" }]);
     const values = { category: body.category, templateId: template.id, priority: body.priority, critical: body.critical };
-    await db.insert(eventTypes).values({ organizationId, key: type, ...values }).onConflictDoUpdate({ target: [eventTypes.organizationId, eventTypes.key], set: { ...values, updatedAt: new Date() } });
+    await db
+      .insert(eventTypes)
+      .values({ organizationId, key: type, ...values })
+      .onConflictDoUpdate({ target: [eventTypes.organizationId, eventTypes.key], set: { ...values, updatedAt: new Date() } });
     await recordApiChange(db, caller, { action: "event_type.upsert", targetType: "event_type", targetId: type, details: body });
     return c.json({ key: type, category: body.category, template: body.template, priority: body.priority, critical: body.critical }, 200);
   });

@@ -26,10 +26,7 @@ export type AuditActor = { type: "api_key"; id: string } | { type: "system"; id:
 export type AuditEntry = { action: AuditAction; targetType: string; targetId: string | null; details?: Record<string, unknown> };
 
 /** One audit_log row for a change made through the admin API (or by a system job such as the bounce guard). */
-export async function recordAuditEntry(
-  db: Pick<Database, "insert">,
-  input: AuditEntry & { organizationId: string; actor: AuditActor },
-): Promise<void> {
+export async function recordAuditEntry(db: Pick<Database, "insert">, input: AuditEntry & { organizationId: string; actor: AuditActor }): Promise<void> {
   await db.insert(auditLog).values({
     organizationId: input.organizationId,
     actorType: input.actor.type,

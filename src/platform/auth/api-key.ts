@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { apiKeyRoles, apiKeys } from "../db/schema";
+import { type apiKeyRoles, apiKeys } from "../db/schema";
 import { err, ok, type Result } from "../result";
 
 export type ApiKeyRole = (typeof apiKeyRoles)[number];

@@ -7,7 +7,11 @@ import { err, ok, type Result } from "../result";
  */
 export type SealingKeys = { current: { id: string; key: CryptoKey }; previous?: { id: string; key: CryptoKey } };
 
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const b64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 /** Imports a base64 (standard or url-safe) 32-byte key; its id is the first 8 hex of its SHA-256. */

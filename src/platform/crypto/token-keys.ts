@@ -11,7 +11,10 @@ export type TokenError = "malformed" | "unknown_key" | "bad_signature";
  * `k2:…,k1:…` while k1's links are still honoured after a rotation.
  */
 export async function importTokenKeys(spec: string): Promise<TokenKeys> {
-  const entries = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  const entries = spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new Error("TOKEN_SIGNING_KEYS has no key");
   const keys = new Map<string, CryptoKey>();
   for (const entry of entries) {
@@ -45,4 +48,3 @@ export async function loadTokenKeys(env: { TOKEN_SIGNING_KEYS?: string | undefin
   }
   return ok(await keys);
 }
-

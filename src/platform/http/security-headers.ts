@@ -23,14 +23,7 @@ export const securityHeaders = ({ imgSrc = "https: data:" }: SecurityHeadersOpti
     const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     c.set("cspNonce", nonce);
     await next();
-    const policy = [
-      "default-src 'none'",
-      `style-src 'nonce-${nonce}'`,
-      `img-src ${imgSrc}`,
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-    ].join("; ");
+    const policy = ["default-src 'none'", `style-src 'nonce-${nonce}'`, `img-src ${imgSrc}`, "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join("; ");
     c.header("Content-Security-Policy", policy);
     c.header("X-Frame-Options", "DENY");
     c.header("Referrer-Policy", "no-referrer");

@@ -21,12 +21,7 @@ export class CaptureOutbox extends DurableObject<Record<string, unknown>> {
     const email = OutgoingEmail.parse(input);
     const messageId = `capture-${crypto.randomUUID()}`;
     const captured: CapturedEmail = { ...email, messageId, capturedAt: new Date().toISOString() };
-    this.ctx.storage.sql.exec(
-      "INSERT INTO messages (message_id, notification_id, body) VALUES (?, ?, ?)",
-      messageId,
-      email.notificationId,
-      JSON.stringify(captured),
-    );
+    this.ctx.storage.sql.exec("INSERT INTO messages (message_id, notification_id, body) VALUES (?, ?, ?)", messageId, email.notificationId, JSON.stringify(captured));
     this.ctx.storage.sql.exec("DELETE FROM messages WHERE seq <= (SELECT MAX(seq) FROM messages) - ?", KEEP);
     return messageId;
   }

@@ -21,9 +21,7 @@ export const MailgunEventData = z.object({
   severity: z.string().optional(),
   reason: z.string().optional(),
   url: z.string().optional(),
-  "delivery-status": z
-    .object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional(), description: z.string().optional() })
-    .optional(),
+  "delivery-status": z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional(), description: z.string().optional() }).optional(),
   message: z.object({ headers: z.object({ "message-id": z.string().min(1) }) }),
   "user-variables": z.record(z.string(), z.unknown()).optional(),
 });

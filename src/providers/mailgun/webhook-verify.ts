@@ -52,22 +52,14 @@ export type MailgunReplayInput = {
  * pre-record tokens and get Mailgun's genuine deliveries refused. A token is remembered exactly as
  * long as its timestamp could still pass the freshness check; after that, freshness refuses it.
  */
-export async function refuseReplayedToken({
-  guard,
-  token,
-  timestamp,
-  now,
-  toleranceSeconds = 600,
-}: MailgunReplayInput): Promise<Result<void, WebhookAuthError>> {
+export async function refuseReplayedToken({ guard, token, timestamp, now, toleranceSeconds = 600 }: MailgunReplayInput): Promise<Result<void, WebhookAuthError>> {
   const ttlSeconds = Math.max(1, Math.ceil(Number(timestamp) + toleranceSeconds - now.getTime() / 1000));
   if (await guard.seen(token, ttlSeconds)) return err(authError("REPLAYED_TOKEN", "This webhook token was already used."));
   return ok(undefined);
 }
 
 /** Signature, freshness, then replay: what the Mailgun route runs before trusting the body. */
-export async function verifyMailgunWebhook(
-  input: MailgunSignatureInput & { replayGuard: TokenReplayGuard },
-): Promise<Result<void, WebhookAuthError>> {
+export async function verifyMailgunWebhook(input: MailgunSignatureInput & { replayGuard: TokenReplayGuard }): Promise<Result<void, WebhookAuthError>> {
   const verified = await verifyMailgunSignature(input);
   if (!verified.ok) return verified;
   return refuseReplayedToken({ ...input, guard: input.replayGuard });

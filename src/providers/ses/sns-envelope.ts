@@ -34,9 +34,7 @@ export type SnsConfirmation = z.infer<typeof SnsConfirmation>;
  */
 export const SnsEnvelope = z.preprocess(
   (value) =>
-    typeof value === "object" && value !== null && !("SigningCertURL" in value) && "SigningCertUrl" in value
-      ? { ...value, SigningCertURL: value.SigningCertUrl }
-      : value,
+    typeof value === "object" && value !== null && !("SigningCertURL" in value) && "SigningCertUrl" in value ? { ...value, SigningCertURL: value.SigningCertUrl } : value,
   z.discriminatedUnion("Type", [SnsNotification, SnsConfirmation]),
 );
 export type SnsEnvelope = z.infer<typeof SnsEnvelope>;

@@ -40,16 +40,29 @@ const HANDLERS: Record<string, Handler> = {
     occurrences: ({ bounce }) =>
       bounce?.bouncedRecipients.map((r) => {
         const diag = diagnostic(r);
-        return { recipient: r.emailAddress, occurredAt: bounce.timestamp, bounce: { kind: bounce.bounceType === "Permanent" ? "hard" : "soft", ...(diag ? { diagnostic: diag } : {}) } };
+        return {
+          recipient: r.emailAddress,
+          occurredAt: bounce.timestamp,
+          bounce: { kind: bounce.bounceType === "Permanent" ? "hard" : "soft", ...(diag ? { diagnostic: diag } : {}) },
+        };
       }),
   },
-  Complaint: { type: "complained", occurrences: ({ complaint }) => complaint && each(complaint.complainedRecipients.map((r) => r.emailAddress), complaint.timestamp) },
+  Complaint: {
+    type: "complained",
+    occurrences: ({ complaint }) =>
+      complaint &&
+      each(
+        complaint.complainedRecipients.map((r) => r.emailAddress),
+        complaint.timestamp,
+      ),
+  },
   Delivery: { type: "delivered", occurrences: ({ delivery }) => delivery && each(delivery.recipients, delivery.timestamp) },
   Open: { type: "opened", occurrences: ({ open, mail }) => open && each(mail.destination, open.timestamp) },
   Click: { type: "clicked", occurrences: ({ click, mail }) => click && each(mail.destination, click.timestamp, { url: click.link }) },
   DeliveryDelay: {
     type: "deferred",
-    occurrences: ({ deliveryDelay: d }) => d?.delayedRecipients.map((r) => ({ recipient: r.emailAddress, occurredAt: d.timestamp, ...(d.delayType ? { reason: d.delayType } : {}) })),
+    occurrences: ({ deliveryDelay: d }) =>
+      d?.delayedRecipients.map((r) => ({ recipient: r.emailAddress, occurredAt: d.timestamp, ...(d.delayType ? { reason: d.delayType } : {}) })),
   },
   Reject: { type: "dropped", occurrences: ({ reject, mail }) => reject && each(mail.destination, mail.timestamp, reject.reason ? { reason: reject.reason } : {}) },
 };

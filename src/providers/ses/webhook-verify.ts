@@ -46,12 +46,7 @@ export type SnsVerifyInput = {
 };
 
 /** Verifies an SNS message (SignatureVersion 1 and 2) and returns it typed once it is authentic. */
-export async function verifySnsMessage({
-  message,
-  allowedTopicArns,
-  certificates,
-  keyCache = isolateKeyCache,
-}: SnsVerifyInput): Promise<Result<SnsEnvelope, WebhookAuthError>> {
+export async function verifySnsMessage({ message, allowedTopicArns, certificates, keyCache = isolateKeyCache }: SnsVerifyInput): Promise<Result<SnsEnvelope, WebhookAuthError>> {
   const parsed = SnsEnvelope.safeParse(message);
   if (!parsed.success) return err(authError("MALFORMED_MESSAGE", "The body is not an SNS message."));
   const envelope = parsed.data;
@@ -112,12 +107,7 @@ export function snsStringToSign(envelope: SnsEnvelope): string {
   return fields.map(([name, value]) => (value === undefined || value === null ? "" : `${name}\n${value}\n`)).join("");
 }
 
-async function loadKey(
-  url: string,
-  hash: "SHA-1" | "SHA-256",
-  certificates: CertificateFetcher,
-  cache: SnsKeyCache,
-): Promise<Result<CryptoKey, WebhookAuthError>> {
+async function loadKey(url: string, hash: "SHA-1" | "SHA-256", certificates: CertificateFetcher, cache: SnsKeyCache): Promise<Result<CryptoKey, WebhookAuthError>> {
   const id = `${hash} ${url}`;
   const cached = cache.get(id);
   if (cached) return ok(cached);

@@ -8,7 +8,11 @@ import { verifySnsMessage } from "./webhook-verify";
 /** SNS messages are at most 256 KiB, plus the envelope around them. */
 const MAX_BYTES = 256 * 1024 + 16 * 1024;
 
-const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * SES events arrive as Amazon SNS messages, signed with a certificate on an AWS host. A

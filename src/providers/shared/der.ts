@@ -53,7 +53,7 @@ export function ecdsaDerToRaw(der: Uint8Array, size = 32): Uint8Array | undefine
   const sequence = readElement(der, 0);
   if (!sequence || sequence.tag !== DER_SEQUENCE || sequence.end !== der.length) return undefined;
   const parts = readChildren(der, sequence);
-  if (!parts || parts.length !== 2) return undefined;
+  if (parts?.length !== 2) return undefined;
   const raw = new Uint8Array(size * 2);
   for (const [i, part] of parts.entries()) {
     if (part.tag !== DER_INTEGER) return undefined;

@@ -81,7 +81,11 @@ export async function sendSmtp(session: SmtpSession, envelope: Envelope): Promis
 }
 
 async function authenticate(io: SmtpIo, capabilities: Reply, username: string, password: string): Promise<void> {
-  const auth = capabilities.lines.find((l) => /^AUTH[ =]/i.test(l))?.toUpperCase().split(/[ =]/) ?? [];
+  const auth =
+    capabilities.lines
+      .find((l) => /^AUTH[ =]/i.test(l))
+      ?.toUpperCase()
+      .split(/[ =]/) ?? [];
   if (auth.includes("PLAIN")) {
     await io.command(`AUTH PLAIN ${base64Utf8(`\0${username}\0${password}`)}`, 235);
   } else if (auth.includes("LOGIN")) {
@@ -108,7 +112,10 @@ class SmtpIo {
   private readonly decoder = new TextDecoder();
   private buffer = "";
 
-  constructor(socket: Socket, private readonly deadline: number) {
+  constructor(
+    socket: Socket,
+    private readonly deadline: number,
+  ) {
     this.reader = socket.readable.getReader();
     this.writer = socket.writable.getWriter();
   }

@@ -26,7 +26,14 @@ export const registerPreferencesPost = (app: App) =>
       const { strings } = page;
       return renderPage(
         c,
-        <MessagePage strings={strings} nonce={nonce} organization={page.subject.organization} title={strings.expiredTitle} body={strings.expiredBody} link={{ href: path, text: strings.reopen }} />,
+        <MessagePage
+          strings={strings}
+          nonce={nonce}
+          organization={page.subject.organization}
+          title={strings.expiredTitle}
+          body={strings.expiredBody}
+          link={{ href: path, text: strings.reopen }}
+        />,
         403,
       );
     }

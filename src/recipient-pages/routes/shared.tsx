@@ -7,7 +7,7 @@ import { loadPageSubject, type PageSubject } from "../load";
 import { pageStrings, type PageStrings } from "../strings";
 import { MessagePage } from "../views/unsubscribe";
 import { type RecipientClaims, signRecipientToken } from "../token";
-import { type TokenKeys } from "../../platform/crypto/token-keys";
+import type { TokenKeys } from "../../platform/crypto/token-keys";
 
 type Ctx = Context<HonoEnv>;
 
@@ -53,4 +53,3 @@ export function invalidLinkError(): never {
 export async function preferencesPath(page: Pick<VerifiedPage, "keys" | "claims">): Promise<string> {
   return `/p/${await signRecipientToken(page.keys, { organizationId: page.claims.organizationId, recipientId: page.claims.recipientId })}`;
 }
-

@@ -23,5 +23,8 @@ export const registerUnsubscribePost = (app: App) =>
     }
     const via = form.via === "page" ? "unsubscribe-page" : "one-click";
     const outcome = await unsubscribeRecipient(c.get("services"), page.subject, { ...(page.claims.category ? { category: page.claims.category } : {}), via });
-    return renderPage(c, <UnsubscribedPage strings={page.strings} nonce={c.get("cspNonce")} subject={page.subject} preferencesUrl={await preferencesPath(page)} outcome={outcome} />);
+    return renderPage(
+      c,
+      <UnsubscribedPage strings={page.strings} nonce={c.get("cspNonce")} subject={page.subject} preferencesUrl={await preferencesPath(page)} outcome={outcome} />,
+    );
   });

@@ -26,11 +26,7 @@ export function Shell({ title, strings, nonce, organization, children }: ShellPr
       </head>
       <body>
         <div class="page">
-          {name ? (
-            <header class="brand">
-              {organization.branding.logoUrl ? <img src={organization.branding.logoUrl} alt={name} /> : <span>{name}</span>}
-            </header>
-          ) : null}
+          {name ? <header class="brand">{organization.branding.logoUrl ? <img src={organization.branding.logoUrl} alt={name} /> : <span>{name}</span>}</header> : null}
           <main class="card">{children}</main>
           <footer class="muted">{strings.poweredBy}</footer>
         </div>

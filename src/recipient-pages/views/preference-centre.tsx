@@ -37,7 +37,9 @@ export function PreferenceCentre({ strings, nonce, subject, categories, csrf, ac
             <label for="unsubscribe-all">{strings.unsubscribeAllLabel}</label>
           </div>
           {unsubscribedAll ? <p class="locked">{strings.unsubscribedAllNote}</p> : null}
-          <p class="locked" id="critical-note">{strings.criticalStillSent}</p>
+          <p class="locked" id="critical-note">
+            {strings.criticalStillSent}
+          </p>
         </fieldset>
         <button type="submit">{strings.save}</button>
       </form>
@@ -55,7 +57,11 @@ function CategoryFieldset({ strings, organization, category: c }: { strings: Pag
     return (
       <fieldset>
         <legend>{label}</legend>
-        <p>{c.enabled ? `${strings.lockedOn} · ${c.delivery === "digest" ? `${strings.deliveryDigest} (${describeSchedule(strings, c.digest)})` : strings.deliveryImmediate}` : strings.lockedOff}</p>
+        <p>
+          {c.enabled
+            ? `${strings.lockedOn} · ${c.delivery === "digest" ? `${strings.deliveryDigest} (${describeSchedule(strings, c.digest)})` : strings.deliveryImmediate}`
+            : strings.lockedOff}
+        </p>
         <p class="locked">{fill(strings.lockedNote, { organization })}</p>
       </fieldset>
     );
@@ -101,7 +107,19 @@ function CategoryFieldset({ strings, organization, category: c }: { strings: Pag
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** After saving: what changed, in the recipient's words, or that nothing did. */
-export function SavedPage({ strings, nonce, subject, changes, preferencesUrl }: { strings: PageStrings; nonce: string; subject: PageSubject; changes: Change[]; preferencesUrl: string }) {
+export function SavedPage({
+  strings,
+  nonce,
+  subject,
+  changes,
+  preferencesUrl,
+}: {
+  strings: PageStrings;
+  nonce: string;
+  subject: PageSubject;
+  changes: Change[];
+  preferencesUrl: string;
+}) {
   return (
     <Shell title={strings.savedTitle} strings={strings} nonce={nonce} organization={subject.organization}>
       <h1>{strings.savedTitle}</h1>

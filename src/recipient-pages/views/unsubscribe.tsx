@@ -52,7 +52,21 @@ export function UnsubscribedPage({ strings, nonce, subject, preferencesUrl, outc
 }
 
 /** An invalid or expired link/form: says what happened and that nothing changed. */
-export function MessagePage({ strings, nonce, title, body, link, organization }: { strings: PageStrings; nonce: string; title: string; body: string; link?: { href: string; text: string }; organization?: PageSubject["organization"] }) {
+export function MessagePage({
+  strings,
+  nonce,
+  title,
+  body,
+  link,
+  organization,
+}: {
+  strings: PageStrings;
+  nonce: string;
+  title: string;
+  body: string;
+  link?: { href: string; text: string };
+  organization?: PageSubject["organization"];
+}) {
   return (
     <Shell title={title} strings={strings} nonce={nonce} {...(organization ? { organization } : {})}>
       <h1>{title}</h1>

@@ -13,20 +13,35 @@ const LayoutView = z.object({ key: z.string(), version: z.number().int(), source
 const PutLayoutBody = z.object({ source: z.string().min(1).max(200_000) }).openapi("PutLayoutBody");
 
 const get = createRoute({
-  method: "get", path: "/v1/layouts/{key}", tags: ["layouts"], summary: "The organisation's branding layout (the built-in one until replaced)", security: [{ bearer: [] }],
-  middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const, request: { params: Params },
+  method: "get",
+  path: "/v1/layouts/{key}",
+  tags: ["layouts"],
+  summary: "The organisation's branding layout (the built-in one until replaced)",
+  security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
+  request: { params: Params },
   responses: { 200: { description: "Layout", content: { "application/json": { schema: LayoutView } } }, ...errorResponses(400, 401, 403) },
 });
 const put = createRoute({
-  method: "put", path: "/v1/layouts/{key}", tags: ["layouts"], summary: "Replace the branding layout; it must extend \"base\" and render", security: [{ bearer: [] }],
-  middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const, request: { params: Params, body: { content: { "application/json": { schema: PutLayoutBody } }, required: true } },
+  method: "put",
+  path: "/v1/layouts/{key}",
+  tags: ["layouts"],
+  summary: 'Replace the branding layout; it must extend "base" and render',
+  security: [{ bearer: [] }],
+  middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
+  request: { params: Params, body: { content: { "application/json": { schema: PutLayoutBody } }, required: true } },
   responses: { 200: { description: "Layout", content: { "application/json": { schema: LayoutView } } }, ...errorResponses(400, 401, 403, 422) },
 });
 
 export const registerLayoutRoutes = (app: App) => {
   app.openapi(get, async (c) => {
     const { layout } = await loadBranding(c.get("services").db, c.get("caller").organizationId);
-    return c.json(layout ? { key: "branding", version: layout.version, source: layout.source, builtIn: false } : { key: "branding", version: 0, source: DEFAULT_BRANDING_LAYOUT.source, builtIn: true }, 200);
+    return c.json(
+      layout
+        ? { key: "branding", version: layout.version, source: layout.source, builtIn: false }
+        : { key: "branding", version: 0, source: DEFAULT_BRANDING_LAYOUT.source, builtIn: true },
+      200,
+    );
   });
   app.openapi(put, async (c) => {
     const { db } = c.get("services");
@@ -36,7 +51,11 @@ export const registerLayoutRoutes = (app: App) => {
     const { values } = await loadBranding(db, organizationId);
     const checked = await validateLayout({ source }, values);
     if (!checked.ok) {
-      throw new ApiError("UNPROCESSABLE_ENTITY", `The layout cannot be used: ${checked.error[0]?.message ?? "invalid"}.`, checked.error.map((i) => ({ path: `${i.part}${i.line ? `:${i.line}:${i.column ?? 0}` : ""}`, message: i.message })));
+      throw new ApiError(
+        "UNPROCESSABLE_ENTITY",
+        `The layout cannot be used: ${checked.error[0]?.message ?? "invalid"}.`,
+        checked.error.map((i) => ({ path: `${i.part}${i.line ? `:${i.line}:${i.column ?? 0}` : ""}`, message: i.message })),
+      );
     }
     const [row] = await db
       .insert(layouts)

@@ -37,7 +37,8 @@ describe("GET /dashboard/audit", () => {
     expect(entryRows(res.text).map((r) => r.split(" ")[3])).toEqual(["template.publish", "template.publish"]);
     expect(res.text).toContain('<label for="audit-action">Action</label>');
     expect(res.text).toContain('<option value="template.publish" selected="">template.publish</option>');
-    for (const action of ["layout.update", "sending.resume", "recipient.unsubscribe_all", "recipient.unsubscribe_category"]) expect(res.text).toContain(`<option value="${action}">`);
+    for (const action of ["layout.update", "sending.resume", "recipient.unsubscribe_all", "recipient.unsubscribe_category"])
+      expect(res.text).toContain(`<option value="${action}">`);
     // The empty choice is "every action".
     const all = await fetchDashboard("/dashboard/audit?action=", { cookie });
     expect(entryRows(all.text)).toHaveLength(3);

@@ -78,7 +78,9 @@ describe("GET /dashboard, the overview", () => {
     expect((await fetchDashboard("/dashboard", { cookie })).text).toContain("<strong>2 notifications held</strong>");
 
     // Held mail is shown even once the pause is cleared by hand, so it is not forgotten.
-    await withServices(({ db }) => db.execute(sql`UPDATE organizations SET sending_paused_at = NULL, sending_paused_reason = NULL WHERE id = ${organization.organizationId}::uuid`));
+    await withServices(({ db }) =>
+      db.execute(sql`UPDATE organizations SET sending_paused_at = NULL, sending_paused_reason = NULL WHERE id = ${organization.organizationId}::uuid`),
+    );
     const active = await fetchDashboard("/dashboard", { cookie });
     expect(active.text).toContain("<strong>Active</strong>");
     expect(active.text).toContain("<strong>2 notifications held</strong>");

@@ -24,7 +24,12 @@ describe("GET /dashboard/recipients", () => {
     expect(res.text).toContain(`Notifications of ${recipient.externalId}`);
     expect(res.text).toContain(`value="${recipient.externalId}"`);
     // One INSERT: they share created_at, so the id orders them, as the API does.
-    expect(linkedIds(res.text)).toEqual(stored.map((s) => s.id).sort().reverse());
+    expect(linkedIds(res.text)).toEqual(
+      stored
+        .map((s) => s.id)
+        .sort()
+        .reverse(),
+    );
     const rows = rowsOf(res.text);
     expect(rows.some((r) => / comment\.created failed — — — —$/.test(r))).toBe(true);
     expect(rows.some((r) => / comment\.created delivered \d{4}-\d{2}-\d{2} [\d:]{8} UTC sendgrid — —$/.test(r))).toBe(true);
@@ -35,7 +40,11 @@ describe("GET /dashboard/recipients", () => {
   it("pages with the cursor: 25 at a time, an Older link, and nothing repeated or skipped", async () => {
     const { organization, cookie } = await signedInOrganization();
     const recipient = await storeRecipient(organization.organizationId);
-    const stored = await storeNotifications(organization.organizationId, recipient, Array.from({ length: 30 }, () => ({ status: "sent" as const })));
+    const stored = await storeNotifications(
+      organization.organizationId,
+      recipient,
+      Array.from({ length: 30 }, () => ({ status: "sent" as const })),
+    );
     const first = await fetchDashboard(`/dashboard/recipients?id=${encodeURIComponent(recipient.externalId)}`, { cookie });
     expect(linkedIds(first.text)).toHaveLength(25);
     expect(first.text).not.toContain(">Newest</a>");
@@ -47,7 +56,12 @@ describe("GET /dashboard/recipients", () => {
     expect(linkedIds(second.text)).toHaveLength(5);
     expect(olderLink(second.text)).toBeUndefined();
     expect(second.text).toContain(`<a href="/dashboard/recipients?id=${encodeURIComponent(recipient.externalId)}">Newest</a>`);
-    expect([...linkedIds(first.text), ...linkedIds(second.text)]).toEqual(stored.map((s) => s.id).sort().reverse());
+    expect([...linkedIds(first.text), ...linkedIds(second.text)]).toEqual(
+      stored
+        .map((s) => s.id)
+        .sort()
+        .reverse(),
+    );
   });
 
   it("does not find another organisation's recipient", async () => {

@@ -59,8 +59,17 @@ describe("the pages' structure for assistive technology", () => {
     const { organization, cookie } = await signedInOrganization();
     const recipient = await storeRecipient(organization.organizationId);
     const [sent] = await storeNotifications(organization.organizationId, recipient, [{ status: "delivered" }]);
-    const paths = ["/dashboard", `/dashboard/recipients?id=${encodeURIComponent(recipient.externalId)}`, `/dashboard/notifications/${sent?.id}`, "/dashboard/audit", "/dashboard/suppressions"];
-    for (const [path, res] of [["/dashboard/login", await fetchDashboard("/dashboard/login")] as const, ...(await Promise.all(paths.map(async (p) => [p, await fetchDashboard(p, { cookie })] as const)))]) {
+    const paths = [
+      "/dashboard",
+      `/dashboard/recipients?id=${encodeURIComponent(recipient.externalId)}`,
+      `/dashboard/notifications/${sent?.id}`,
+      "/dashboard/audit",
+      "/dashboard/suppressions",
+    ];
+    for (const [path, res] of [
+      ["/dashboard/login", await fetchDashboard("/dashboard/login")] as const,
+      ...(await Promise.all(paths.map(async (p) => [p, await fetchDashboard(p, { cookie })] as const))),
+    ]) {
       expect(res.status, path).toBe(200);
       expect(res.text, path).toContain('<html lang="en">');
       expect(res.text.match(/<h1[ >]/g), path).toHaveLength(1);

@@ -6,7 +6,11 @@ import { randomKeySpec } from "../../fixtures/recipient-pages";
 
 const at = Date.UTC(2026, 3, 20, 10, 30);
 const session = { apiKeyId: crypto.randomUUID(), organizationId: crypto.randomUUID(), role: "viewer" as const };
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const b64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 
 describe("dashboard session tokens", () => {
   it("carry the key id, organisation, role and an expiry twelve hours on, and not a byte more", async () => {

@@ -21,7 +21,10 @@ describe("the session cookie", () => {
     const { cookie } = await signedInOrganization();
     const [kid, body, mac] = cookie.split("=")[1]?.split(".") ?? [];
     const claims = JSON.parse(atob((body ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
-    const promoted = btoa(JSON.stringify({ ...claims, r: "admin" })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const promoted = btoa(JSON.stringify({ ...claims, r: "admin" }))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
     // The first character: the last one of a 32-byte MAC also carries two padding bits that decode to nothing.
     const flipped = `${mac?.startsWith("A") ? "B" : "A"}${mac?.slice(1)}`;
     for (const forged of [`tidings_dashboard=${kid}.${promoted}.${mac}`, `tidings_dashboard=${kid}.${body}.${flipped}`, "tidings_dashboard=garbage"]) {
@@ -86,7 +89,9 @@ describe("signing out", () => {
     const { cookie } = await signedInOrganization();
     for (const path of ["/dashboard", "/dashboard/recipients", "/dashboard/audit", "/dashboard/suppressions"]) {
       const res = await fetchDashboard(path, { cookie });
-      expect(res.text, path).toMatch(/<form method="post" action="\/dashboard\/logout"><input type="hidden" name="csrf" value="[^"]+"\/><button type="submit" class="secondary">Sign out<\/button><\/form>/);
+      expect(res.text, path).toMatch(
+        /<form method="post" action="\/dashboard\/logout"><input type="hidden" name="csrf" value="[^"]+"\/><button type="submit" class="secondary">Sign out<\/button><\/form>/,
+      );
     }
   });
 });

@@ -72,7 +72,12 @@ describe("signing in", () => {
     const loginCookie = setCookieFor(form, "tidings_dashboard_login")?.split(";")[0] ?? "";
     const noToken = await fetchDashboard("/dashboard/login", { cookie: loginCookie, form: [["apiKey", organization.apiKey]] });
     // Another site's form: a token from a page it fetched itself, but not this browser's cookie.
-    const noCookie = await fetchDashboard("/dashboard/login", { form: [["csrf", csrfOf(form.text)], ["apiKey", organization.apiKey]] });
+    const noCookie = await fetchDashboard("/dashboard/login", {
+      form: [
+        ["csrf", csrfOf(form.text)],
+        ["apiKey", organization.apiKey],
+      ],
+    });
     for (const res of [noToken, noCookie]) {
       expect(res.status).toBe(403);
       expect(res.text).toContain("This sign-in form expired or came from another page.");

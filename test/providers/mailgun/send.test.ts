@@ -40,7 +40,7 @@ describe("MailgunProvider against the Mailgun fake", () => {
   });
 
   it("sends UTF-8 names and subjects as they are, leaving header encoding to Mailgun", async () => {
-    const email = outgoingEmail({ subject: "Größere Änderungen 🚀", to: { email: uniqueRecipient(), name: "Zoë \"Z\" Müller" } });
+    const email = outgoingEmail({ subject: "Größere Änderungen 🚀", to: { email: uniqueRecipient(), name: 'Zoë "Z" Müller' } });
     expect((await mailgunProvider().send(email)).ok).toBe(true);
     const [mail] = await mailgunReceivedBy(email.to.email);
     expect(mail?.fields.subject).toBe("Größere Änderungen 🚀");

@@ -22,10 +22,26 @@ const status = (code: number, message: string) => ({ "delivery-status": { code, 
 
 const table: [string, Record<string, unknown>, Partial<DeliveryEvent> | undefined][] = [
   ["delivered is delivered", { event: "delivered", ...status(250, "OK") }, { type: "delivered" }],
-  ["a permanent failure is a hard bounce with its diagnostic", { event: "failed", severity: "permanent", reason: "bounce", ...status(550, "5.1.1 The email account does not exist") }, { type: "bounced", bounce: { kind: "hard", diagnostic: "550 5.1.1 The email account does not exist" } }],
-  ["a temporary failure Mailgun will retry is deferred, not a bounce", { event: "failed", severity: "temporary", reason: "generic", ...status(452, "4.2.2 Mailbox full") }, { type: "deferred", reason: "452 4.2.2 Mailbox full" }],
-  ["the last temporary failure (reason old, Mailgun gave up) is a soft bounce", { event: "failed", severity: "temporary", reason: "old", ...status(452, "4.2.2 Mailbox full") }, { type: "bounced", bounce: { kind: "soft", diagnostic: "452 4.2.2 Mailbox full" } }],
-  ["a permanent failure because Mailgun already suppresses the address is a drop", { event: "failed", severity: "permanent", reason: "suppress-bounce", ...status(605, "Not delivering to previously bounced address") }, { type: "dropped", reason: "605 Not delivering to previously bounced address" }],
+  [
+    "a permanent failure is a hard bounce with its diagnostic",
+    { event: "failed", severity: "permanent", reason: "bounce", ...status(550, "5.1.1 The email account does not exist") },
+    { type: "bounced", bounce: { kind: "hard", diagnostic: "550 5.1.1 The email account does not exist" } },
+  ],
+  [
+    "a temporary failure Mailgun will retry is deferred, not a bounce",
+    { event: "failed", severity: "temporary", reason: "generic", ...status(452, "4.2.2 Mailbox full") },
+    { type: "deferred", reason: "452 4.2.2 Mailbox full" },
+  ],
+  [
+    "the last temporary failure (reason old, Mailgun gave up) is a soft bounce",
+    { event: "failed", severity: "temporary", reason: "old", ...status(452, "4.2.2 Mailbox full") },
+    { type: "bounced", bounce: { kind: "soft", diagnostic: "452 4.2.2 Mailbox full" } },
+  ],
+  [
+    "a permanent failure because Mailgun already suppresses the address is a drop",
+    { event: "failed", severity: "permanent", reason: "suppress-bounce", ...status(605, "Not delivering to previously bounced address") },
+    { type: "dropped", reason: "605 Not delivering to previously bounced address" },
+  ],
   ["rejected is dropped", { event: "rejected", reject: { reason: "Sandbox subdomains are for test purposes only" } }, { type: "dropped" }],
   ["opened is opened", { event: "opened" }, { type: "opened" }],
   ["clicked is clicked with its URL", { event: "clicked", url: "https://example.com/welcome" }, { type: "clicked", url: "https://example.com/welcome" }],

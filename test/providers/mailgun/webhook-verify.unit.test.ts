@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { refuseReplayedToken, verifyMailgunSignature, verifyMailgunWebhook } from "../../../src/providers/mailgun/webhook-verify";
 import { InMemoryTokenReplayGuard } from "../../../src/providers/mailgun/replay-guard";
-import {
-  MAILGUN_EMPTY_REQUEST,
-  MAILGUN_OTHER_TOKEN,
-  MAILGUN_SIGNATURE,
-  MAILGUN_SIGNING_KEY,
-  MAILGUN_TIMESTAMP,
-  MAILGUN_TOKEN,
-} from "../../fixtures/webhook-vectors/mailgun";
+import { MAILGUN_EMPTY_REQUEST, MAILGUN_OTHER_TOKEN, MAILGUN_SIGNATURE, MAILGUN_SIGNING_KEY, MAILGUN_TIMESTAMP, MAILGUN_TOKEN } from "../../fixtures/webhook-vectors/mailgun";
 
 const signedAt = new Date(Number(MAILGUN_TIMESTAMP) * 1000);
 const published = { signingKey: MAILGUN_SIGNING_KEY, timestamp: MAILGUN_TIMESTAMP, token: MAILGUN_TOKEN, signature: MAILGUN_SIGNATURE, now: signedAt };
@@ -67,7 +60,12 @@ describe("Mailgun token replay", () => {
     let clock = signedAt.getTime() + 100_000;
     const guard = new InMemoryTokenReplayGuard(() => clock);
     const asked: number[] = [];
-    const spyGuard = { seen: (token: string, ttl: number) => (asked.push(ttl), guard.seen(token, ttl)) };
+    const spyGuard = {
+      seen: (token: string, ttl: number) => {
+        asked.push(ttl);
+        return guard.seen(token, ttl);
+      },
+    };
     const now = new Date(clock);
     expect((await refuseReplayedToken({ guard: spyGuard, token: MAILGUN_TOKEN, timestamp: MAILGUN_TIMESTAMP, now })).ok).toBe(true);
     expect(asked).toEqual([500]);

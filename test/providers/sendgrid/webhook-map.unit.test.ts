@@ -12,12 +12,27 @@ const base = {
   category: "cat facts",
   tidings_notification_id: "ntf_123",
 };
-const common = { provider: "sendgrid", providerEventId: "sg_event_id_1", providerMessageId: "14c5d75ce93", notificationId: "ntf_123", recipient: "ada@example.com", occurredAt: new Date(1513299569_000) };
+const common = {
+  provider: "sendgrid",
+  providerEventId: "sg_event_id_1",
+  providerMessageId: "14c5d75ce93",
+  notificationId: "ntf_123",
+  recipient: "ada@example.com",
+  occurredAt: new Date(1513299569_000),
+};
 
 const table: [string, Record<string, unknown>, Partial<DeliveryEvent> | undefined][] = [
   ["delivered is delivered", { event: "delivered", response: "250 OK" }, { type: "delivered" }],
-  ["a bounce of type bounce is a hard bounce with its diagnostic", { event: "bounce", type: "bounce", status: "5.0.0", reason: "500 unknown recipient" }, { type: "bounced", bounce: { kind: "hard", diagnostic: "5.0.0 500 unknown recipient" } }],
-  ["a bounce of type blocked is a soft bounce", { event: "bounce", type: "blocked", status: "4.0.0", reason: "451 rate limited" }, { type: "bounced", bounce: { kind: "soft", diagnostic: "4.0.0 451 rate limited" } }],
+  [
+    "a bounce of type bounce is a hard bounce with its diagnostic",
+    { event: "bounce", type: "bounce", status: "5.0.0", reason: "500 unknown recipient" },
+    { type: "bounced", bounce: { kind: "hard", diagnostic: "5.0.0 500 unknown recipient" } },
+  ],
+  [
+    "a bounce of type blocked is a soft bounce",
+    { event: "bounce", type: "blocked", status: "4.0.0", reason: "451 rate limited" },
+    { type: "bounced", bounce: { kind: "soft", diagnostic: "4.0.0 451 rate limited" } },
+  ],
   ["dropped keeps SendGrid's reason", { event: "dropped", reason: "Bounced Address", status: "5.0.0" }, { type: "dropped", reason: "5.0.0 Bounced Address" }],
   ["deferred keeps the receiving server's response", { event: "deferred", response: "400 try again later", attempt: "5" }, { type: "deferred", reason: "400 try again later" }],
   ["open is opened", { event: "open", useragent: "Mozilla/4.0", ip: "255.255.255.255" }, { type: "opened" }],

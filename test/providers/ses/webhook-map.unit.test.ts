@@ -33,18 +33,44 @@ const common = (recipient: string) => ({
 const bounce = (bounceType: string) => ({
   notificationType: "Bounce",
   mail,
-  bounce: { bounceType, bounceSubType: "General", timestamp: at, feedbackId: "f-1", bouncedRecipients: [{ emailAddress: "ada@example.com", action: "failed", status: "5.1.1", diagnosticCode: "smtp; 550 5.1.1 user unknown" }] },
+  bounce: {
+    bounceType,
+    bounceSubType: "General",
+    timestamp: at,
+    feedbackId: "f-1",
+    bouncedRecipients: [{ emailAddress: "ada@example.com", action: "failed", status: "5.1.1", diagnosticCode: "smtp; 550 5.1.1 user unknown" }],
+  },
 });
 
 const table: [string, unknown, Partial<DeliveryEvent>[]][] = [
-  ["a Permanent bounce is a hard bounce with status and diagnostic", bounce("Permanent"), [{ type: "bounced", bounce: { kind: "hard", diagnostic: "5.1.1 smtp; 550 5.1.1 user unknown" } }]],
+  [
+    "a Permanent bounce is a hard bounce with status and diagnostic",
+    bounce("Permanent"),
+    [{ type: "bounced", bounce: { kind: "hard", diagnostic: "5.1.1 smtp; 550 5.1.1 user unknown" } }],
+  ],
   ["a Transient bounce is a soft bounce", bounce("Transient"), [{ type: "bounced", bounce: { kind: "soft", diagnostic: "5.1.1 smtp; 550 5.1.1 user unknown" } }]],
   ["an Undetermined bounce is a soft bounce", bounce("Undetermined"), [{ type: "bounced", bounce: { kind: "soft", diagnostic: "5.1.1 smtp; 550 5.1.1 user unknown" } }]],
-  ["a Complaint is complained", { notificationType: "Complaint", mail, complaint: { timestamp: at, feedbackId: "f-2", complainedRecipients: [{ emailAddress: "ada@example.com" }] } }, [{ type: "complained" }]],
-  ["a Delivery is delivered", { notificationType: "Delivery", mail, delivery: { timestamp: at, recipients: ["ada@example.com"], smtpResponse: "250 ok" } }, [{ type: "delivered" }]],
+  [
+    "a Complaint is complained",
+    { notificationType: "Complaint", mail, complaint: { timestamp: at, feedbackId: "f-2", complainedRecipients: [{ emailAddress: "ada@example.com" }] } },
+    [{ type: "complained" }],
+  ],
+  [
+    "a Delivery is delivered",
+    { notificationType: "Delivery", mail, delivery: { timestamp: at, recipients: ["ada@example.com"], smtpResponse: "250 ok" } },
+    [{ type: "delivered" }],
+  ],
   ["an Open (event publishing) is opened", { eventType: "Open", mail, open: { timestamp: at, ipAddress: "192.0.2.1", userAgent: "Mozilla/5.0" } }, [{ type: "opened" }]],
-  ["a Click is clicked with its link", { eventType: "Click", mail, click: { timestamp: at, link: "https://example.com/welcome", ipAddress: "192.0.2.1" } }, [{ type: "clicked", url: "https://example.com/welcome" }]],
-  ["a DeliveryDelay is deferred", { eventType: "DeliveryDelay", mail, deliveryDelay: { timestamp: at, delayType: "MailboxFull", delayedRecipients: [{ emailAddress: "ada@example.com", status: "4.2.2" }] } }, [{ type: "deferred", reason: "MailboxFull" }]],
+  [
+    "a Click is clicked with its link",
+    { eventType: "Click", mail, click: { timestamp: at, link: "https://example.com/welcome", ipAddress: "192.0.2.1" } },
+    [{ type: "clicked", url: "https://example.com/welcome" }],
+  ],
+  [
+    "a DeliveryDelay is deferred",
+    { eventType: "DeliveryDelay", mail, deliveryDelay: { timestamp: at, delayType: "MailboxFull", delayedRecipients: [{ emailAddress: "ada@example.com", status: "4.2.2" }] } },
+    [{ type: "deferred", reason: "MailboxFull" }],
+  ],
   ["a Send is ignored", { eventType: "Send", mail, send: {} }, []],
   ["the subscription-succeeded notice is ignored", { notificationType: "AmazonSnsSubscriptionSucceeded", message: "You have successfully subscribed" }, []],
 ];
@@ -58,7 +84,10 @@ describe("SES notifications to delivery events", () => {
     const message = bounce("Permanent");
     message.bounce.bouncedRecipients.push({ emailAddress: "bob@example.com", action: "failed", status: "5.1.1", diagnosticCode: "smtp; 550 5.1.1 user unknown" });
     const { events } = mapSesNotification(envelope(message));
-    expect(events.map((e) => [e.recipient, e.providerEventId])).toEqual([["ada@example.com", "sns-1:ada@example.com"], ["bob@example.com", "sns-1:bob@example.com"]]);
+    expect(events.map((e) => [e.recipient, e.providerEventId])).toEqual([
+      ["ada@example.com", "sns-1:ada@example.com"],
+      ["bob@example.com", "sns-1:bob@example.com"],
+    ]);
   });
 
   it("emits one event per complained recipient", () => {

@@ -36,7 +36,10 @@ describe("SNS message signature, with AWS-signed messages from aws-sdk-ruby", ()
   });
 
   it("refuses a message verified against another key (a certificate that is not the signer's)", async () => {
-    const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: "SHA-1" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: "SHA-1" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
     const otherPem = pemAroundPublicKey(new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer));
     expect(await verify(JSON.parse(SNS_MESSAGE_SHA1), fakeCertificateHost({ [SNS_SIGNING_CERT_URL]: otherPem }))).toBe("BAD_SIGNATURE");
   });
@@ -99,9 +102,13 @@ describe("SNS string to sign, with our own key", () => {
   const topic = "arn:aws:sns:eu-west-1:123456789012:tidings-ses";
 
   async function signer(hash: "SHA-1" | "SHA-256") {
-    const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
     const pem = pemAroundPublicKey(new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer));
-    const sign = async (fields: Record<string, string>) => toBase64(new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pair.privateKey, utf8(snsStringToSign(JSON.parse(JSON.stringify(fields)))))));
+    const sign = async (fields: Record<string, string>) =>
+      toBase64(new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pair.privateKey, utf8(snsStringToSign(JSON.parse(JSON.stringify(fields)))))));
     return { host: fakeCertificateHost({ [url]: pem }), sign };
   }
 
@@ -110,7 +117,8 @@ describe("SNS string to sign, with our own key", () => {
     const confirmation = {
       Type: "SubscriptionConfirmation",
       MessageId: "165545c9-2a5c-472c-8df2-7ff2be2b3b1b",
-      Token: "2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02428b09ceece29417f1f02d609c582afbacc99c583a916b9981dd2728f4ae6fdb82efd087cc3b7849e05798d2d2785c03b0879594eeac82c01f235d0e717736",
+      Token:
+        "2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02428b09ceece29417f1f02d609c582afbacc99c583a916b9981dd2728f4ae6fdb82efd087cc3b7849e05798d2d2785c03b0879594eeac82c01f235d0e717736",
       TopicArn: topic,
       Message: "You have chosen to subscribe to the topic. To confirm the subscription, visit the SubscribeURL included in this message.",
       SubscribeURL: "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-west-1:123456789012:tidings-ses&Token=2336412f",
@@ -141,7 +149,10 @@ describe("certificate fetcher over fetch", () => {
   it("returns the PEM on 200 and refuses redirects and errors without following them", async () => {
     const seen: RequestInit[] = [];
     const answers = [new Response(SNS_CERTIFICATE_PEM), new Response(null, { status: 301, headers: { location: "https://evil.example/x.pem" } })];
-    const fetcher = createFetchCertificateFetcher(async (_input, init) => (seen.push(init ?? {}), answers.shift() ?? Response.error()));
+    const fetcher = createFetchCertificateFetcher(async (_input, init) => {
+      seen.push(init ?? {});
+      return answers.shift() ?? Response.error();
+    });
     expect(await fetcher.fetchPem(SNS_SIGNING_CERT_URL)).toEqual({ ok: true, value: SNS_CERTIFICATE_PEM });
     expect((await fetcher.fetchPem(SNS_SIGNING_CERT_URL)).ok).toBe(false);
     expect((await fetcher.fetchPem(SNS_SIGNING_CERT_URL)).ok).toBe(false);

@@ -8,7 +8,10 @@ import { TEST_DKIM } from "../../setup/constants";
 const ALWAYS_SIGNED = ["from", "to", "subject", "mime-version", "content-type", "list-unsubscribe", "list-unsubscribe-post"];
 
 async function otherKey(): Promise<DkimConfig> {
-  const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   const der = new Uint8Array((await crypto.subtle.exportKey("pkcs8", pair.privateKey)) as ArrayBuffer);
   const pem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...der)).replace(/.{64}/g, "$&\n")}\n-----END PRIVATE KEY-----\n`;
   return { ...TEST_DKIM, privateKeyPem: pem };
@@ -38,7 +41,11 @@ describe("DKIM signing, verified by mailauth in the fakes", () => {
   });
 
   it("still verifies with non-ASCII content, long lines and trailing whitespace", async () => {
-    const email = outgoingEmail({ subject: "Größere Änderungen — 🚀", text: `Zeile mit Leerzeichen am Ende   \n\n\n${"ü".repeat(500)}\n\n`, html: `<p>\t${"x ".repeat(900)}</p>\n\n` });
+    const email = outgoingEmail({
+      subject: "Größere Änderungen — 🚀",
+      text: `Zeile mit Leerzeichen am Ende   \n\n\n${"ü".repeat(500)}\n\n`,
+      html: `<p>\t${"x ".repeat(900)}</p>\n\n`,
+    });
     expect((await smtpProvider("plain", { dkim: testDkim() }).send(email)).ok).toBe(true);
     expect((await smtpReceivedBy(email.to.email))[0]?.dkim[0]?.result).toBe("pass");
   });

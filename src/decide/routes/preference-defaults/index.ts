@@ -42,13 +42,13 @@ async function buildView(db: Database, organizationId: string): Promise<Preferen
   };
 }
 
-const digesting = (d: OrganizationDefault | undefined) => d !== undefined && d.enabled && d.delivery === "digest";
+const digesting = (d: OrganizationDefault | undefined) => d?.enabled && d.delivery === "digest";
 
 export const registerPreferenceDefaultRoutes = (app: App) => {
   app.openapi(getRoute, async (c) => c.json(await buildView(c.get("services").db, c.get("caller").organizationId), 200));
 
   app.openapi(putRoute, async (c) => {
-    const { db, env } = c.get("services");
+    const { db } = c.get("services");
     const caller = c.get("caller");
     const organizationId = caller.organizationId;
     const body = c.req.valid("json");

@@ -15,10 +15,7 @@ export const PreferenceDefaultView = z
 export const PreferenceDefaultsView = z.object({ categories: z.array(PreferenceDefaultView) }).openapi("PreferenceDefaults");
 export type PreferenceDefaultsView = z.infer<typeof PreferenceDefaultsView>;
 
-export const DefaultPatchBody = z
-  .object({ enabled: z.boolean(), delivery: DeliveryMode, digest: DigestSchedule.nullable(), locked: z.boolean() })
-  .partial()
-  .strict();
+export const DefaultPatchBody = z.object({ enabled: z.boolean(), delivery: DeliveryMode, digest: DigestSchedule.nullable(), locked: z.boolean() }).partial().strict();
 
 export const PutPreferenceDefaultsBody = z
   .object({
@@ -28,5 +25,7 @@ export const PutPreferenceDefaultsBody = z
       .openapi({ description: "Per category, the settings to change (others stay); null removes the category's default" }),
   })
   .strict()
-  .openapi("PutPreferenceDefaultsBody", { example: { categories: { comments: { delivery: "digest", digest: { kind: "window", minutes: 30, maxItems: 20, burst: true } }, billing: { locked: true } } } });
+  .openapi("PutPreferenceDefaultsBody", {
+    example: { categories: { comments: { delivery: "digest", digest: { kind: "window", minutes: 30, maxItems: 20, burst: true } }, billing: { locked: true } } },
+  });
 export type PutPreferenceDefaultsBody = z.input<typeof PutPreferenceDefaultsBody>;

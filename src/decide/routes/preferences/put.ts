@@ -28,7 +28,7 @@ const route = createRoute({
 
 export const registerPutRecipientPreferences = (app: App) =>
   app.openapi(route, async (c) => {
-    const { db, env } = c.get("services");
+    const { db } = c.get("services");
     const caller = c.get("caller");
     const organizationId = caller.organizationId;
     const externalId = c.req.valid("param").id;
@@ -40,11 +40,19 @@ export const registerPutRecipientPreferences = (app: App) =>
     const [known, defaults] = await Promise.all([listCategories(db, organizationId), listDefaults(db, organizationId)]);
     const unknown = Object.keys(patches).filter((category) => !known.includes(category));
     if (unknown.length) {
-      throw new ApiError("UNPROCESSABLE_ENTITY", `No event type of this organisation has the category ${unknown.join(", ")}.`, unknown.map((category) => ({ path: `categories.${category}`, message: "unknown category" })));
+      throw new ApiError(
+        "UNPROCESSABLE_ENTITY",
+        `No event type of this organisation has the category ${unknown.join(", ")}.`,
+        unknown.map((category) => ({ path: `categories.${category}`, message: "unknown category" })),
+      );
     }
     const locked = Object.keys(patches).filter((category) => defaults.some((d) => d.category === category && d.locked));
     if (locked.length) {
-      throw new ApiError("CONFLICT", `The organisation locked ${locked.join(", ")}: recipients cannot change it.`, locked.map((category) => ({ path: `categories.${category}`, message: "locked by the organisation" })));
+      throw new ApiError(
+        "CONFLICT",
+        `The organisation locked ${locked.join(", ")}: recipients cannot change it.`,
+        locked.map((category) => ({ path: `categories.${category}`, message: "locked by the organisation" })),
+      );
     }
 
     const ref = { organizationId, recipientId: recipient.id };
@@ -56,7 +64,10 @@ export const registerPutRecipientPreferences = (app: App) =>
     const after = (await loadPreferencesFromDb(db, [recipient.id])).get(recipient.id);
     if (before && after && !after.unsubscribedAll) {
       const ending = Object.keys(patches).filter((category) => endsDigest(effectiveCategory(before, category), effectiveCategory(after, category)));
-      await flushWindows(c.get("services"), ending.map((category) => ({ ...ref, category })));
+      await flushWindows(
+        c.get("services"),
+        ending.map((category) => ({ ...ref, category })),
+      );
     }
     const updated = (await findRecipient(db, organizationId, externalId)) ?? recipient;
     return c.json(await buildRecipientView(db, organizationId, updated), 200);

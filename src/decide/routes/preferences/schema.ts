@@ -4,7 +4,8 @@ import { Category, DeliveryMode, DigestSchedule, SettingSource } from "../../pre
 // Model schemas are nested as they are: `.openapi()` exists only on schemas built after
 // @hono/zod-openapi extended zod, and src/decide/preferences/model.ts may load before that.
 const scheduleDoc = {
-  description: "`window`: items collect for `minutes` from the first one (closing early at `maxItems`; `burst` sends the first at once). `daily`/`weekly`: at `hour` (0-23) local time, `weekday` 0 = Sunday.",
+  description:
+    "`window`: items collect for `minutes` from the first one (closing early at `maxItems`; `burst` sends the first at once). `daily`/`weekly`: at `hour` (0-23) local time, `weekday` 0 = Sunday.",
 };
 
 export const ChoiceView = z.object({ enabled: z.boolean().nullable(), delivery: DeliveryMode.nullable(), digest: DigestSchedule.nullable().openapi(scheduleDoc) });
@@ -45,7 +46,9 @@ export const PutRecipientPreferencesBody = z
     categories: z.record(Category, ChoicePatchBody).optional().openapi({ description: "Per category (as on your event types)" }),
   })
   .strict()
-  .refine((b) => b.unsubscribedAll !== undefined || b.textOnly !== undefined || Object.keys(b.categories ?? {}).length > 0, "give unsubscribedAll, textOnly or at least one category")
+  .refine(
+    (b) => b.unsubscribedAll !== undefined || b.textOnly !== undefined || Object.keys(b.categories ?? {}).length > 0,
+    "give unsubscribedAll, textOnly or at least one category",
+  )
   .openapi("PutRecipientPreferencesBody", { example: { categories: { comments: { delivery: "digest", digest: { kind: "daily", hour: 9 } } } } });
 export type PutRecipientPreferencesBody = z.input<typeof PutRecipientPreferencesBody>;
-

@@ -4,7 +4,11 @@ import { listCategories, listChoices, listCriticalCategories, listDefaults } fro
 import type { RecipientPreferencesView } from "./schema";
 
 /** Every category the organisation uses, with the recipient's effective settings and where each came from. */
-export async function buildRecipientView(db: Database, organizationId: string, recipient: { id: string; externalId: string; unsubscribedAt: Date | null; textOnly: boolean }): Promise<RecipientPreferencesView> {
+export async function buildRecipientView(
+  db: Database,
+  organizationId: string,
+  recipient: { id: string; externalId: string; unsubscribedAt: Date | null; textOnly: boolean },
+): Promise<RecipientPreferencesView> {
   const [categories, defaults, choices, critical] = await Promise.all([
     listCategories(db, organizationId),
     listDefaults(db, organizationId),
@@ -18,7 +22,10 @@ export async function buildRecipientView(db: Database, organizationId: string, r
     textOnly: recipient.textOnly,
     categories: all.map((category) => {
       const choice = choices.find((c) => c.category === category);
-      const effective = resolveCategory(defaults.find((d) => d.category === category), choice);
+      const effective = resolveCategory(
+        defaults.find((d) => d.category === category),
+        choice,
+      );
       return {
         category,
         ...effective,

@@ -8,12 +8,20 @@ import { requireApiKey } from "../../../platform/http/auth";
 import { ResumeResult, SendingState } from "./schema";
 
 const get = createRoute({
-  method: "get", path: "/v1/sending", tags: ["sending"], summary: "Bounce and complaint rates, and whether the guard paused sending", security: [{ bearer: [] }],
+  method: "get",
+  path: "/v1/sending",
+  tags: ["sending"],
+  summary: "Bounce and complaint rates, and whether the guard paused sending",
+  security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Sending state", content: { "application/json": { schema: SendingState } } }, ...errorResponses(401, 403) },
 });
 const resume = createRoute({
-  method: "post", path: "/v1/sending/resume", tags: ["sending"], summary: "Resume sending after the bounce-rate guard paused it", security: [{ bearer: [] }],
+  method: "post",
+  path: "/v1/sending/resume",
+  tags: ["sending"],
+  summary: "Resume sending after the bounce-rate guard paused it",
+  security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["admin"] })] as const,
   responses: { 200: { description: "Resumed; held notifications are on their way", content: { "application/json": { schema: ResumeResult } } }, ...errorResponses(401, 403) },
 });

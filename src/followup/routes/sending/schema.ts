@@ -20,5 +20,9 @@ export const SendingState = z
 export type SendingState = z.infer<typeof SendingState>;
 
 export const ResumeResult = z
-  .object({ wasPaused: z.boolean(), requeued: z.number().int(), enqueueFailures: z.number().int().openapi({ description: "Left pending; the sweeper enqueues them within minutes" }) })
+  .object({
+    wasPaused: z.boolean(),
+    requeued: z.number().int(),
+    enqueueFailures: z.number().int().openapi({ description: "Left pending; the sweeper enqueues them within minutes" }),
+  })
   .openapi("ResumeResult");

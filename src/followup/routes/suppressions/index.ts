@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { App, HonoEnv } from "../../../context";
 import { hashEmail } from "../../../platform/crypto/email-hash";
@@ -13,18 +13,33 @@ const editors = requireApiKey({ roles: ["editor", "admin"] });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const list = createRoute({
-  method: "get", path: "/v1/suppressions", tags: ["suppressions"], summary: "Addresses the organisation does not mail", security: [{ bearer: [] }],
-  middleware: [readers] as const, request: { query: ListSuppressionsQuery },
+  method: "get",
+  path: "/v1/suppressions",
+  tags: ["suppressions"],
+  summary: "Addresses the organisation does not mail",
+  security: [{ bearer: [] }],
+  middleware: [readers] as const,
+  request: { query: ListSuppressionsQuery },
   responses: { 200: json(SuppressionList, "Suppressions"), ...errorResponses(400, 401, 403) },
 });
 const create = createRoute({
-  method: "post", path: "/v1/suppressions", tags: ["suppressions"], summary: "Suppress an address by hand", security: [{ bearer: [] }],
-  middleware: [editors] as const, request: { body: { content: { "application/json": { schema: CreateSuppressionBody } }, required: true } },
+  method: "post",
+  path: "/v1/suppressions",
+  tags: ["suppressions"],
+  summary: "Suppress an address by hand",
+  security: [{ bearer: [] }],
+  middleware: [editors] as const,
+  request: { body: { content: { "application/json": { schema: CreateSuppressionBody } }, required: true } },
   responses: { 201: json(SuppressionView, "Suppressed"), 200: json(SuppressionView, "Already suppressed; the entry is unchanged"), ...errorResponses(400, 401, 403) },
 });
 const remove = createRoute({
-  method: "delete", path: "/v1/suppressions/{email}", tags: ["suppressions"], summary: "Mail an address again", security: [{ bearer: [] }],
-  middleware: [editors] as const, request: { params: EmailParams, query: DeleteSuppressionQuery },
+  method: "delete",
+  path: "/v1/suppressions/{email}",
+  tags: ["suppressions"],
+  summary: "Mail an address again",
+  security: [{ bearer: [] }],
+  middleware: [editors] as const,
+  request: { params: EmailParams, query: DeleteSuppressionQuery },
   responses: { 200: json(SuppressionView, "Removed; the removed entry"), ...errorResponses(400, 401, 403, 404, 409) },
 });
 

@@ -33,7 +33,12 @@ export const CreateSuppressionBody = z
   .openapi("CreateSuppressionBody");
 export type CreateSuppressionBody = z.infer<typeof CreateSuppressionBody>;
 
-export const EmailParams = z.object({ email: z.email().max(320).openapi({ param: { name: "email", in: "path" }, example: "person@example.com" }) });
+export const EmailParams = z.object({
+  email: z
+    .email()
+    .max(320)
+    .openapi({ param: { name: "email", in: "path" }, example: "person@example.com" }),
+});
 
 export const DeleteSuppressionQuery = z.object({
   force: z.enum(["true", "false"]).default("false").openapi({ description: "Admin keys only: also remove a hard bounce or complaint" }),

@@ -72,7 +72,9 @@ export const registerWebhookRoutes = (app: App) => {
     });
     const responses = { 200: { description: "Stored", content: { "application/json": { schema: WebhookReceiptSchema } } }, ...webhookErrors };
     const path = `/webhooks/${receiver.provider}`;
-    app.openapi(createRoute({ method: "post", path, tags: ["webhooks"], summary: receiver.summary, middleware: [limit] as const, responses }), (c) => handle(c, receiver, undefined));
+    app.openapi(createRoute({ method: "post", path, tags: ["webhooks"], summary: receiver.summary, middleware: [limit] as const, responses }), (c) =>
+      handle(c, receiver, undefined),
+    );
     app.openapi(
       createRoute({
         method: "post",

@@ -21,7 +21,8 @@ export const registerAudit = (app: App) =>
     }
     const cursor = query.data.cursor;
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (after && !after.ok) return renderMessage(c, 400, "Not a valid page link", "This link's position in the log is not one the dashboard made; start again from the newest entries.", "audit");
+    if (after && !after.ok)
+      return renderMessage(c, 400, "Not a valid page link", "This link's position in the log is not one the dashboard made; start again from the newest entries.", "audit");
     const page = await listAuditEntries(c.get("services").db, session.organization.id, action ? { action } : {}, PAGE_SIZE, after?.value);
     return renderDashboard(
       c,

@@ -38,7 +38,10 @@ export const clearLoginCookie = (c: Ctx) => deleteCookie(c, LOGIN_COOKIE, attrib
 export function loginNonce(c: Ctx): string {
   const existing = getCookie(c, LOGIN_COOKIE);
   if (existing && LOGIN_NONCE.test(existing)) return existing;
-  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
   setCookie(c, LOGIN_COOKIE, nonce, attributes(c, LOGIN_TTL_SECONDS));
   return nonce;
 }

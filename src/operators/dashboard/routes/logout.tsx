@@ -21,7 +21,11 @@ export const registerLogout = (app: App) =>
     const csrf = typeof form.csrf === "string" ? form.csrf : undefined;
     if (await verifyCsrfToken(keys.value, logoutBinding(token), csrf)) {
       const body = "This sign-out form expired or came from another page, so you are still signed in. Sign out from the dashboard's own button.";
-      return renderDashboard(c, <DashboardMessage nonce={c.get("cspNonce")} title="Not signed out" body={body} link={{ href: "/dashboard", text: "Back to the dashboard" }} />, 403);
+      return renderDashboard(
+        c,
+        <DashboardMessage nonce={c.get("cspNonce")} title="Not signed out" body={body} link={{ href: "/dashboard", text: "Back to the dashboard" }} />,
+        403,
+      );
     }
     clearSessionCookie(c);
     return toLogin(c);

@@ -16,7 +16,14 @@ export const registerRecipients = (app: App) =>
     const page = { nonce: c.get("cspNonce"), session: session.shell, paged: cursor !== undefined };
     if (!id) return renderDashboard(c, <RecipientsPage {...page} />);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (after && !after.ok) return renderMessage(c, 400, "Not a valid page link", "This link's position in the list is not one the dashboard made; start again from the newest notifications.", "recipients");
+    if (after && !after.ok)
+      return renderMessage(
+        c,
+        400,
+        "Not a valid page link",
+        "This link's position in the list is not one the dashboard made; start again from the newest notifications.",
+        "recipients",
+      );
     const history = await loadRecipientHistory(c.get("services").db, session.organization.id, id, after?.value);
     if (!history.ok) return renderDashboard(c, <RecipientsPage {...page} query={id} history="not_found" />, 404);
     return renderDashboard(c, <RecipientsPage {...page} query={id} history={history.value} />);

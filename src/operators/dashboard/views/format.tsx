@@ -30,6 +30,7 @@ export function TableRegion({ labelledBy, note, children }: { labelledBy: string
           {note}
         </p>
       ) : null}
+      {/* biome-ignore lint/a11y/useSemanticElements: a scrolling table needs a focusable named region; a section adds a second landmark without the focus stop. */}
       <div class="table-wrap" role="region" aria-labelledby={labelledBy} aria-describedby={note ? noteId : undefined} tabindex={0}>
         {children}
       </div>

@@ -86,8 +86,12 @@ export function NotificationPage({ nonce, session, detail }: Props) {
                   <th scope="col">At</th>
                   <th scope="col">Provider</th>
                   <th scope="col">Outcome</th>
-                  <th scope="col" class="num">HTTP status</th>
-                  <th scope="col" class="num">Latency</th>
+                  <th scope="col" class="num">
+                    HTTP status
+                  </th>
+                  <th scope="col" class="num">
+                    Latency
+                  </th>
                   <th scope="col">Message id</th>
                   <th scope="col">Error</th>
                 </tr>

@@ -26,7 +26,8 @@ function SendingCard({ overview: { rates, guard, held } }: { overview: Overview 
       <h2 id="sending-title">Sending</h2>
       {rates?.pausedAt ? (
         <p class="bad">
-          <strong>Paused</strong> since <Time at={rates.pausedAt} />: {rates.pausedReason ?? "no reason recorded"}. Critical mail still goes; an admin resumes with POST /v1/sending/resume.
+          <strong>Paused</strong> since <Time at={rates.pausedAt} />: {rates.pausedReason ?? "no reason recorded"}. Critical mail still goes; an admin resumes with POST
+          /v1/sending/resume.
         </p>
       ) : (
         <p>
@@ -36,7 +37,9 @@ function SendingCard({ overview: { rates, guard, held } }: { overview: Overview 
       {rates?.pausedAt || held > 0 ? (
         <p>
           <strong>{heldText(held)}</strong>
-          {rates?.pausedAt ? `: ${held === 1 ? "it goes" : "they go"} when sending resumes.` : ": held before the pause was cleared; an admin sends them with POST /v1/sending/resume."}
+          {rates?.pausedAt
+            ? `: ${held === 1 ? "it goes" : "they go"} when sending resumes.`
+            : ": held before the pause was cleared; an admin sends them with POST /v1/sending/resume."}
         </p>
       ) : null}
       {rates?.resumedAt ? (
@@ -49,9 +52,15 @@ function SendingCard({ overview: { rates, guard, held } }: { overview: Overview 
           <thead>
             <tr>
               <th scope="col">Reported</th>
-              <th scope="col" class="num">Emails</th>
-              <th scope="col" class="num">Rate</th>
-              <th scope="col" class="num">Pauses at</th>
+              <th scope="col" class="num">
+                Emails
+              </th>
+              <th scope="col" class="num">
+                Rate
+              </th>
+              <th scope="col" class="num">
+                Pauses at
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -112,8 +121,12 @@ function DaysCard({ overview }: { overview: Overview }) {
                   {label}
                 </th>
               ))}
-              <th scope="col" class="num">Latency p50</th>
-              <th scope="col" class="num">Latency p95</th>
+              <th scope="col" class="num">
+                Latency p50
+              </th>
+              <th scope="col" class="num">
+                Latency p95
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -147,13 +160,25 @@ function ProvidersCard({ providers, usingDefaults }: { providers: ProviderHealth
             <tr>
               <th scope="col">Provider</th>
               <th scope="col">Circuit</th>
-              <th scope="col" class="num">Accepted</th>
-              <th scope="col" class="num">Retryable</th>
-              <th scope="col" class="num">Permanent</th>
-              <th scope="col" class="num">Configuration</th>
+              <th scope="col" class="num">
+                Accepted
+              </th>
+              <th scope="col" class="num">
+                Retryable
+              </th>
+              <th scope="col" class="num">
+                Permanent
+              </th>
+              <th scope="col" class="num">
+                Configuration
+              </th>
               <th scope="col">Last failure</th>
-              <th scope="col" class="num">Latency p50</th>
-              <th scope="col" class="num">Latency p95</th>
+              <th scope="col" class="num">
+                Latency p50
+              </th>
+              <th scope="col" class="num">
+                Latency p95
+              </th>
             </tr>
           </thead>
           <tbody>

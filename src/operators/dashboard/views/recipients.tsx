@@ -22,6 +22,7 @@ export function RecipientsPage({ nonce, session, query, history, paged }: Props)
       <h1>Recipients</h1>
       <section class="card" aria-labelledby="search-title">
         <h2 id="search-title">Find a recipient</h2>
+        {/* biome-ignore lint/a11y/useSemanticElements: the <search> element is too new for the browsers operators use; role=search on the form is the long-supported form. */}
         <form method="get" action="/dashboard/recipients" role="search" class="search">
           <div class="field">
             <label for="recipient-id">Recipient id</label>

@@ -25,7 +25,9 @@ export function SuppressionsPage({ nonce, session, entries, next, paged }: Props
                   <th scope="col">Address</th>
                   <th scope="col">Reason</th>
                   <th scope="col">Since</th>
-                  <th scope="col" class="num">Soft bounces</th>
+                  <th scope="col" class="num">
+                    Soft bounces
+                  </th>
                   <th scope="col">Detail</th>
                 </tr>
               </thead>

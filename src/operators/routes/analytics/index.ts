@@ -34,7 +34,14 @@ export const registerAnalyticsRoutes = (app: App) =>
       ...(groupBy === "day" ? {} : { provider }),
       ...figures,
     });
-    const body: Analytics = { from: range.value.from.toISOString(), to: range.value.to.toISOString(), timezone: timeZone, groupBy, rows: report.rows.map(shape), totals: report.totals };
+    const body: Analytics = {
+      from: range.value.from.toISOString(),
+      to: range.value.to.toISOString(),
+      timezone: timeZone,
+      groupBy,
+      rows: report.rows.map(shape),
+      totals: report.totals,
+    };
     return c.json(body, 200);
   });
 

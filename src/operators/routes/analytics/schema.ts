@@ -6,7 +6,10 @@ const isDateOrDateTime = (v: string) => z.iso.date().safeParse(v).success || z.i
 const Instant = z.string().max(40).refine(isDateOrDateTime, { message: "Expected an ISO date (2026-03-01) or date-time with offset (2026-03-01T09:00:00Z)" });
 
 export const AnalyticsQuery = z.object({
-  from: Instant.optional().openapi({ description: `Start, included. A bare date is the start of that day in \`timezone\`. Default: ${DEFAULT_RANGE_DAYS} days before \`to\``, example: "2026-03-01" }),
+  from: Instant.optional().openapi({
+    description: `Start, included. A bare date is the start of that day in \`timezone\`. Default: ${DEFAULT_RANGE_DAYS} days before \`to\``,
+    example: "2026-03-01",
+  }),
   to: Instant.optional().openapi({
     description: `End, excluded. A bare date means the end of that day in \`timezone\` (the day is included). Default: now. At most ${MAX_RANGE_DAYS} days after \`from\``,
     example: "2026-03-07",
@@ -22,8 +25,17 @@ export const AnalyticsQuery = z.object({
 export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>;
 
 const emails = (what: string) =>
-  z.number().int().openapi({ description: `Emails (notifications and digests) with at least one ${what} event in the range, each counted once, on the day of its first such event; by delivery_events.occurred_at` });
-const decided = (status: string) => z.number().int().openapi({ description: `Notifications created in the range whose status is \`${status}\` (no email sent)` });
+  z
+    .number()
+    .int()
+    .openapi({
+      description: `Emails (notifications and digests) with at least one ${what} event in the range, each counted once, on the day of its first such event; by delivery_events.occurred_at`,
+    });
+const decided = (status: string) =>
+  z
+    .number()
+    .int()
+    .openapi({ description: `Notifications created in the range whose status is \`${status}\` (no email sent)` });
 
 export const AnalyticsFigures = z.object({
   sent: z.number().int().openapi({ description: "Notifications a provider accepted in the range, by sent_at; digests are in digestsSent" }),
@@ -37,15 +49,19 @@ export const AnalyticsFigures = z.object({
   skipped: decided("skipped"),
   batched: decided("batched"),
   digestsSent: z.number().int().openapi({ description: "Digest emails a provider accepted in the range, by sent_at" }),
-  latencyMs: z
-    .object({ p50: z.number().int(), p95: z.number().int() })
-    .nullable()
-    .openapi({ description: "Milliseconds from the event's arrival to the provider accepting the notification (sent_at − event created_at), interpolated percentiles over the notifications counted in sent; digests excluded (they wait on purpose); null when nothing was sent" }),
+  latencyMs: z.object({ p50: z.number().int(), p95: z.number().int() }).nullable().openapi({
+    description:
+      "Milliseconds from the event's arrival to the provider accepting the notification (sent_at − event created_at), interpolated percentiles over the notifications counted in sent; digests excluded (they wait on purpose); null when nothing was sent",
+  }),
 });
 
 export const AnalyticsRow = AnalyticsFigures.extend({
   day: z.string().optional().openapi({ description: "Local day (YYYY-MM-DD) in `timezone`; present when grouping by day", example: "2026-03-01" }),
-  provider: z.string().nullable().optional().openapi({ description: "Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, some failures)" }),
+  provider: z
+    .string()
+    .nullable()
+    .optional()
+    .openapi({ description: "Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, some failures)" }),
 }).openapi("AnalyticsRow");
 export type AnalyticsRow = z.infer<typeof AnalyticsRow>;
 

@@ -13,7 +13,14 @@ const route = createRoute({
   summary: "A notification's status, timestamps, every delivery attempt and every provider event",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["ingest", "viewer", "editor", "admin"] })] as const,
-  request: { params: z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) }) },
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .uuid()
+        .openapi({ param: { name: "id", in: "path" } }),
+    }),
+  },
   responses: {
     200: { description: "The notification", content: { "application/json": { schema: NotificationView } } },
     ...errorResponses(400, 401, 403, 404),
@@ -41,7 +48,18 @@ export const registerGetNotification = (app: App) =>
       failureReason: n.failureReason,
       decisionRule: n.decisionRule,
       digest: d
-        ? { id: d.id, kind: d.kind, status: d.status, itemCount: d.itemCount, dueAt: d.dueAt.toISOString(), sentAt: iso(d.sentAt), provider: d.provider, providerMessageId: d.providerMessageId, failureReason: d.failureReason, events: detail.digestEvents.map(providerEventView) }
+        ? {
+            id: d.id,
+            kind: d.kind,
+            status: d.status,
+            itemCount: d.itemCount,
+            dueAt: d.dueAt.toISOString(),
+            sentAt: iso(d.sentAt),
+            provider: d.provider,
+            providerMessageId: d.providerMessageId,
+            failureReason: d.failureReason,
+            events: detail.digestEvents.map(providerEventView),
+          }
         : null,
       createdAt: n.createdAt.toISOString(),
       queuedAt: iso(n.queuedAt),

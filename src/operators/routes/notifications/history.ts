@@ -35,7 +35,11 @@ export const registerRecipientHistory = (app: App) =>
     const recipient = await findRecipient(db, organizationId, id);
     if (!recipient) throw new ApiError("NOT_FOUND", `No recipient ${id}.`);
     const page = await listRecipientHistory(db, organizationId, recipient.id, filters, limit, after);
-    const lastEvents = await lastEventsOf(db, organizationId, page.entries.map((e) => e.id));
+    const lastEvents = await lastEventsOf(
+      db,
+      organizationId,
+      page.entries.map((e) => e.id),
+    );
     const body: RecipientHistoryPage = {
       recipientId: recipient.externalId,
       entries: page.entries.map((n) => {

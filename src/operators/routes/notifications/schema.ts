@@ -25,7 +25,9 @@ export const ProviderEvent = z
     provider: z.string(),
     at: z.string().datetime().openapi({ description: "When the provider says it happened" }),
     bounceKind: z.string().nullable().openapi({ description: "hard or soft, for a bounce" }),
-    detail: z.record(z.string(), z.unknown()).openapi({ description: "Diagnostic, reason or clicked URL as stored, addresses scrubbed; recipientHash is the keyed hash suppressions use" }),
+    detail: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "Diagnostic, reason or clicked URL as stored, addresses scrubbed; recipientHash is the keyed hash suppressions use" }),
   })
   .openapi("ProviderEvent");
 export type ProviderEvent = z.infer<typeof ProviderEvent>;
@@ -35,7 +37,9 @@ export const NotificationDigest = z
   .object({
     id: z.string().uuid(),
     kind: z.enum(digestKinds),
-    status: z.enum(digestStatuses).openapi({ description: "open, queued, sending, sent, failed, skipped (recipient opted out meanwhile) or empty; after sent, as provider webhooks report: delivered, bounced, complained" }),
+    status: z.enum(digestStatuses).openapi({
+      description: "open, queued, sending, sent, failed, skipped (recipient opted out meanwhile) or empty; after sent, as provider webhooks report: delivered, bounced, complained",
+    }),
     itemCount: z.number().int(),
     dueAt: z.string().datetime(),
     sentAt: z.string().datetime().nullable(),
@@ -58,7 +62,10 @@ export const NotificationView = z
     providerMessageId: z.string().nullable(),
     templateVersion: z.number().int().nullable(),
     failureReason: z.string().nullable(),
-    decisionRule: z.string().nullable().openapi({ description: "The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical)" }),
+    decisionRule: z
+      .string()
+      .nullable()
+      .openapi({ description: "The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical)" }),
     digest: NotificationDigest.nullable().openapi({ description: "For a batched notification: the digest it joined" }),
     createdAt: z.string().datetime(),
     queuedAt: z.string().datetime().nullable(),
@@ -95,7 +102,10 @@ export const RecipientHistoryEntry = z
     lastEvent: z
       .object({ type: z.string().openapi({ description: `One of: ${eventTypes}` }), at: z.string().datetime() })
       .nullable()
-      .openapi({ description: "The newest provider event about this email; null if none yet. A batched notification has none of its own: its digest email's events are in GET /v1/notifications/{id}, under digest.events" }),
+      .openapi({
+        description:
+          "The newest provider event about this email; null if none yet. A batched notification has none of its own: its digest email's events are in GET /v1/notifications/{id}, under digest.events",
+      }),
   })
   .openapi("RecipientHistoryEntry");
 

@@ -74,7 +74,7 @@ const patchRoute = createRoute({
 export const registerOrganizationRoutes = (app: App) => {
   app.openapi(getRoute, async (c) => c.json(await view(c.get("services").db, c.get("caller").organizationId), 200));
   app.openapi(patchRoute, async (c) => {
-    const { db, env } = c.get("services");
+    const { db } = c.get("services");
     const caller = c.get("caller");
     const id = caller.organizationId;
     const body = c.req.valid("json");
@@ -105,7 +105,10 @@ export const registerOrganizationRoutes = (app: App) => {
     }
     // An empty PATCH changes nothing, so it leaves nothing to audit either.
     if (Object.keys(changes).length > 0) {
-      await db.update(organizations).set({ ...changes, updatedAt: new Date() }).where(eq(organizations.id, id));
+      await db
+        .update(organizations)
+        .set({ ...changes, updatedAt: new Date() })
+        .where(eq(organizations.id, id));
       await recordApiChange(db, caller, { action: "organization.update", targetType: "organization", targetId: id, details: auditedChange(body) });
     }
     return c.json(await view(db, id), 200);

@@ -19,7 +19,9 @@ export const PatchOrganizationBody = z
       .nullable()
       .optional()
       .openapi({ description: "RSA key that signs mail sent through SES and SMTP; null removes it" }),
-    branding: Branding.optional().openapi({ description: "Logo, colour, footer, postal address, custom CSS, unsubscribe mailbox and page wording; fields given replace the stored ones" }),
+    branding: Branding.optional().openapi({
+      description: "Logo, colour, footer, postal address, custom CSS, unsubscribe mailbox and page wording; fields given replace the stored ones",
+    }),
     timezone: z
       .string()
       .refine(isTimeZone, "must be an IANA time zone like Europe/Paris")

@@ -32,11 +32,9 @@ const putRoute = createRoute({
 export const registerProviderRoutes = (app: App) => {
   registerProviderHealth(app);
   app.openapi(getRoute, async (c) => {
-    const { db, env } = c.get("services");
     return c.json(await listProviders(c.get("services"), c.get("caller").organizationId), 200);
   });
   app.openapi(putRoute, async (c) => {
-    const { db, env } = c.get("services");
     const caller = c.get("caller");
     const list = c.req.valid("json").providers;
     const stored = await replaceProviders(c.get("services"), caller.organizationId, list);
@@ -45,7 +43,7 @@ export const registerProviderRoutes = (app: App) => {
       const settings = list[p.position];
       return { ...p, fields: settings ? settingNames(settings) : [] };
     });
-    await recordApiChange(db, caller, { action: "providers.update", targetType: "organization", targetId: caller.organizationId, details: { providers } });
+    await recordApiChange(c.get("services").db, caller, { action: "providers.update", targetType: "organization", targetId: caller.organizationId, details: { providers } });
     return c.json(await listProviders(c.get("services"), caller.organizationId), 200);
   });
 };

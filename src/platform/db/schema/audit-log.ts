@@ -12,7 +12,9 @@ export const auditLog = pgTable(
   "audit_log",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     actorType: text("actor_type", { enum: auditActors }).notNull(),
     /** The API key id, the recipient id, or the job's name. */
     actorId: text("actor_id").notNull(),

@@ -20,8 +20,12 @@ export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    notificationId: uuid("notification_id").notNull().references(() => notifications.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    notificationId: uuid("notification_id")
+      .notNull()
+      .references(() => notifications.id, { onDelete: "cascade" }),
     provider: text("provider").notNull(),
     outcome: text("outcome", { enum: attemptOutcomes }).notNull(),
     httpStatus: integer("http_status"),

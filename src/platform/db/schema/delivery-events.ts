@@ -12,7 +12,9 @@ export const deliveryEvents = pgTable(
   "delivery_events",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     notificationId: uuid("notification_id").references(() => notifications.id, { onDelete: "cascade" }),
     provider: text("provider").notNull(),
     providerEventId: text("provider_event_id").notNull(),

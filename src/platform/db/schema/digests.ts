@@ -24,8 +24,12 @@ export const digests = pgTable(
   "digests",
   {
     id: uuid("id").primaryKey(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    recipientId: uuid("recipient_id").notNull().references(() => recipients.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    recipientId: uuid("recipient_id")
+      .notNull()
+      .references(() => recipients.id, { onDelete: "cascade" }),
     category: text("category").notNull(),
     /** The DigestWindow object's name: organisation, recipient and category. */
     key: text("key").notNull(),

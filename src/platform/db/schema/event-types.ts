@@ -10,10 +10,14 @@ export const eventTypes = pgTable(
   "event_types",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     category: text("category").notNull(),
-    templateId: uuid("template_id").notNull().references(() => templates.id),
+    templateId: uuid("template_id")
+      .notNull()
+      .references(() => templates.id),
     priority: text("priority", { enum: priorities }).notNull().default("normal"),
     critical: boolean("critical").notNull().default(false),
     ...timestamps,

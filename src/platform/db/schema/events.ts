@@ -11,8 +11,12 @@ export const events = pgTable(
   "events",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    eventTypeId: uuid("event_type_id").notNull().references(() => eventTypes.id),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    eventTypeId: uuid("event_type_id")
+      .notNull()
+      .references(() => eventTypes.id),
     type: text("type").notNull(),
     idempotencyKey: text("idempotency_key"),
     fingerprint: text("fingerprint").notNull(),

@@ -10,7 +10,9 @@ export const layouts = pgTable(
   "layouts",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     version: integer("version").notNull().default(1),
     source: text("source").notNull(),

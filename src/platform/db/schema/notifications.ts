@@ -18,10 +18,18 @@ export const notifications = pgTable(
   "notifications",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    eventId: uuid("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
-    eventTypeId: uuid("event_type_id").notNull().references(() => eventTypes.id),
-    recipientId: uuid("recipient_id").notNull().references(() => recipients.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    eventTypeId: uuid("event_type_id")
+      .notNull()
+      .references(() => eventTypes.id),
+    recipientId: uuid("recipient_id")
+      .notNull()
+      .references(() => recipients.id, { onDelete: "cascade" }),
     status: text("status", { enum: notificationStatuses }).notNull().default("pending"),
     priority: text("priority", { enum: priorities }).notNull(),
     attempts: integer("attempts").notNull().default(0),

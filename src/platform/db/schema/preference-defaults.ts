@@ -12,7 +12,9 @@ export const preferenceDefaults = pgTable(
   "preference_defaults",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     category: text("category").notNull(),
     enabled: boolean("enabled").notNull().default(true),
     delivery: text("delivery", { enum: deliveryModes }).notNull().default("immediate"),

@@ -14,8 +14,12 @@ export const preferences = pgTable(
   "preferences",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    recipientId: uuid("recipient_id").notNull().references(() => recipients.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    recipientId: uuid("recipient_id")
+      .notNull()
+      .references(() => recipients.id, { onDelete: "cascade" }),
     category: text("category").notNull(),
     enabled: boolean("enabled"),
     delivery: text("delivery", { enum: deliveryModes }),

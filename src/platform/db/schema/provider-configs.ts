@@ -10,7 +10,9 @@ export const providerConfigs = pgTable(
   "provider_configs",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     position: integer("position").notNull(),
     provider: text("provider").notNull(),
     credentials: text("credentials").notNull(),

@@ -7,7 +7,9 @@ export const recipients = pgTable(
   "recipients",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     externalId: text("external_id").notNull(),
     email: text("email").notNull(),
     /** Keyed hash of the lower-cased address: how suppressions find a recipient without storing addresses. */

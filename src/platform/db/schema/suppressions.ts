@@ -12,7 +12,9 @@ export const suppressions = pgTable(
   "suppressions",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     emailHash: text("email_hash").notNull(),
     reason: text("reason", { enum: suppressionReasons }),
     softBounces: integer("soft_bounces").notNull().default(0),

@@ -10,8 +10,12 @@ export const templateVersions = pgTable(
   "template_versions",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    templateId: uuid("template_id").notNull().references(() => templates.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    templateId: uuid("template_id")
+      .notNull()
+      .references(() => templates.id, { onDelete: "cascade" }),
     version: integer("version").notNull(),
     defaultLocale: text("default_locale").notNull().default("en"),
     subject: text("subject").notNull(),

@@ -10,7 +10,9 @@ export const templates = pgTable(
   "templates",
   {
     id: id(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name"),
     publishedVersion: integer("published_version"),

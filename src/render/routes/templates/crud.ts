@@ -13,38 +13,64 @@ const editors = requireApiKey({ roles: ["editor", "admin"] });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const list = createRoute({
-  method: "get", path: "/v1/templates", tags: ["templates"], summary: "The organisation's templates", security: [{ bearer: [] }],
+  method: "get",
+  path: "/v1/templates",
+  tags: ["templates"],
+  summary: "The organisation's templates",
+  security: [{ bearer: [] }],
   middleware: [readers] as const,
   responses: { 200: json(z.object({ templates: z.array(TemplateView) }), "Templates"), ...errorResponses(401, 403) },
 });
 const create = createRoute({
-  method: "post", path: "/v1/templates", tags: ["templates"], summary: "Create a template with its first draft version", security: [{ bearer: [] }],
+  method: "post",
+  path: "/v1/templates",
+  tags: ["templates"],
+  summary: "Create a template with its first draft version",
+  security: [{ bearer: [] }],
   middleware: [editors] as const,
   request: { body: { content: { "application/json": { schema: CreateTemplateBody } }, required: true } },
   responses: { 201: json(TemplateView, "Created"), ...errorResponses(400, 401, 403, 409) },
 });
 const get = createRoute({
-  method: "get", path: "/v1/templates/{id}", tags: ["templates"], summary: "A template with every version", security: [{ bearer: [] }],
-  middleware: [readers] as const, request: { params: TemplateParams },
+  method: "get",
+  path: "/v1/templates/{id}",
+  tags: ["templates"],
+  summary: "A template with every version",
+  security: [{ bearer: [] }],
+  middleware: [readers] as const,
+  request: { params: TemplateParams },
   responses: { 200: json(TemplateView, "Template"), ...errorResponses(400, 401, 403, 404) },
 });
 const update = createRoute({
-  method: "put", path: "/v1/templates/{id}", tags: ["templates"], summary: "Edit: adds a draft version; the published one stays in use until you publish", security: [{ bearer: [] }],
-  middleware: [editors] as const, request: { params: TemplateParams, body: { content: { "application/json": { schema: TemplateContent } }, required: true } },
+  method: "put",
+  path: "/v1/templates/{id}",
+  tags: ["templates"],
+  summary: "Edit: adds a draft version; the published one stays in use until you publish",
+  security: [{ bearer: [] }],
+  middleware: [editors] as const,
+  request: { params: TemplateParams, body: { content: { "application/json": { schema: TemplateContent } }, required: true } },
   responses: { 200: json(TemplateView, "Template"), ...errorResponses(400, 401, 403, 404) },
 });
 
 export const registerTemplateCrud = (app: App) => {
   app.openapi(list, async (c) => {
     const { db } = c.get("services");
-    const rows = await db.select().from(templates).where(eq(templates.organizationId, c.get("caller").organizationId)).orderBy(asc(templates.key));
+    const rows = await db
+      .select()
+      .from(templates)
+      .where(eq(templates.organizationId, c.get("caller").organizationId))
+      .orderBy(asc(templates.key));
     return c.json({ templates: await Promise.all(rows.map((r) => templateView(db, r, false))) }, 200);
   });
   app.openapi(create, async (c) => {
     const { db } = c.get("services");
     const caller = c.get("caller");
     const { key, name, ...content } = c.req.valid("json");
-    const [row] = await db.insert(templates).values({ organizationId: caller.organizationId, key, name: name ?? null }).onConflictDoNothing().returning();
+    const [row] = await db
+      .insert(templates)
+      .values({ organizationId: caller.organizationId, key, name: name ?? null })
+      .onConflictDoNothing()
+      .returning();
     if (!row) throw new ApiError("CONFLICT", `A template with key "${key}" exists already.`, [{ path: "key", message: "already used" }]);
     const version = await appendDraft(db, row, content);
     await recordApiChange(db, caller, { action: "template.create", targetType: "template", targetId: row.id, details: { key, name: row.name, version } });

@@ -28,15 +28,39 @@ export const registerPreviewTemplate = (app: App) =>
     if (!template || !version) throw new ApiError("NOT_FOUND", "No such template or version.");
     const branding = await loadBranding(db, organizationId);
     // Parse first, so a broken draft answers with its line and column rather than a render error.
-    const checked = await validateTemplate({ subject: version.subject, html: version.html, text: version.text, layout: branding.layout, branding: branding.values, sampleData: body.data ?? version.sampleData });
+    const checked = await validateTemplate({
+      subject: version.subject,
+      html: version.html,
+      text: version.text,
+      layout: branding.layout,
+      branding: branding.values,
+      sampleData: body.data ?? version.sampleData,
+    });
     if (!checked.ok && checked.error.some((i) => i.line !== undefined)) {
-      throw new ApiError("UNPROCESSABLE_ENTITY", "The template does not parse.", checked.error.map((i) => ({ path: `${i.part}${i.line ? `:${i.line}:${i.column ?? 0}` : ""}`, message: i.message })));
+      throw new ApiError(
+        "UNPROCESSABLE_ENTITY",
+        "The template does not parse.",
+        checked.error.map((i) => ({ path: `${i.part}${i.line ? `:${i.line}:${i.column ?? 0}` : ""}`, message: i.message })),
+      );
     }
     const rendered = await renderNotification({
       base: SYSTEM_BASE_LAYOUT,
       branding,
-      template: { id: version.id, version: version.version, defaultLocale: version.defaultLocale, subject: version.subject, html: version.html, text: version.text, locales: version.locales },
-      recipient: { email: body.recipient?.email ?? "recipient@example.com", name: body.recipient?.name ?? "Sample Recipient", locale: body.locale ?? null, timezone: body.recipient?.timezone ?? null },
+      template: {
+        id: version.id,
+        version: version.version,
+        defaultLocale: version.defaultLocale,
+        subject: version.subject,
+        html: version.html,
+        text: version.text,
+        locales: version.locales,
+      },
+      recipient: {
+        email: body.recipient?.email ?? "recipient@example.com",
+        name: body.recipient?.name ?? "Sample Recipient",
+        locale: body.locale ?? null,
+        timezone: body.recipient?.timezone ?? null,
+      },
       data: body.data ?? version.sampleData,
       links: { unsubscribeUrl: "https://example.com/unsubscribe", preferencesUrl: "https://example.com/preferences" },
     });

@@ -57,6 +57,11 @@ export const registerPublishTemplate = (app: App) =>
     const previousVersion = template.publishedVersion;
     // Going back to an older version than the one in use is the rollback; the log says so.
     const rollback = previousVersion !== null && v < previousVersion;
-    await recordApiChange(db, caller, { action: "template.publish", targetType: "template", targetId: template.id, details: { key: template.key, version: v, previousVersion, rollback } });
+    await recordApiChange(db, caller, {
+      action: "template.publish",
+      targetType: "template",
+      targetId: template.id,
+      details: { key: template.key, version: v, previousVersion, rollback },
+    });
     return c.json(await templateView(db, { ...template, publishedVersion: v }, true), 200);
   });

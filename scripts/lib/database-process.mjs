@@ -1,10 +1,11 @@
-// Child process: the database side of the bench (embedded PostgreSQL unless given a server URL,
-// and the WebSocket bridge the Neon driver needs). It runs apart from the load generator and the
-// SendGrid fake because PGlite executes queries synchronously on its thread: in the same process
-// it would stall the fake and skew every receipt time, and its CPU could not be told apart.
+// Child process: the database side of a local stack that is being measured (the bench): embedded
+// PostgreSQL unless given a server URL, and the WebSocket bridge the Neon driver needs. It runs
+// apart from the load generator and the SendGrid fake because PGlite executes queries
+// synchronously on its thread: in the same process it would stall the fake and skew every
+// receipt time, and its CPU could not be told apart.
 import { PGlite } from "@electric-sql/pglite";
-import { createPgliteServer } from "../../scripts/lib/pglite-server.mjs";
-import { startWsBridge } from "../../scripts/lib/ws-bridge.mjs";
+import { createPgliteServer } from "./pglite-server.mjs";
+import { startWsBridge } from "./ws-bridge.mjs";
 
 /** @type {(() => Promise<unknown>)[]} */
 const stops = [];
@@ -15,7 +16,7 @@ const stops = [];
  */
 const stats = { connections: 0, roundTrips: 0, execMs: 0 };
 async function main() {
-  let url = process.env.BENCH_DATABASE_URL;
+  let url = process.env.STACK_DATABASE_URL;
   if (!url) url = await startEmbedded();
   const db = new URL(url);
   // The bridge reaches only the database, so it is no open relay.
