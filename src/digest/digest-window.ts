@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { openDatabase } from "../platform/db/client";
 import { dueAt, maxItems } from "./schedule";
 import { insertOpenDigest, upsertClosedDigest } from "./store";
 import { AddItemsInput, ClosedDigest, FlushInput, type Placement, type WindowKey, type WindowState } from "./window-types";
 import { parseEnv } from "../env";
 import type { DigestSchedule } from "../decide/preferences/model";
-import { log, messageOf } from "../platform/log";
+import { messageOf } from "../platform/log";
+import { createServices } from "../services";
 
 /** Cron closes daily and weekly windows at their hour; the alarm only steps in if cron did not. */
 const SCHEDULED_BACKSTOP_MS = 15 * 60_000;
@@ -162,22 +162,21 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
   private async drainOnce(): Promise<void> {
     const rows = this.sql<{ digest_id: string; payload: string; attempts: number }>("SELECT digest_id, payload, attempts FROM outbox WHERE next_at <= ?", Date.now());
     if (rows.length === 0) return;
-    const env = parseEnv(this.env);
-    const database = openDatabase(env);
+    const services = createServices(parseEnv(this.env));
     try {
       for (const row of rows) {
         try {
-          await upsertClosedDigest(database.db, ClosedDigest.parse(JSON.parse(row.payload)));
-          await env.NOTIFICATION_QUEUE.send({ kind: "digest", digestId: row.digest_id });
+          await upsertClosedDigest(services.db, ClosedDigest.parse(JSON.parse(row.payload)));
+          await services.env.NOTIFICATION_QUEUE.send({ kind: "digest", digestId: row.digest_id });
           this.ctx.storage.sql.exec("DELETE FROM outbox WHERE digest_id = ?", row.digest_id);
         } catch (e) {
           const delay = Math.min(RETRY_BASE_MS * 2 ** row.attempts, 15 * 60_000);
           this.ctx.storage.sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE digest_id = ?", Date.now() + delay, row.digest_id);
-          log.error("digest close not yet written", { digestId: row.digest_id, error: messageOf(e) });
+          services.log.error("digest close not yet written", { digestId: row.digest_id, error: messageOf(e) });
         }
       }
     } finally {
-      await database.close();
+      await services.close();
     }
   }
 
@@ -185,9 +184,9 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
   private async register(w: WindowRow): Promise<void> {
     if (this.registration?.digestId !== w.digest_id) {
       const done = (async () => {
-        const database = openDatabase(parseEnv(this.env));
+        const services = createServices(parseEnv(this.env));
         try {
-          await insertOpenDigest(database.db, {
+          await insertOpenDigest(services.db, {
             digestId: w.digest_id,
             key: { organizationId: w.organization_id, recipientId: w.recipient_id, category: w.category },
             kind: w.kind,
@@ -196,9 +195,9 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
           });
           this.ctx.storage.sql.exec("UPDATE window SET registered = 1 WHERE digest_id = ?", w.digest_id);
         } catch (e) {
-          log.warn("digest window not registered", { digestId: w.digest_id, error: messageOf(e) });
+          services.log.warn("digest window not registered", { digestId: w.digest_id, error: messageOf(e) });
         } finally {
-          await database.close();
+          await services.close();
         }
       })();
       this.registration = { digestId: w.digest_id, done };
