@@ -31,6 +31,19 @@ async function kept(file, given, make) {
 }
 
 async function main() {
+  // wrangler runs in a process group of its own: Ctrl-C must stop it, during start-up too.
+  const starting = new AbortController();
+  /** @type {{ stop: () => Promise<void> } | undefined} */
+  let running;
+  const shutdown = async () => {
+    // During start-up, the stack stops what it started and main() exits (see its catch).
+    if (!running) return starting.abort(new Error("interrupted during start-up"));
+    await running.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+
   const databaseUrl = process.env.DATABASE_URL;
   console.log(databaseUrl ? `[tidings] using DATABASE_URL (${new URL(databaseUrl).host})` : "[tidings] embedded PostgreSQL (data in .data/pglite)");
   const stack = await startLocalStack({
@@ -50,7 +63,9 @@ async function main() {
     redis: true,
     crons: true,
     output: { echo: true },
+    signal: starting.signal,
   });
+  running = stack;
 
   console.log(`
 [tidings] listening on ${stack.url}
@@ -63,18 +78,13 @@ async function main() {
     -d '{"type":"comment.created","recipients":[{"id":"u1","email":"ada@example.com","name":"Ada"}],"data":{"author":"Grace","task":"Ship v1","comment":"Looks good","url":"https://example.com/t/1"}}'
 `);
 
-  const shutdown = async () => {
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
   const code = await stack.wrangler.exit;
   await stack.stop();
   process.exit(code ?? 0);
 }
 
 main().catch((e) => {
+  if (e instanceof Error && e.message === "interrupted during start-up") process.exit(0);
   console.error(e);
   process.exit(1);
 });

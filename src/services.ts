@@ -4,8 +4,10 @@ import { type AlertSink, createAlertSink } from "./platform/alerts/fire";
 import { emailHashKey } from "./platform/crypto/email-hash";
 import type { SealingKeys } from "./platform/crypto/sealed-box";
 import { sealingKeys } from "./platform/crypto/sealing-keys";
+import { type KeysError, loadTokenKeys, type TokenKeys } from "./platform/crypto/token-keys";
 import { type Database, openDatabase } from "./platform/db/client";
 import { createLogger, type Logger } from "./platform/log";
+import type { Result } from "./platform/result";
 import { type Clock, systemClock } from "./platform/time/clock";
 import { BatchCircuits } from "./send/circuits";
 import type { ProviderHandle } from "./send/failover";
@@ -24,8 +26,8 @@ export type Services = {
   preferences: PreferenceCache;
   /** This batch's view of the provider circuits: one Durable Object call per circuit to admit, one to report. */
   circuits: BatchCircuits;
-  /** Keys imported once per isolate: sealing (provider credentials, DKIM keys) and the address-hash key. */
-  keys: { sealing(): Promise<SealingKeys | undefined>; emailHash(): Promise<CryptoKey | undefined> };
+  /** Keys imported once per isolate: sealing (provider credentials, DKIM keys), the address-hash key, link and session signing. */
+  keys: { sealing(): Promise<SealingKeys | undefined>; emailHash(): Promise<CryptoKey | undefined>; tokens(): Promise<Result<TokenKeys, KeysError>> };
   /** Each organisation's provider chain (its own, else the environment's), one query per call. */
   providerChains(organizationIds: string[]): Promise<Map<string, ProviderHandle[]>>;
   alerts: AlertSink;
@@ -33,23 +35,43 @@ export type Services = {
   close: () => Promise<void>;
 };
 
-/** Tests replace what they must pin (the clock) or observe; production passes nothing. */
-export type ServiceOverrides = Partial<Services>;
+/** What a caller may replace: the request's logger, and in tests the clock and the preference cache. */
+export type ServiceOverrides = Partial<Pick<Services, "clock" | "log" | "preferences">>;
+
+/** Built on first use: a request that never sends or decides pays nothing for circuits, cache or alerts. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
 
 export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
   const database = openDatabase(env);
   const log = overrides.log ?? createLogger();
   const clock = overrides.clock ?? systemClock;
+  const preferences = lazy(() => overrides.preferences ?? createPreferenceCache(env, log));
+  const circuits = lazy(
+    () => new BatchCircuits(env.PROVIDER_CIRCUIT, { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, cooldownSeconds: env.CIRCUIT_COOLDOWN_SECONDS }, () => clock.now().getTime()),
+  );
+  const alerts = lazy(() => createAlertSink({ db: database.db, clock, log, windowSeconds: env.ALERT_WINDOW_SECONDS, webhookUrl: env.ALERT_WEBHOOK_URL }));
   const services: Services = {
     env,
     db: database.db,
     log,
     clock,
-    preferences: overrides.preferences ?? createPreferenceCache(env, log),
-    circuits: new BatchCircuits(env.PROVIDER_CIRCUIT, { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, cooldownSeconds: env.CIRCUIT_COOLDOWN_SECONDS }),
-    keys: { sealing: () => sealingKeys(env), emailHash: async () => emailHashKey(env) },
+    get preferences() {
+      return preferences();
+    },
+    get circuits() {
+      return circuits();
+    },
+    keys: { sealing: () => sealingKeys(env), emailHash: async () => emailHashKey(env), tokens: () => loadTokenKeys(env) },
     providerChains: (organizationIds) => loadProviderChains(services, organizationIds),
-    alerts: createAlertSink({ db: database.db, clock, log, windowSeconds: env.ALERT_WINDOW_SECONDS, webhookUrl: env.ALERT_WEBHOOK_URL }),
+    get alerts() {
+      return alerts();
+    },
     close: database.close,
   };
   return services;

@@ -1,7 +1,7 @@
 /**
  * Reads `wrangler dev` output line by line for what the Worker and the local queue report:
  *   miniflare's "QUEUE <name> <acked>/<total> (<ms>ms)" after every consumer batch,
- *   {"msg":"render.batch",count,ms} from the render phase (src/delivery/render-phase.ts),
+ *   {"msg":"render.batch",kind,count,ms} from the render phase (src/send/render-phase.ts),
  *   {"msg":"sweep",...} from the cron sweeper, and error lines.
  */
 export function createLogReader() {
@@ -37,7 +37,8 @@ export function createLogReader() {
       } catch {
         entry = undefined;
       }
-      if (entry?.msg === "render.batch") renders.push({ count: Number(entry.count), ms: Number(entry.ms) });
+      // The "render one email" figure is a notification's: digests render their own template.
+      if (entry?.msg === "render.batch" && (entry.kind ?? "notification") === "notification") renders.push({ count: Number(entry.count), ms: Number(entry.ms) });
       else if (entry?.msg === "sweep") {
         sweeps.runs++;
         for (const k of /** @type {const} */ (["requeued", "leasesExpired", "enqueueFailures"])) sweeps[k] += Number(entry[k] ?? 0);

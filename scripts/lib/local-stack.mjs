@@ -42,6 +42,7 @@ import { startWsBridge } from "./ws-bridge.mjs";
  * @property {string} [persistTo]  where local queues and Durable Objects live (default: .wrangler)
  * @property {{ file?: string, onLine?: (line: string) => void, echo?: boolean }} [output]  wrangler's output
  * @property {(databaseUrl: string) => Promise<void>} [seed]  more to write after the demo organisation
+ * @property {AbortSignal} [signal]  aborting during start-up stops what was started (Ctrl-C in `npm run dev`)
  */
 
 /**
@@ -62,14 +63,21 @@ export async function startLocalStack(options) {
     (stopping ??= (async () => {
       for (const s of stops.reverse()) await s().catch((e) => console.warn(`[tidings] teardown: ${e}`));
     })());
+  /** @template T @param {Promise<T>} step @returns {Promise<T>} */
+  const step = (step) => {
+    const signal = options.signal;
+    if (!signal) return step;
+    signal.throwIfAborted();
+    return Promise.race([step, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
+  };
   try {
     const configs = options.configs ?? [path.join(root, "wrangler.toml")];
-    const database = await startDatabase(options.database ?? {}, path.join(root, "drizzle"));
+    const database = await step(startDatabase(options.database ?? {}, path.join(root, "drizzle")));
     stops.push(database.stop);
     const apiKey = options.apiKey ?? newApiKey();
-    await seedDemo(database.url, { apiKey });
-    await options.seed?.(database.url);
-    const cache = options.redis ? await startCache() : undefined;
+    await step(seedDemo(database.url, { apiKey }));
+    await step(options.seed?.(database.url) ?? Promise.resolve());
+    const cache = options.redis ? await step(startCache()) : undefined;
     if (cache) stops.push(cache.stop);
 
     const port = options.port ?? (await freePort());
@@ -85,7 +93,7 @@ export async function startLocalStack(options) {
     const output = options.output ?? {};
     const wrangler = startWrangler({ root, configs, port, inspectorPort, persistTo: options.persistTo, vars, logFile: output.file, onLine: output.onLine, echo: output.echo });
     stops.push(wrangler.stop);
-    await wrangler.ready(180_000);
+    await step(wrangler.ready(180_000));
 
     if (options.crons) {
       for (const { cron, everyMs } of await readCrons(configs[0] ?? "")) {

@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import { validTimeZone } from "../platform/time/time-zone";
 import { digestWindowName, type WindowKey } from "../digest/window-types";
-import type { PreferenceCache } from "./preferences/cache";
 import { loadPreferences } from "./preferences/load";
 import type { DecisionRule, DigestSchedule } from "./preferences/model";
 import { resolveDecision } from "./preferences/resolve";
@@ -17,8 +16,6 @@ export type Decision =
   | { action: "skip"; rule: DecisionRule }
   | { action: "batch"; rule: DecisionRule; digestKey: string; digestId: string };
 
-export type DecideOptions = { now?: Date; cache?: PreferenceCache };
-
 /** DigestWindow calls in flight at once; one call carries every item of one key in the batch. */
 const WINDOW_CONCURRENCY = 6;
 
@@ -29,13 +26,12 @@ type Group = { key: WindowKey; schedule: DigestSchedule; timeZone: string; rule:
  * event types' critical flags, and hands digest items to their DigestWindow. It records nothing:
  * `recordDecisions` writes the skipped and batched ones, the caller sends the rest.
  */
-export async function decideNotifications(services: Services, claimed: ClaimedNotification[], options: DecideOptions = {}): Promise<Map<string, Decision>> {
+export async function decideNotifications(services: Services, claimed: ClaimedNotification[]): Promise<Map<string, Decision>> {
   const decisions = new Map<string, Decision>();
   if (claimed.length === 0) return decisions;
-  const cache = options.cache ?? services.preferences;
   const prefs = await loadPreferences(
     services.db,
-    cache,
+    services.preferences,
     claimed.map((n) => ({ organizationId: n.organizationId, recipientId: n.recipientId })),
   );
 
@@ -59,7 +55,7 @@ export async function decideNotifications(services: Services, claimed: ClaimedNo
     groups.set(name, group);
   }
 
-  const now = (options.now ?? new Date()).getTime();
+  const now = services.clock.now().getTime();
   await mapWithConcurrency([...groups.entries()], WINDOW_CONCURRENCY, async ([name, g]) => {
     try {
       const stub = services.env.DIGEST_WINDOW.get(services.env.DIGEST_WINDOW.idFromName(name));

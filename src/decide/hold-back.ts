@@ -3,7 +3,7 @@ import type { ClaimedMail, Outcome } from "../send/mail";
 import type { Services } from "../services";
 import { findBlockedSends } from "./suppression-check";
 
-export type HeldBack<C extends ClaimedMail> = { sendable: C[]; suppressed: Outcome<C>[]; paused: number };
+export type HeldBack<C extends ClaimedMail> = { sendable: C[]; suppressed: Outcome<C>[] };
 
 let warnedNoHashKey = false;
 
@@ -45,5 +45,5 @@ export async function holdBack<C extends ClaimedMail>(services: Services, table:
       RETURNING n.id`);
     for (const r of result.rows) held.add(r.id);
   }
-  return { sendable: rest.filter((m) => !held.has(m.id)), suppressed, paused: held.size };
+  return { sendable: rest.filter((m) => !held.has(m.id)), suppressed };
 }

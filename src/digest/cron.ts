@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { mapWithConcurrency } from "../platform/concurrency";
+import { uuidArray } from "../platform/db/sql";
 import { messageOf } from "../platform/log";
 import { enqueueDigests } from "../send/enqueue";
 import type { Services } from "../services";
@@ -23,7 +24,7 @@ export type DigestCronReport = { due: number; flushed: number; abandoned: number
 export async function runDigestSchedules(services: Services, now = new Date(), scope: { organizationIds?: string[] } = {}): Promise<DigestCronReport> {
   const { db, env } = services;
   const at = now.toISOString();
-  const inScope = scope.organizationIds ? sql`AND organization_id = ANY(${`{${scope.organizationIds.join(",")}}`}::uuid[])` : sql``;
+  const inScope = scope.organizationIds ? sql`AND organization_id = ANY(${uuidArray(scope.organizationIds)})` : sql``;
   const due = await db.execute<{ id: string; key: string }>(sql`
     SELECT id, key FROM digests
      WHERE status = 'open' ${inScope}
@@ -47,7 +48,7 @@ export async function runDigestSchedules(services: Services, now = new Date(), s
   if (abandoned.length) {
     await db.execute(sql`
       UPDATE digests SET status = 'empty', failure_reason = 'window lost by its Durable Object', updated_at = now()
-       WHERE id = ANY(${`{${abandoned.join(",")}}`}::uuid[]) AND status = 'open'`);
+       WHERE id = ANY(${uuidArray(abandoned)}) AND status = 'open'`);
   }
 
   const staleBefore = new Date(now.getTime() - STALE_QUEUED_MS).toISOString();

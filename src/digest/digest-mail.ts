@@ -93,7 +93,7 @@ export const digestMail: MailKind<DigestToSend> = {
 };
 
 async function composeDigestMail(services: Services, d: DigestToSend) {
-  const unsubscribe = await recipientLinks(services.env, {
+  const unsubscribe = await recipientLinks(services, {
     organizationId: d.organizationId,
     recipientId: d.recipientId,
     category: d.category,

@@ -2,11 +2,10 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { AttemptRecord } from "../platform/db/schema/delivery-attempts";
 import type { Col, RowOf } from "../platform/db/rows";
+import { uuidArray } from "../platform/db/sql";
 import type { digests, events, layouts, notifications, organizations, recipients, templateVersions } from "../platform/db/schema";
 import type { digestStatuses } from "../platform/db/schema/digests";
 import type { LayoutSource } from "../render";
-
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
 
 /** A digest this consumer now owns, with its recipient and organisation (the items come in the Decide step). */
 export type ClaimedDigest = {
@@ -118,23 +117,30 @@ export type DigestOutcome = {
   attempts?: AttemptRecord[];
 };
 
-/** Writes outcomes and attempt logs in one statement, each only while its claim still holds; returns the ids that landed. */
-export async function recordDigestOutcomes(db: Database, outcomes: DigestOutcome[]): Promise<Set<string>> {
-  if (outcomes.length === 0) return new Set();
+/**
+ * Writes outcomes and attempt logs in one statement, each only while its claim still holds. A
+ * suppressed digest's items end `suppressed` with it: they will not reach this address either.
+ */
+export async function recordDigestOutcomes(db: Database, outcomes: DigestOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
   const rows = outcomes.map(
     (o) =>
       sql`(${o.id}::uuid, ${o.attempt}::int, ${o.status}, ${o.provider ?? null}, ${o.providerMessageId ?? null}, ${o.reason ?? null}, ${JSON.stringify(o.attempts ?? [])}::jsonb)`,
   );
-  const result = await db.execute<{ id: string }>(sql`
-    WITH v(id, attempt, status, provider, message_id, reason, attempt_log) AS (VALUES ${sql.join(rows, sql`, `)})
-    UPDATE digests d
-       SET status = v.status, provider = coalesce(v.provider, d.provider), provider_message_id = coalesce(v.message_id, d.provider_message_id),
-           failure_reason = v.reason, sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
-           attempt_log = d.attempt_log || v.attempt_log, lease_expires_at = NULL, updated_at = now()
-      FROM v
-     WHERE d.id = v.id AND d.status = 'sending' AND d.attempts = v.attempt
-    RETURNING d.id`);
-  return new Set(result.rows.map((r) => r.id));
+  await db.execute(sql`
+    WITH v(id, attempt, status, provider, message_id, reason, attempt_log) AS (VALUES ${sql.join(rows, sql`, `)}),
+    landed AS (
+      UPDATE digests d
+         SET status = v.status, provider = coalesce(v.provider, d.provider), provider_message_id = coalesce(v.message_id, d.provider_message_id),
+             failure_reason = v.reason, sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
+             attempt_log = d.attempt_log || v.attempt_log, lease_expires_at = NULL, updated_at = now()
+        FROM v
+       WHERE d.id = v.id AND d.status = 'sending' AND d.attempts = v.attempt
+      RETURNING d.id, d.status, d.failure_reason
+    )
+    UPDATE notifications n SET status = 'suppressed', failure_reason = landed.failure_reason, updated_at = now()
+      FROM landed
+     WHERE landed.status = 'suppressed' AND n.digest_id = landed.id AND n.status = 'batched'`);
 }
 
 /** Digests the recipient no longer wants: their items are recorded as skipped, with the rule. */

@@ -1,14 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
+import { uuidArray } from "../platform/db/sql";
 import { digestWindowName, type ClosedDigest, type WindowKey } from "./window-types";
 
-const uuidArray = (ids: string[]) =>
-  ids.length
-    ? sql`ARRAY[${sql.join(
-        ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}]`
-    : sql`'{}'::uuid[]`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Registers an open window, so cron can find it; written once per window, later writes are no-ops. */

@@ -32,7 +32,7 @@ export async function resumeSending(services: Services, organizationId: string):
      WHERE organization_id = ${organizationId}::uuid AND status = 'paused'
     RETURNING id`);
 
-  const report = await requeuePending(services, released.rows);
+  const report = await requeuePending({ ...services, log: services.log.child({ organizationId }) }, released.rows);
   const digestIds = releasedDigests.rows.map((r) => r.id);
   const announced = await enqueueDigests(services, digestIds);
   if (announced.ok) report.requeued += digestIds.length;

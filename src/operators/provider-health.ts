@@ -3,6 +3,7 @@ import { type AttemptOutcome, emptyAttempts, loadProviderAttempts } from "./anal
 import type { Latency } from "./analytics/sends";
 import { providerConfigs } from "../platform/db/schema";
 import type { CircuitState } from "../send/provider-circuit";
+import { circuitKeyOf } from "../send/provider-chains";
 import type { Services } from "../services";
 import { environmentProviderSettings } from "../providers/defaults";
 
@@ -45,8 +46,7 @@ export async function loadProviderHealth(services: Services, organizationId: str
   ]);
   const usingDefaults = configs.length === 0;
   const chain = usingDefaults ? environmentProviderSettings(env).map((s, position) => ({ id: null, provider: s.provider, position, enabled: true })) : configs;
-  // The keys the send path uses (src/send/provider-chains.ts); the environment's circuits are shared by every organisation on it.
-  const circuits = await Promise.all(chain.map((p) => env.PROVIDER_CIRCUIT.get(env.PROVIDER_CIRCUIT.idFromName(`${p.provider}:${p.id ?? "env"}`)).status()));
+  const circuits = await Promise.all(chain.map((p) => env.PROVIDER_CIRCUIT.get(env.PROVIDER_CIRCUIT.idFromName(circuitKeyOf(p.provider, p.id))).status()));
   const providers = chain.map((p, i): ProviderHealth => {
     const a = attempts.get(p.provider) ?? emptyAttempts();
     const circuit = circuits[i];

@@ -77,9 +77,8 @@ export class ApiError extends HTTPException {
   }
 }
 
-/** Renders the envelope; `status` may be given instead of a code where a status is what is known (webhook refusals). */
-export function renderError(c: Context<HonoEnv>, codeOrStatus: ErrorCode | number, message: string, fields?: FieldError[]): Response {
-  const code = typeof codeOrStatus === "number" ? statusToCode(codeOrStatus) : codeOrStatus;
+/** Renders the one envelope, for errors thrown as ApiError and for zod's failures alike. */
+export function renderError(c: Context<HonoEnv>, code: ErrorCode, message: string, fields?: FieldError[]): Response {
   const body: ErrorBody = { error: { code, message, requestId: c.get("requestId") ?? "", ...(fields ? { fields } : {}) } };
   return c.json(body, codeToStatus(code));
 }

@@ -1,13 +1,13 @@
-import type { Env } from "../env";
 import { err, ok, type Result } from "../platform/result";
-import { type KeysError, loadTokenKeys, type TokenError, type TokenKeys } from "../platform/crypto/token-keys";
+import type { KeysError, TokenError, TokenKeys } from "../platform/crypto/token-keys";
+import type { Services } from "../services";
 import { type RecipientClaims, verifyRecipientToken } from "./token";
 
 export type PageTokenError = TokenError | KeysError;
 
 /** Verifies a token from a page URL; `not_configured` is our fault, the rest are the link's. */
-export async function verifyPageToken(env: Pick<Env, "TOKEN_SIGNING_KEYS">, token: string): Promise<Result<{ claims: RecipientClaims; keys: TokenKeys }, PageTokenError>> {
-  const keys = await loadTokenKeys(env);
+export async function verifyPageToken(services: Pick<Services, "keys">, token: string): Promise<Result<{ claims: RecipientClaims; keys: TokenKeys }, PageTokenError>> {
+  const keys = await services.keys.tokens();
   if (!keys.ok) return keys;
   // Real tokens are ~150 characters; a cap keeps an absurd path from costing an HMAC.
   if (token.length > 1024) return err("malformed");

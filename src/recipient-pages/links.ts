@@ -1,8 +1,6 @@
-import type { Env } from "../env";
 import { signRecipientToken } from "./token";
 import { parsePageBranding } from "./branding";
-import { loadTokenKeys } from "../platform/crypto/token-keys";
-import { log } from "../platform/log";
+import type { Services } from "../services";
 
 export type RecipientLinkInput = {
   organizationId: string;
@@ -28,9 +26,9 @@ let warnedUnconfigured = false;
  * The unsubscribe token names the category, so one click stops only that kind of mail; the
  * preferences token names none, since the page covers every category.
  */
-export async function recipientLinks(env: Pick<Env, "TOKEN_SIGNING_KEYS" | "PUBLIC_BASE_URL">, input: RecipientLinkInput): Promise<RecipientLinks> {
+export async function recipientLinks({ env, keys: allKeys, log }: Pick<Services, "env" | "keys" | "log">, input: RecipientLinkInput): Promise<RecipientLinks> {
   if (input.critical) return NONE;
-  const keys = await loadTokenKeys(env);
+  const keys = await allKeys.tokens();
   if (!keys.ok) {
     if (!warnedUnconfigured) log.error("TOKEN_SIGNING_KEYS is not set: non-critical mail goes out without unsubscribe links");
     warnedUnconfigured = true;

@@ -18,6 +18,8 @@ export async function alertFailedMail(services: Services, noun: "notification" |
       services.alerts.raise({
         kind: "notification_failed",
         organizationId,
+        // Digests and notifications fail for different reasons (another template): one must not hide the other.
+        condition: noun,
         subject: noun === "digest" ? "Digests failed" : "Notifications failed",
         message: `${list.length} ${noun}(s) ended failed; first reason: ${list[0]?.reason ?? "unknown"}`,
         details: { count: list.length, examples: list.slice(0, SAMPLE).map((f) => ({ id: f.id, reason: f.reason })) },

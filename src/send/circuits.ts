@@ -1,6 +1,11 @@
 import type { Admission, CircuitReport, CircuitSettings, ProviderCircuit } from "./provider-circuit";
 
-type Tally = CircuitReport & { probe: boolean; probeUsed: boolean; allow: boolean };
+/**
+ * `successes`, `failures` and `trips` are what the next flush reports (then zeroed); `streak` is
+ * the consecutive failures this batch saw, which a flush does not reset: it is what stops the
+ * batch using a failing provider, across every send run of the batch.
+ */
+type Tally = CircuitReport & { streak: number; probe: boolean; probeUsed: boolean; allow: boolean };
 
 /**
  * A queue batch's view of the provider circuits: one admission call per circuit before sending and
@@ -21,7 +26,7 @@ export class BatchCircuits {
     const admissions = await Promise.all(pending.map((k) => this.stub(k).admit(this.now(), this.settings) as Promise<Admission>));
     pending.forEach((key, i) => {
       const a = admissions[i];
-      this.tallies.set(key, { successes: 0, failures: 0, trips: 0, probe: a?.probe ?? false, probeUsed: false, allow: a?.allow ?? true });
+      this.tallies.set(key, { successes: 0, failures: 0, trips: 0, streak: 0, probe: a?.probe ?? false, probeUsed: false, allow: a?.allow ?? true });
     });
   }
 
@@ -30,7 +35,7 @@ export class BatchCircuits {
     const t = this.tallies.get(key);
     if (!t) return true;
     if (!t.allow) return false;
-    if (t.failures + t.trips >= this.settings.failureThreshold) return false;
+    if (t.streak >= this.settings.failureThreshold) return false;
     if (t.probe) {
       if (t.probeUsed) return false;
       t.probeUsed = true;
@@ -44,11 +49,13 @@ export class BatchCircuits {
     if (outcome === "success") {
       t.successes++;
       t.failures = 0;
+      t.streak = 0;
       // A successful probe closes the circuit for the rest of the batch too.
       t.probe = false;
     } else {
       if (outcome === "trip") t.trips++;
       else t.failures++;
+      t.streak++;
       if (error) t.lastError = error;
     }
   }

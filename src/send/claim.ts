@@ -64,7 +64,8 @@ type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "event_id" | "r
 /**
  * `pending|queued → sending` for the given ids in one statement, with a lease, and returns the
  * claimed rows joined with what rendering needs. An id that is already sending, sent or failed is
- * not returned, which is what stops a redelivered or concurrent message from sending twice.
+ * not returned, which is what stops a redelivered or concurrent message from sending twice. Rows
+ * come oldest event first, so a digest window receives its items in the order they happened.
  */
 export async function claimNotifications(db: Database, ids: string[], leaseSeconds: number): Promise<ClaimedNotification[]> {
   if (ids.length === 0) return [];
@@ -94,7 +95,8 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
       JOIN event_types et ON et.id = c.event_type_id
       JOIN templates t ON t.id = et.template_id
       JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
-      LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'`);
+      LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'
+     ORDER BY e.created_at, c.id`);
   return result.rows.map((row) => ({
     id: row.id,
     organizationId: row.organization_id,

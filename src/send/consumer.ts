@@ -1,10 +1,11 @@
 import { digestMail } from "../digest/digest-mail";
 import { failDeadLetteredDigests } from "../digest/record";
 import type { Env } from "../env";
+import { messageOf } from "../platform/log";
 import { createServices } from "../services";
 import { alertDeadLettered } from "./alerts";
 import { failDeadLettered } from "./dead-letter";
-import type { MailJob, Verdict } from "./mail";
+import type { ClaimedMail, MailJob, MailKind, Verdict } from "./mail";
 import { QueueMessage } from "./messages";
 import { notificationMail } from "./notification-mail";
 import { sendMail } from "./pipeline";
@@ -48,8 +49,24 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
       return;
     }
 
-    const verdicts = new Map([...(await sendMail(services, notificationMail, notifications)), ...(await sendMail(services, digestMail, digests))]);
-    for (const [id, message] of messages) settle(message, verdicts.get(id), env);
+    // Each kind's messages are settled as soon as its run ends, so trouble in one run neither
+    // holds the other's verdicts nor sends its messages back without their backoff.
+    const run = async <C extends ClaimedMail>(kind: MailKind<C>, jobs: MailJob[]) => {
+      if (jobs.length === 0) return;
+      let verdicts: Map<string, Verdict>;
+      try {
+        verdicts = await sendMail(services, kind, jobs);
+      } catch (e) {
+        log.error("send run failed; its messages are retried", { kind: kind.noun, count: jobs.length, error: messageOf(e) });
+        verdicts = new Map(jobs.map((j) => [j.id, { retry: true }]));
+      }
+      for (const job of jobs) {
+        const message = messages.get(job.id);
+        if (message) settle(message, verdicts.get(job.id), env);
+      }
+    };
+    await run(notificationMail, notifications);
+    await run(digestMail, digests);
   } finally {
     ctx.waitUntil(services.close());
   }

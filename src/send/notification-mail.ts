@@ -39,7 +39,7 @@ export const notificationMail: MailKind<ClaimedNotification> = {
 async function composeNotification(services: Services, n: ClaimedNotification): Promise<Composed> {
   const { template } = n;
   // Footer links and RFC 8058 one-click headers; critical mail gets neither.
-  const { links, headers } = await recipientLinks(services.env, {
+  const { links, headers } = await recipientLinks(services, {
     organizationId: n.organizationId,
     recipientId: n.recipientId,
     category: n.category,

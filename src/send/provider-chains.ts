@@ -9,6 +9,12 @@ import { createProvider } from "../providers/index";
 import { loadDkimKeys } from "./organization-dkim";
 
 /**
+ * The circuit of one provider configuration; the environment's providers (no configuration id)
+ * have one circuit each, shared by every organisation that uses them.
+ */
+export const circuitKeyOf = (provider: string, configId: string | null): string => `${provider}:${configId ?? "env"}`;
+
+/**
  * Each organisation's provider chain for one queue batch, in one query: its own ordered list when
  * it configured one, else the environment's. A configuration that cannot be opened (wrong
  * SECRETS_KEY, corrupted row) is left out and logged, so the rest of the chain still works.
@@ -39,14 +45,14 @@ export async function loadProviderChains(services: Services, organizationIds: st
       services.log.error("provider config unusable", { configId: row.id, reason: opened.ok ? "invalid settings" : opened.error });
       continue;
     }
-    chain.push({ circuitKey: `${row.provider}:${row.id}`, provider: createProvider(settings.data, services, dkim.get(row.organizationId)) });
+    chain.push({ circuitKey: circuitKeyOf(row.provider, row.id), provider: createProvider(settings.data, services, dkim.get(row.organizationId)) });
   }
   const defaults = environmentProviderSettings(env);
   for (const id of organizationIds) {
     if (chains.get(id)?.length) continue;
     chains.set(
       id,
-      defaults.map((s) => ({ circuitKey: `${s.provider}:env`, provider: createProvider(s, services, dkim.get(id)) })),
+      defaults.map((s) => ({ circuitKey: circuitKeyOf(s.provider, null), provider: createProvider(s, services, dkim.get(id)) })),
     );
   }
   return chains;

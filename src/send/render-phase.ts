@@ -8,13 +8,19 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * doing it up front costs the batch nothing, and it makes the render time measurable: inside
  * workerd `Date.now()` stands still while JavaScript runs, so a render can only be timed by
  * fencing it with I/O. With `measure` (DEV_MODE), the phase is fenced by two timer ticks and
- * logged as `{"msg":"render.batch","count","ms"}`, which `npm run bench` reads from wrangler's
+ * logged as `{"msg":"render.batch","kind","count","ms"}`, which `npm run bench` reads from wrangler's
  * output; without it no tick is awaited and nothing is logged.
  *
  * Each item settles on its own: one template that fails to render fails only its notification.
  * Returns a look-up of each item's (already settled) result.
  */
-export async function renderPhase<T extends object, R>(items: readonly T[], render: (item: T) => Promise<R>, measure: boolean, log: Logger): Promise<(item: T) => Promise<R>> {
+export async function renderPhase<T extends object, R>(
+  items: readonly T[],
+  render: (item: T) => Promise<R>,
+  measure: boolean,
+  log: Logger,
+  kind: string,
+): Promise<(item: T) => Promise<R>> {
   const timed = measure && items.length > 0;
   if (timed) await tick();
   const started = Date.now();
@@ -29,7 +35,7 @@ export async function renderPhase<T extends object, R>(items: readonly T[], rend
   if (timed) {
     // The timer fires only after every render above has run to completion.
     await tick();
-    log.debug("render.batch", { count: items.length, ms: Date.now() - started });
+    log.debug("render.batch", { kind, count: items.length, ms: Date.now() - started });
   }
   return (item) => results.get(item) ?? Promise.reject(new Error("renderPhase: item was not part of the batch"));
 }

@@ -43,7 +43,7 @@ describe.skipIf(!redisUrl)(`preference cache against real Redis${skipReason ? ` 
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect((await load(cache))?.categories.comments?.source.enabled).toBe("recipient");
     const [id] = await storeNotifications(org.organizationId, r.id, 1);
-    const decision = await withServices(async (s) => (await decideNotifications(s, await claim(s, [id ?? ""]), { cache })).get(id ?? ""));
+    const decision = await withServices(async (s) => (await decideNotifications(s, await claim(s, [id ?? ""]))).get(id ?? ""), { preferences: cache });
     expect(decision).toEqual({ action: "skip", rule: "recipient_opt_out" });
   });
 
@@ -83,7 +83,7 @@ describe("preference cache outage", () => {
     expect((await cache.lookup([{ organizationId: org.organizationId, recipientId: r.id }])).available).toBe(false);
     expect((await load(cache))?.categories.comments?.enabled).toBe(false);
     const [id] = await storeNotifications(org.organizationId, r.id, 1);
-    const decision = await withServices(async (s) => (await decideNotifications(s, await claim(s, [id ?? ""]), { cache })).get(id ?? ""));
+    const decision = await withServices(async (s) => (await decideNotifications(s, await claim(s, [id ?? ""]))).get(id ?? ""), { preferences: cache });
     expect(decision).toEqual({ action: "skip", rule: "organization_opt_out" });
   });
 });

@@ -5,7 +5,7 @@ import { decideNotifications, recordDecisions } from "../../src/decide/decide";
 import { dueAt, nextLocalOccurrence } from "../../src/digest/schedule";
 import { createOrganization } from "../fixtures/organization";
 import { claim, createRecipient, digestsOf, setChoice, setOrganizationTimezone, storeNotifications, windowStub } from "../fixtures/preferences";
-import { withServices } from "../fixtures/services";
+import { fixedClock, withServices } from "../fixtures/services";
 
 const at = (iso: string) => new Date(iso).getTime();
 
@@ -36,13 +36,16 @@ describe("the digest cron job", () => {
     const people = [paris, newYork, tokyo];
     // Tuesday 15 January 2030, 07:00 UTC: 08:00 in Paris, 02:00 in New York, 16:00 in Tokyo.
     const opened = new Date("2030-01-15T07:00:00Z");
-    await withServices(async (services) => {
-      for (const person of people) {
-        await setChoice(org.organizationId, person.id, "comments", { delivery: "digest", digest: { kind: "daily", hour: 9 } });
-        const claimed = await claim(services, await storeNotifications(org.organizationId, person.id, 2));
-        await recordDecisions(services.db, claimed, await decideNotifications(services, claimed, { now: opened }));
-      }
-    });
+    await withServices(
+      async (services) => {
+        for (const person of people) {
+          await setChoice(org.organizationId, person.id, "comments", { delivery: "digest", digest: { kind: "daily", hour: 9 } });
+          const claimed = await claim(services, await storeNotifications(org.organizationId, person.id, 2));
+          await recordDecisions(services.db, claimed, await decideNotifications(services, claimed));
+        }
+      },
+      { clock: fixedClock(opened) },
+    );
     const statuses = async () => Promise.all(people.map(async (p) => (await digestsOf(p.id)).map((d) => d.status !== "open")));
     const run = (iso: string) => withServices((s) => runDigestSchedules(s, new Date(iso), { organizationIds: [org.organizationId] }));
 

@@ -4,6 +4,8 @@ import { loadTokenKeys } from "../../src/platform/crypto/token-keys";
 import { verifyRecipientToken } from "../../src/recipient-pages/token";
 import { outgoingEmail, testDkim } from "../fixtures/fakes";
 import { testEnv } from "../fixtures/organization";
+import { withServices } from "../fixtures/services";
+import { createServices } from "../../src/services";
 import { smtpProvider, smtpReceivedBy } from "../fixtures/smtp-fake";
 import { ONE_CLICK, pageSubject, postForm, recipientState } from "../fixtures/recipient-pages";
 
@@ -19,7 +21,7 @@ async function claimsOf(url: string | undefined) {
 describe("recipientLinks", () => {
   it("gives non-critical mail RFC 8058 headers and footer links: unsubscribe names the category, preferences none", async () => {
     const subject = ids();
-    const { links, headers } = await recipientLinks(testEnv(), { ...subject, category: "comments", critical: false });
+    const { links, headers } = await withServices((s) => recipientLinks(s, { ...subject, category: "comments", critical: false }));
     expect(links.unsubscribeUrl).toMatch(/^https:\/\/tidings\.test\/u\/k2\.[\w-]+\.[\w-]+$/);
     expect(links.preferencesUrl).toMatch(/^https:\/\/tidings\.test\/p\/k2\.[\w-]+\.[\w-]+$/);
     expect(headers).toEqual({ "List-Unsubscribe": `<${links.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
@@ -28,25 +30,33 @@ describe("recipientLinks", () => {
   });
 
   it("adds the organisation's unsubscribe mailbox after the https URI", async () => {
-    const { links, headers } = await recipientLinks(testEnv(), { ...ids(), category: "comments", critical: false, branding: { unsubscribeMailto: "unsubscribe@acme.test" } });
+    const { links, headers } = await withServices((s) =>
+      recipientLinks(s, { ...ids(), category: "comments", critical: false, branding: { unsubscribeMailto: "unsubscribe@acme.test" } }),
+    );
     const token = links.unsubscribeUrl?.split("/").pop();
     expect(headers["List-Unsubscribe"]).toBe(`<${links.unsubscribeUrl}>, <mailto:unsubscribe@acme.test?subject=unsubscribe%20${token}>`);
   });
 
   it("gives critical mail neither links nor headers", async () => {
-    expect(await recipientLinks(testEnv(), { ...ids(), category: "security", critical: true })).toEqual({ links: {}, headers: {} });
+    expect(await withServices((s) => recipientLinks(s, { ...ids(), category: "security", critical: true }))).toEqual({ links: {}, headers: {} });
   });
 
   it("gives nothing, rather than failing the send, when no signing keys are configured", async () => {
-    const env = { ...testEnv(), TOKEN_SIGNING_KEYS: undefined };
-    expect(await recipientLinks(env, { ...ids(), category: "comments", critical: false })).toEqual({ links: {}, headers: {} });
+    const services = createServices({ ...testEnv(), TOKEN_SIGNING_KEYS: undefined });
+    try {
+      expect(await recipientLinks(services, { ...ids(), category: "comments", critical: false })).toEqual({ links: {}, headers: {} });
+    } finally {
+      await services.close();
+    }
   });
 });
 
 describe("the headers on a received email", () => {
   it("arrive at the SMTP fake DKIM-signed, h= covering both, and the received URI unsubscribes with one POST", async () => {
     const { organization, recipient } = await pageSubject();
-    const { headers } = await recipientLinks(testEnv(), { organizationId: organization.organizationId, recipientId: recipient.id, category: "comments", critical: false });
+    const { headers } = await withServices((s) =>
+      recipientLinks(s, { organizationId: organization.organizationId, recipientId: recipient.id, category: "comments", critical: false }),
+    );
     const email = outgoingEmail({ headers });
     expect((await smtpProvider("starttls", { dkim: testDkim() }).send(email)).ok).toBe(true);
     const [mail] = await smtpReceivedBy(email.to.email);

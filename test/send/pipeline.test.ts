@@ -11,7 +11,7 @@ import { call } from "../fixtures/http";
 import { storePendingComment } from "../fixtures/ingest";
 import { loadNotification } from "../fixtures/notifications";
 import { createOrganization, type TestOrganization } from "../fixtures/organization";
-import { claim, createRecipient, deliverDigest, digestsOf, setChoice, storeNotifications, windowStub } from "../fixtures/preferences";
+import { claim, createRecipient, deliverDigest, digestsOf, notificationRows, setChoice, storeNotifications, windowStub } from "../fixtures/preferences";
 import { configureProviders, sendgridAt } from "../fixtures/providers";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 import { withServices } from "../fixtures/services";
@@ -51,13 +51,14 @@ async function sendNotification(notificationId: string) {
 }
 
 describe("one send pipeline for notifications and digests", () => {
-  it("ends a digest `suppressed`, reaching no provider, when its recipient hard-bounced after the items were batched", async () => {
+  it("ends a digest and its items `suppressed`, reaching no provider, when its recipient hard-bounced after the items were batched", async () => {
     const org = await createOrganization();
-    const { r, digestId } = await closedDigest(org);
+    const { r, ids, digestId } = await closedDigest(org);
     await hardBounced(org.organizationId, r.email);
 
     expect(await withServices((s) => deliverDigest(s, digestId))).toEqual({ retry: false });
     expect(await digestRow(digestId)).toMatchObject({ status: "suppressed", failureReason: "address suppressed: hard_bounce", attemptLog: [] });
+    expect((await notificationRows(ids)).map((n) => n.status)).toEqual(["suppressed", "suppressed"]);
     expect(await receivedBy(r.email)).toHaveLength(0);
   });
 

@@ -26,7 +26,7 @@ const anonymousStrings = (c: Ctx) => pageStrings(c.req.header("accept-language")
  * Missing keys are our fault, not the link's, and answer 500.
  */
 export async function verifyPage(c: Ctx, token: string): Promise<VerifiedPage | undefined> {
-  const verified = await verifyPageToken(c.env, token);
+  const verified = await verifyPageToken(c.get("services"), token);
   if (!verified.ok) {
     if (verified.error === "not_configured") {
       c.get("services").log.error("TOKEN_SIGNING_KEYS is not set: recipients' pages cannot verify links");

@@ -1,10 +1,9 @@
 import type { App } from "../../../context";
-import { loadTokenKeys } from "../../../platform/crypto/token-keys";
 import { renderLogin, renderNotConfigured } from "./login-form";
 
 /** `GET /dashboard/login`: the sign-in form. */
 export const registerLoginGet = (app: App) =>
   app.get("/dashboard/login", async (c) => {
-    const keys = await loadTokenKeys(c.env);
+    const keys = await c.get("services").keys.tokens();
     return keys.ok ? renderLogin(c, keys.value, 200) : renderNotConfigured(c);
   });

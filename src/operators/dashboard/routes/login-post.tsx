@@ -3,7 +3,6 @@ import type { App } from "../../../context";
 import { signSessionToken } from "../session-token";
 import { dashboardRoles } from "../signed-in";
 import { verifyCsrfToken } from "../../../platform/http/csrf";
-import { loadTokenKeys } from "../../../platform/crypto/token-keys";
 import { readForm } from "../../../platform/http/form";
 import { clearLoginCookie, sentLoginNonce, setSessionCookie } from "./cookies";
 import { renderLogin, renderNotConfigured } from "./login-form";
@@ -17,7 +16,7 @@ import { loginBinding } from "./session";
  */
 export const registerLoginPost = (app: App) =>
   app.post("/dashboard/login", async (c) => {
-    const keys = await loadTokenKeys(c.env);
+    const keys = await c.get("services").keys.tokens();
     if (!keys.ok) return renderNotConfigured(c);
     const form = await readForm(c);
     const nonce = sentLoginNonce(c);

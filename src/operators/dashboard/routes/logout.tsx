@@ -1,7 +1,6 @@
 import type { App } from "../../../context";
 import { DashboardMessage } from "../views/message";
 import { verifyCsrfToken } from "../../../platform/http/csrf";
-import { loadTokenKeys } from "../../../platform/crypto/token-keys";
 import { readForm } from "../../../platform/http/form";
 import { clearSessionCookie, readSessionCookie } from "./cookies";
 import { renderDashboard } from "./render";
@@ -14,7 +13,7 @@ import { logoutBinding, toLogin } from "./session";
  */
 export const registerLogout = (app: App) =>
   app.post("/dashboard/logout", async (c) => {
-    const keys = await loadTokenKeys(c.env);
+    const keys = await c.get("services").keys.tokens();
     const token = readSessionCookie(c);
     if (!keys.ok || !token) return toLogin(c);
     const form = await readForm(c);

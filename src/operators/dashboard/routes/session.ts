@@ -4,7 +4,6 @@ import { loadSignedIn, type SignedIn } from "../signed-in";
 import { verifySessionToken } from "../session-token";
 import type { ShellSession } from "../views/layout";
 import { createCsrfToken } from "../../../platform/http/csrf";
-import { loadTokenKeys } from "../../../platform/crypto/token-keys";
 import { clearSessionCookie, readSessionCookie } from "./cookies";
 
 export type DashboardSession = SignedIn & { shell: ShellSession };
@@ -28,7 +27,7 @@ export const toLogin = (c: Context<HonoEnv>) => c.redirect("/dashboard/login", 3
  */
 export const requireSession = (): MiddlewareHandler<HonoEnv> =>
   async function requireSession(c, next) {
-    const keys = await loadTokenKeys(c.env);
+    const keys = await c.get("services").keys.tokens();
     const token = readSessionCookie(c);
     if (!keys.ok || !token) return toLogin(c);
     const claims = await verifySessionToken(keys.value, token);
