@@ -40,9 +40,13 @@ export default defineConfig({
           SENDGRID_BASE_URL: inject("sendgridUrl"),
           SENDGRID_API_KEY: TEST_SENDGRID_API_KEY,
           DEV_MODE: "true",
+          // The provider fakes listen on 127.0.0.1 and localhost; production allows only the providers' own hosts.
+          PROVIDER_EXTRA_HOSTS: "127.0.0.1,localhost",
           PUBLIC_BASE_URL: "https://tidings.test",
           // Retries in tests wait one second, not half a minute; the backoff shape is unit-tested.
           RETRY_BASE_SECONDS: "1",
+          // Four send rounds before an email fails (production: 10), so the give-up test takes seconds.
+          SEND_MAX_ROUNDS: "4",
           // The environment's shared circuit must not open because one test injected failures;
           // circuit tests use organisations with their own provider configs (their own circuits).
           CIRCUIT_FAILURE_THRESHOLD: "1000",

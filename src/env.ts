@@ -48,6 +48,11 @@ export const zEnv = z.object({
   /** Consecutive failures that open a provider's circuit, and how long it stays open. */
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().positive().default(5),
   CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * Hosts (`host` or `host:port`, comma-separated) an organisation's provider settings may point
+   * at besides the providers' own: local fakes in tests and development. Unset in production.
+   */
+  PROVIDER_EXTRA_HOSTS: z.string().optional(),
   /** Turns on `GET /dev/outbox`; never set it in production. */
   DEV_MODE: flag,
   PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:8787"),
@@ -57,6 +62,10 @@ export const zEnv = z.object({
   SEND_LEASE_SECONDS: z.coerce.number().int().positive().default(120),
   /** First retry delay; each further retry doubles it. */
   RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** Send rounds (providers tried, none took the email) before it fails; rounds skipped behind open circuits do not count. */
+  SEND_MAX_ROUNDS: z.coerce.number().int().positive().default(10),
+  /** Claims that lapse without an outcome (the Worker died while sending it) before the email fails instead of looping. */
+  SEND_MAX_LAPSED_CLAIMS: z.coerce.number().int().positive().default(3),
   NOTIFICATION_QUEUE: z.custom<Queue<QueueMessage>>((v) => typeof v === "object" && v !== null && "send" in v),
   PRIORITY_QUEUE: z.custom<Queue<QueueMessage>>((v) => typeof v === "object" && v !== null && "send" in v),
   PROVIDER_CIRCUIT: z.custom<DurableObjectNamespace<ProviderCircuit>>((v) => typeof v === "object" && v !== null && "idFromName" in v),

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
  * @property {number} failureRate    fraction in [0, 1] of sends answered with failureStatus
  * @property {number} failureStatus  e.g. 500, 503, 429 (429 adds rate-limit headers)
  * @property {number} failNext       the next N sends fail with failureStatus, whatever failureRate is
+ * @property {boolean} omitMessageId  accept (202) without an X-Message-Id header, as SendGrid has been seen to
  *
  * @typedef {object} ReceivedMail
  * @property {string} messageId   the X-Message-Id answered
@@ -56,7 +57,7 @@ const UNAUTHORIZED_BODY = JSON.stringify({
  * @returns {Promise<SendGridFake>}
  */
 export async function startSendGridFake({ port = 0, apiKey = "SG.test-key", latencyMs = 0, failureRate = 0, failureStatus = 500, maxReceived = 100_000 } = {}) {
-  const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0 });
+  const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failNext: 0, omitMessageId: false });
   const behaviours = createBehaviours(initial, validateBehaviour);
   const expectedAuth = `Bearer ${apiKey}`;
   /** @type {ReceivedMail[]} */
@@ -177,7 +178,7 @@ export async function startSendGridFake({ port = 0, apiKey = "SG.test-key", late
     counts.accepted++;
     // Sandbox mode validates but does not queue: SendGrid answers 200 instead of 202.
     const status = body.mail_settings?.sandbox_mode?.enable === true ? 200 : 202;
-    return { status, headers: { "x-message-id": messageId }, body: "", latencyMs: b.latencyMs };
+    return { status, headers: b.omitMessageId ? {} : { "x-message-id": messageId }, body: "", latencyMs: b.latencyMs };
   }
 
   /**
@@ -353,7 +354,8 @@ function validateBehaviour(b) {
     throw new Error(`failureStatus must be an HTTP error status, got ${b.failureStatus}`);
   }
   if (!(Number.isInteger(b.failNext) && b.failNext >= 0)) throw new Error(`failNext must be an integer >= 0, got ${b.failNext}`);
-  return { latencyMs: b.latencyMs, failureRate: b.failureRate, failureStatus: b.failureStatus, failNext: b.failNext };
+  if (typeof b.omitMessageId !== "boolean") throw new Error(`omitMessageId must be a boolean, got ${b.omitMessageId}`);
+  return { latencyMs: b.latencyMs, failureRate: b.failureRate, failureStatus: b.failureStatus, failNext: b.failNext, omitMessageId: b.omitMessageId };
 }
 
 /**
@@ -369,7 +371,7 @@ function pick(patch) {
     if (typeof patch.to !== "string" || !patch.to) throw new Error("to must be an email address");
     out.to = patch.to;
   }
-  for (const key of /** @type {(keyof Behaviour)[]} */ (["latencyMs", "failureRate", "failureStatus", "failNext"])) {
+  for (const key of /** @type {(keyof Behaviour)[]} */ (["latencyMs", "failureRate", "failureStatus", "failNext", "omitMessageId"])) {
     if (patch[key] !== undefined) out[key] = patch[key];
   }
   return out;

@@ -1,6 +1,7 @@
 import type { RecipientLinks } from "../recipient-pages/links";
 import { Liquid } from "liquidjs";
 import { DIGEST_TEMPLATE, renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
+import { budgetRenderSteps } from "../render/budget";
 import type { Branding } from "../render/branding";
 import { err, ok } from "../platform/result";
 import type { Composed } from "../send/mail";
@@ -25,7 +26,7 @@ export const DIGEST_LIST_LIMIT = 10;
 const ITEMS_PASSED = 50;
 
 // Isolate-scoped engine for item titles (each item's own subject line); it caches parsed subjects.
-const titles = new Liquid({ cache: 500, ownPropertyOnly: true, strictFilters: false, strictVariables: false });
+const titles = budgetRenderSteps(new Liquid({ cache: 500, ownPropertyOnly: true, strictFilters: false, strictVariables: false, parseLimit: 10_000, memoryLimit: 1_000_000 }));
 
 const PERIOD = { window: "since your last digest", daily: "since yesterday's digest", weekly: "since last week's digest" } as const;
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { mapWithConcurrency } from "../platform/concurrency";
 import { uuidArray } from "../platform/db/sql";
 import { messageOf } from "../platform/log";
+import { alertFailedMail } from "../send/alerts";
 import { enqueueDigests } from "../send/enqueue";
 import type { Services } from "../services";
 
@@ -13,7 +14,7 @@ const ALARM_GRACE_MS = 60_000;
 /** A queued digest nobody picked up for this long lost its queue job (or the job died): enqueue it again. */
 const STALE_QUEUED_MS = 15 * 60_000;
 
-export type DigestCronReport = { due: number; flushed: number; abandoned: number; requeued: number };
+export type DigestCronReport = { due: number; flushed: number; abandoned: number; requeued: number; gaveUp: number };
 
 /**
  * Closes every open window that is due: daily and weekly digests at their local hour (their due
@@ -51,16 +52,34 @@ export async function runDigestSchedules(services: Services, now = new Date(), s
        WHERE id = ANY(${uuidArray(abandoned)}) AND status = 'open'`);
   }
 
+  // A lapsed claim (its consumer died) goes back to `queued`, or fails after too many lapses, as a notification's does.
+  const max = env.SEND_MAX_LAPSED_CLAIMS;
+  const lapsed = await db.execute<{ id: string; status: string; organization_id: string; failure_reason: string | null }>(sql`
+    WITH lapsed AS (
+      SELECT id FROM digests WHERE status = 'sending' AND lease_expires_at < ${at}::timestamptz ${inScope}
+       ORDER BY lease_expires_at LIMIT ${FLUSH_LIMIT} FOR UPDATE SKIP LOCKED
+    )
+    UPDATE digests d
+       SET lease_expirations = d.lease_expirations + 1, lease_expires_at = NULL, retry_at = now(), updated_at = now(),
+           status = CASE WHEN d.lease_expirations + 1 >= ${max} THEN 'failed' ELSE 'queued' END,
+           failure_reason = CASE WHEN d.lease_expirations + 1 >= ${max}
+             THEN ${`gave up: sending it stopped ${max} times before an outcome was recorded (the Worker ran out of CPU or memory while sending it)`}
+             ELSE d.failure_reason END
+      FROM lapsed WHERE d.id = lapsed.id
+    RETURNING d.id, d.status, d.organization_id, d.failure_reason`);
   const staleBefore = new Date(now.getTime() - STALE_QUEUED_MS).toISOString();
   const stale = await db.execute<{ id: string }>(sql`
     SELECT id FROM digests
-     WHERE ((status = 'queued' AND updated_at < ${staleBefore}::timestamptz) OR (status = 'sending' AND lease_expires_at < ${at}::timestamptz)) ${inScope}
+     WHERE status = 'queued' AND coalesce(retry_at, updated_at) < ${staleBefore}::timestamptz ${inScope}
      ORDER BY updated_at LIMIT ${FLUSH_LIMIT}`);
-  const announced = await enqueueDigests(
+  const ids = [...new Set([...stale.rows.map((r) => r.id), ...lapsed.rows.filter((r) => r.status === "queued").map((r) => r.id)])];
+  const announced = await enqueueDigests(services, ids);
+  if (!announced.ok) services.log.error("could not re-enqueue digests", { count: ids.length, error: announced.error });
+  const gaveUp = lapsed.rows.filter((r) => r.status === "failed");
+  await alertFailedMail(
     services,
-    stale.rows.map((r) => r.id),
+    "digest",
+    gaveUp.map((r) => ({ organizationId: r.organization_id, id: r.id, reason: r.failure_reason ?? "" })),
   );
-  if (!announced.ok) services.log.error("could not re-enqueue digests", { count: stale.rows.length, error: announced.error });
-  const requeued = announced.ok ? stale.rows.length : 0;
-  return { due: due.rows.length, flushed, abandoned: abandoned.length, requeued };
+  return { due: due.rows.length, flushed, abandoned: abandoned.length, requeued: announced.ok ? ids.length : 0, gaveUp: gaveUp.length };
 }

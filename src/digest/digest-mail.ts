@@ -36,7 +36,7 @@ export const digestMail: MailKind<DigestToSend> = {
     for (const job of jobs) {
       const digest = readiness.get(job.id);
       if (!digest || (digest.status !== "queued" && digest.status !== "sending")) continue;
-      if (digest.unsettled > 0 && job.attempt <= SETTLE_WAITS) later.set(job.id, { retry: true, retryAfterSeconds: SETTLE_DELAY_SECONDS });
+      if (digest.unsettled > 0 && job.attempt <= SETTLE_WAITS) later.set(job.id, { retry: true, delaySeconds: SETTLE_DELAY_SECONDS });
       else ready.push(job.id);
     }
     return { claimed: await claimDigests(services.db, ready, services.env.SEND_LEASE_SECONDS), later };
@@ -86,6 +86,7 @@ export const digestMail: MailKind<DigestToSend> = {
         attempt: mail.attempt,
         status: next.status,
         ...(next.status === "sent" ? { provider: next.provider, providerMessageId: next.providerMessageId } : { reason: next.reason }),
+        ...(next.status === "queued" ? { counted: next.counted, delaySeconds: next.delaySeconds } : {}),
         attempts,
       })),
     );

@@ -12,6 +12,7 @@ export type ClaimedDigest = {
   id: string;
   organizationId: string;
   attempt: number;
+  retryRounds: number;
   recipientId: string;
   category: string;
   kind: "window" | "daily" | "weekly";
@@ -25,7 +26,7 @@ export type ClaimedDigest = {
 
 type O = typeof organizations;
 type L = typeof layouts;
-type ClaimRow = RowOf<typeof digests, "id" | "attempts" | "organization_id" | "recipient_id" | "category" | "kind" | "notification_ids"> &
+type ClaimRow = RowOf<typeof digests, "id" | "attempts" | "retry_rounds" | "organization_id" | "recipient_id" | "category" | "kind" | "notification_ids"> &
   RowOf<typeof recipients, "email" | "name" | "locale" | "timezone" | "text_only"> &
   RowOf<O, "from_email" | "from_name" | "reply_to" | "branding"> & {
     organization_name: Col<O, "name">;
@@ -47,7 +48,7 @@ export async function digestReadiness(db: Database, digestIds: string[]): Promis
 /**
  * `queued → sending` with a lease, like the notification claim, joined with what composing the
  * email needs: of two consumers holding the same job, one gets the row and the other sends
- * nothing. An expired lease (a consumer died) can be taken over.
+ * nothing. A lapsed lease (a consumer died) is counted and requeued by digest cron.
  */
 export async function claimDigests(db: Database, digestIds: string[], leaseSeconds: number): Promise<ClaimedDigest[]> {
   if (digestIds.length === 0) return [];
@@ -55,8 +56,8 @@ export async function claimDigests(db: Database, digestIds: string[], leaseSecon
     WITH claimed AS (
       UPDATE digests
          SET status = 'sending', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-       WHERE id = ANY(${uuidArray(digestIds)}) AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < now()))
-      RETURNING id, attempts, organization_id, recipient_id, category, kind, notification_ids
+       WHERE id = ANY(${uuidArray(digestIds)}) AND status = 'queued'
+      RETURNING id, attempts, retry_rounds, organization_id, recipient_id, category, kind, notification_ids
     )
     SELECT c.*, r.email, r.name, r.locale, r.timezone, r.text_only,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.sending_paused_at IS NOT NULL AS organization_paused,
@@ -69,6 +70,7 @@ export async function claimDigests(db: Database, digestIds: string[], leaseSecon
     id: r.id,
     organizationId: r.organization_id,
     attempt: r.attempts,
+    retryRounds: r.retry_rounds,
     recipientId: r.recipient_id,
     category: r.category,
     kind: r.kind,
@@ -112,9 +114,12 @@ export type DigestOutcome = {
   attempt: number;
   status: Extract<DigestStatus, "sent" | "failed" | "queued" | "suppressed" | "skipped" | "empty">;
   provider?: string;
-  providerMessageId?: string;
+  providerMessageId?: string | null;
   reason?: string;
   attempts?: AttemptRecord[];
+  /** `queued` only: whether a send round was spent, and when the message is due. */
+  counted?: boolean;
+  delaySeconds?: number;
 };
 
 /**
@@ -125,15 +130,17 @@ export async function recordDigestOutcomes(db: Database, outcomes: DigestOutcome
   if (outcomes.length === 0) return;
   const rows = outcomes.map(
     (o) =>
-      sql`(${o.id}::uuid, ${o.attempt}::int, ${o.status}, ${o.provider ?? null}, ${o.providerMessageId ?? null}, ${o.reason ?? null}, ${JSON.stringify(o.attempts ?? [])}::jsonb)`,
+      sql`(${o.id}::uuid, ${o.attempt}::int, ${o.status}, ${o.provider ?? null}, ${o.providerMessageId ?? null}, ${o.reason ?? null}, ${JSON.stringify(o.attempts ?? [])}::jsonb, ${o.counted ? 1 : 0}::int, ${o.delaySeconds ?? null}::int)`,
   );
   await db.execute(sql`
-    WITH v(id, attempt, status, provider, message_id, reason, attempt_log) AS (VALUES ${sql.join(rows, sql`, `)}),
+    WITH v(id, attempt, status, provider, message_id, reason, attempt_log, counted, delay) AS (VALUES ${sql.join(rows, sql`, `)}),
     landed AS (
       UPDATE digests d
          SET status = v.status, provider = coalesce(v.provider, d.provider), provider_message_id = coalesce(v.message_id, d.provider_message_id),
              failure_reason = v.reason, sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
-             attempt_log = d.attempt_log || v.attempt_log, lease_expires_at = NULL, updated_at = now()
+             attempt_log = d.attempt_log || v.attempt_log, retry_rounds = d.retry_rounds + v.counted,
+             retry_at = CASE WHEN v.status = 'queued' THEN now() + make_interval(secs => v.delay) ELSE NULL END,
+             lease_expires_at = NULL, updated_at = now()
         FROM v
        WHERE d.id = v.id AND d.status = 'sending' AND d.attempts = v.attempt
       RETURNING d.id, d.status, d.failure_reason

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { enqueueDigests, requeuePending } from "../send/enqueue";
+import { enqueueDigests, type RequeueReport, requeuePending } from "../send/enqueue";
 import type { Services } from "../services";
 import type { RowOf } from "../platform/db/rows";
 import type { notifications } from "../platform/db/schema";
@@ -14,7 +14,7 @@ export type ResumeReport = { wasPaused: boolean; requeued: number; enqueueFailur
  * `queued`: should an enqueue fail, or the Worker stop half-way through a large backlog, the
  * sweeper (or digest cron) enqueues the rest, and an email enqueued twice is still sent once.
  */
-export async function resumeSending(services: Services, organizationId: string): Promise<ResumeReport> {
+export async function resumeSending(services: Services, organizationId: string, { chunk = 1000 }: { chunk?: number } = {}): Promise<ResumeReport> {
   const { db } = services;
   const cleared = await db.execute<{ was_paused: boolean }>(sql`
     UPDATE organizations o SET sending_paused_at = NULL, sending_paused_reason = NULL, updated_at = now(),
@@ -22,24 +22,33 @@ export async function resumeSending(services: Services, organizationId: string):
       FROM (SELECT id, sending_paused_at IS NOT NULL AS was_paused FROM organizations WHERE id = ${organizationId}::uuid) before
      WHERE o.id = before.id
     RETURNING before.was_paused`);
-  const released = await db.execute<RowOf<typeof notifications, "id" | "priority">>(sql`
-    UPDATE notifications SET status = 'pending', updated_at = now()
-     WHERE organization_id = ${organizationId}::uuid AND status = 'paused'
-    RETURNING id, priority`);
-
-  const releasedDigests = await db.execute<{ id: string }>(sql`
-    UPDATE digests SET status = 'queued', updated_at = now()
-     WHERE organization_id = ${organizationId}::uuid AND status = 'paused'
-    RETURNING id`);
-
-  const report = await requeuePending({ ...services, log: services.log.child({ organizationId }) }, released.rows);
-  const digestIds = releasedDigests.rows.map((r) => r.id);
-  const announced = await enqueueDigests(services, digestIds);
-  if (announced.ok) report.requeued += digestIds.length;
-  else {
-    // They are `queued`: digest cron enqueues a queued digest nobody picked up.
-    report.enqueueFailures += digestIds.length;
-    services.log.error("resume could not enqueue digests; digest cron will", { organizationId, count: digestIds.length, error: announced.error });
+  const log = services.log.child({ organizationId });
+  const report: RequeueReport = { requeued: 0, enqueueFailures: 0 };
+  // In chunks, so no statement and no queue call grows with the backlog a long pause left.
+  for (;;) {
+    const released = await db.execute<RowOf<typeof notifications, "id" | "priority">>(sql`
+      UPDATE notifications SET status = 'pending', updated_at = now()
+       WHERE id IN (SELECT id FROM notifications WHERE organization_id = ${organizationId}::uuid AND status = 'paused' LIMIT ${chunk} FOR UPDATE SKIP LOCKED)
+      RETURNING id, priority`);
+    const sent = await requeuePending({ ...services, log }, released.rows);
+    report.requeued += sent.requeued;
+    report.enqueueFailures += sent.enqueueFailures;
+    if (released.rows.length < chunk) break;
+  }
+  for (;;) {
+    const released = await db.execute<{ id: string }>(sql`
+      UPDATE digests SET status = 'queued', retry_at = now(), updated_at = now()
+       WHERE id IN (SELECT id FROM digests WHERE organization_id = ${organizationId}::uuid AND status = 'paused' LIMIT ${chunk} FOR UPDATE SKIP LOCKED)
+      RETURNING id`);
+    const ids = released.rows.map((r) => r.id);
+    const announced = await enqueueDigests(services, ids);
+    if (announced.ok) report.requeued += ids.length;
+    else {
+      // They are `queued`: digest cron enqueues a queued digest nobody picked up.
+      report.enqueueFailures += ids.length;
+      log.error("resume could not enqueue digests; digest cron will", { count: ids.length, error: announced.error });
+    }
+    if (released.rows.length < chunk) break;
   }
   return { wasPaused: cleared.rows[0]?.was_paused ?? false, ...report };
 }

@@ -3,7 +3,18 @@ import { ProviderSettings } from "../providers/config";
 
 export const PutProvidersBody = z
   .object({
-    providers: z.array(ProviderSettings).max(5).openapi({ description: "Tried in this order; an empty list falls back to the service's defaults" }),
+    providers: z
+      .array(
+        z
+          .object({
+            id: z.string().uuid().optional().openapi({ description: "The configuration this entry edits (from GET /v1/providers); its id, and so its webhook URL, stays" }),
+          })
+          .and(ProviderSettings),
+      )
+      .max(5)
+      .openapi({
+        description: "Tried in this order; an empty list falls back to the service's defaults. An entry without an id edits the configuration of the same kind at its place",
+      }),
   })
   .openapi("PutProvidersBody");
 

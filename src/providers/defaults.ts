@@ -12,6 +12,8 @@ export function environmentProviderSettings(env: Env): ProviderSettings[] {
     .map((s) => s.trim())
     .filter(Boolean);
   return ids.map((id) => {
+    // The development provider keeps mail instead of sending it: in production that would lose it.
+    if (id === "capture" && !env.DEV_MODE) throw new Error('BAD_ENVIRONMENT: provider "capture" in EMAIL_PROVIDERS needs DEV_MODE (it keeps mail instead of sending it)');
     const candidate = {
       sendgrid: { provider: "sendgrid", apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL },
       mailgun: { provider: "mailgun", apiKey: env.MAILGUN_API_KEY, domain: env.MAILGUN_DOMAIN, baseUrl: env.MAILGUN_BASE_URL },

@@ -30,20 +30,30 @@ export type OutgoingEmail = z.infer<typeof OutgoingEmail>;
 export type SendErrorCode = "unavailable" | "refused" | "configuration";
 
 export type SendError = BaseError<SendErrorCode> & {
+  /**
+   * For `configuration`: whether the answer is about the provider account (bad or revoked
+   * credentials, suspended account, unknown domain) or about this message's sender (unverified
+   * address or domain, a DKIM key that does not sign). Neither says the provider is unwell.
+   */
+  about?: "account" | "sender";
   httpStatus?: number;
   /** SMTP reply code, for the SMTP provider (which has no HTTP status). */
   smtpCode?: number;
   retryAfterSeconds?: number;
 };
 
-export const sendError = (code: SendErrorCode, message: string, extra: Pick<SendError, "httpStatus" | "smtpCode" | "retryAfterSeconds"> = {}): SendError => ({
+export const sendError = (code: SendErrorCode, message: string, extra: Pick<SendError, "about" | "httpStatus" | "smtpCode" | "retryAfterSeconds"> = {}): SendError => ({
   code,
   message,
   retry: code !== "refused",
   ...extra,
 });
 
-export type Accepted = { messageId: string; httpStatus?: number };
+/**
+ * The provider took the message. `messageId` is null when a 2xx named none: the message is sent
+ * all the same (sending it again would duplicate it); webhooks still find it by our echoed id.
+ */
+export type Accepted = { messageId: string | null; httpStatus?: number };
 
 /** One email provider behind one contract; vendor errors are mapped to `SendError`, never thrown. */
 export interface EmailProvider {
@@ -57,6 +67,9 @@ export function classifyStatus(status: number): SendErrorCode {
   if (status === 401 || status === 403) return "configuration";
   return "refused";
 }
+
+/** A 401 says the credentials are wrong (the account); a 403, that this request may not be made: for a send, its sender. */
+export const configurationAbout = (status: number): SendError["about"] => (status === 401 ? "account" : status === 403 ? "sender" : undefined);
 
 export function retryAfterSeconds(headers: Headers): number | undefined {
   const retryAfter = headers.get("retry-after");

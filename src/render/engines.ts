@@ -1,4 +1,5 @@
 import { Context, type FS, Liquid, type LiquidOptions, type Template } from "liquidjs";
+import { budgetRenderSteps } from "./budget";
 import { LruCache } from "./cache";
 import { FORMAT_REGISTER, type FormatSettings, registerFilters } from "./filters";
 import { rawBlockSuper } from "./liquid-source";
@@ -35,12 +36,13 @@ export function memoryFs(files: Record<string, string>): FS {
 }
 
 // `renderLimit` is left out on purpose: workerd freezes the clock during CPU work, so a
-// time budget never trips there. The parse and memory budgets count bytes and do work.
+// time budget never trips there. The parse and memory budgets count bytes and do work, and
+// budgetRenderSteps counts the steps a render takes.
 const COMMON: LiquidOptions = { strictFilters: true, relativeReference: false, root: [""], layouts: [""], partials: [""], parseLimit: 1_000_000, memoryLimit: 20_000_000 };
 
 export function newHtmlLiquid(files: Record<string, string>, escapeOutput = true): Liquid {
   // `cache: true` is safe because this engine's fs never changes: it caches the parsed layouts.
-  const liquid = new Liquid({ ...COMMON, fs: memoryFs(files), cache: true, ...(escapeOutput ? { outputEscape: "escape" as const } : {}) });
+  const liquid = budgetRenderSteps(new Liquid({ ...COMMON, fs: memoryFs(files), cache: true, ...(escapeOutput ? { outputEscape: "escape" as const } : {}) }));
   registerFilters(liquid, "html");
   return liquid;
 }
@@ -63,7 +65,7 @@ export function htmlEngineFor(layouts: LayoutSet): HtmlEngine {
 }
 
 /** Subjects and text parts are not HTML: escaping them would show `&amp;` to the reader. */
-const textLiquid = new Liquid({ ...COMMON, fs: memoryFs({}) });
+const textLiquid = budgetRenderSteps(new Liquid({ ...COMMON, fs: memoryFs({}) }));
 registerFilters(textLiquid, "text");
 /** Isolate-scoped parses of subjects and text parts, keyed by template id, version, locale and part. */
 const textParsed = new LruCache<string, Template[]>(1024);

@@ -107,7 +107,10 @@ export function toRenderError(e: unknown, context: RenderError["context"]): Rend
     const [line, column] = e.token.getPosition();
     // Positions are only meaningful in the author's own source, i.e. the subject and text parts.
     const position = context.part !== "html" ? { line, column } : {};
-    return { code: "TEMPLATE", message: e.message, retry: false, context: { ...context, ...position } };
+    return { code: "TEMPLATE", message: budgetMessage(e.message), retry: false, context: { ...context, ...position } };
   }
-  return { code: "TEMPLATE", message: e instanceof Error ? e.message : String(e), retry: false, context };
+  return { code: "TEMPLATE", message: budgetMessage(e instanceof Error ? e.message : String(e)), retry: false, context };
 }
+
+/** liquidjs's own parse and memory budgets speak of limits; say which budget a person is reading about. */
+const budgetMessage = (message: string) => (/limit exceeded/.test(message) && !message.startsWith("render budget") ? `render budget exceeded (${message})` : message);

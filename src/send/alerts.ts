@@ -1,4 +1,5 @@
 import type { Services } from "../services";
+import type { Misconfiguration } from "./failover";
 
 /** How many examples an alert carries: enough to start looking, not a copy of the batch. */
 const SAMPLE = 5;
@@ -52,5 +53,34 @@ export async function alertCircuitsOpened(services: Services, circuitKeys: strin
         details: { circuit },
       }),
     ),
+  );
+}
+
+/**
+ * A provider refused how it is set up. Shared credentials refused (the environment's account) is
+ * the operator's to fix and alerts once for everybody; an organisation's own credentials, or its
+ * sender, alert that organisation.
+ */
+export async function alertMisconfiguredProviders(services: Pick<Services, "alerts">, misconfigured: Misconfiguration[]): Promise<void> {
+  const distinct = new Map<string, Misconfiguration>();
+  for (const m of misconfigured) {
+    const operator = m.shared && m.about === "account";
+    distinct.set(`${operator ? "*" : m.organizationId}|${m.circuitKey}|${m.about}`, m);
+  }
+  await Promise.all(
+    [...distinct.values()].map((m) => {
+      const operator = m.shared && m.about === "account";
+      return services.alerts.raise({
+        kind: "provider_configuration",
+        ...(operator ? {} : { organizationId: m.organizationId }),
+        condition: `${m.circuitKey}:${m.about}`,
+        subject: m.about === "account" ? `Provider ${m.provider} refused its credentials` : `Provider ${m.provider} refused the sender`,
+        message:
+          m.about === "account"
+            ? `${m.reason}. Mail fails over to the next provider meanwhile; fix the ${operator ? "deployment's" : "organisation's"} ${m.provider} settings.`
+            : `${m.reason}. Verify the sending address or domain with ${m.provider}; meanwhile this organisation's mail fails over or waits.`,
+        details: { circuit: m.circuitKey, about: m.about },
+      });
+    }),
   );
 }

@@ -10,6 +10,7 @@ export type ClaimedNotification = {
   organizationId: string;
   /** The claim's token: later writes only land while `attempts` still equals it. */
   attempt: number;
+  retryRounds: number;
   eventId: string;
   eventType: string;
   /** The event type's category and whether it is critical (bypasses opt-outs and digests). */
@@ -41,7 +42,7 @@ type O = typeof organizations;
 type TV = typeof templateVersions;
 
 /** The claim statement's row: every column typed from the schema, under the name the statement gives it. */
-type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "event_id" | "recipient_id"> & {
+type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "retry_rounds" | "event_id" | "recipient_id"> & {
   event_type: Col<typeof events, "type">;
   category: Col<typeof eventTypes, "category">;
   critical: Col<typeof eventTypes, "critical">;
@@ -79,9 +80,9 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
          SET status = 'sending', attempts = attempts + 1,
              lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
        WHERE id IN (${idList}) AND status IN ('pending', 'queued')
-       RETURNING id, organization_id, attempts, event_id, recipient_id, event_type_id
+       RETURNING id, organization_id, attempts, retry_rounds, event_id, recipient_id, event_type_id
     )
-    SELECT c.id, c.organization_id, c.attempts, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
+    SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
            r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone, r.text_only,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
            o.sending_paused_at IS NOT NULL AS organization_paused,
@@ -101,6 +102,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     id: row.id,
     organizationId: row.organization_id,
     attempt: row.attempts,
+    retryRounds: row.retry_rounds,
     eventId: row.event_id,
     eventType: row.event_type,
     category: row.category,

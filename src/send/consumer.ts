@@ -9,7 +9,7 @@ import type { ClaimedMail, MailJob, MailKind, Verdict } from "./mail";
 import { QueueMessage } from "./messages";
 import { notificationMail } from "./notification-mail";
 import { sendMail } from "./pipeline";
-import { retryDelaySeconds } from "./retry";
+import { afterBrokenRun, retryPolicy } from "./retry";
 
 export const DEAD_LETTER_QUEUE = "tidings-dead-letter";
 
@@ -58,11 +58,11 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
         verdicts = await sendMail(services, kind, jobs);
       } catch (e) {
         log.error("send run failed; its messages are retried", { kind: kind.noun, count: jobs.length, error: messageOf(e) });
-        verdicts = new Map(jobs.map((j) => [j.id, { retry: true }]));
+        verdicts = new Map(jobs.map((j): [string, Verdict] => [j.id, { retry: true, delaySeconds: afterBrokenRun(j.attempt, retryPolicy(env)) }]));
       }
       for (const job of jobs) {
         const message = messages.get(job.id);
-        if (message) settle(message, verdicts.get(job.id), env);
+        if (message) settle(message, verdicts.get(job.id));
       }
     };
     await run(notificationMail, notifications);
@@ -72,7 +72,7 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
   }
 }
 
-function settle(message: Message<unknown>, verdict: Verdict | undefined, env: Env) {
-  if (verdict?.retry) message.retry({ delaySeconds: retryDelaySeconds(message.attempts, env.RETRY_BASE_SECONDS, verdict.retryAfterSeconds) });
+function settle(message: Message<unknown>, verdict: Verdict | undefined) {
+  if (verdict?.retry) message.retry({ delaySeconds: verdict.delaySeconds });
   else message.ack();
 }

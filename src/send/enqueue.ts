@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { notifications } from "../platform/db/schema";
+import { sql } from "drizzle-orm";
+import { uuidArray } from "../platform/db/sql";
 import { messageOf } from "../platform/log";
 import { err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
@@ -35,11 +35,10 @@ export async function enqueuePending(services: Pick<Services, "db" | "env">, pri
     notificationIds.map((notificationId) => ({ kind: "send", notificationId })),
   );
   if (!sent.ok) return sent;
-  // `pending → queued`, leaving alone any the consumer already claimed.
-  await services.db
-    .update(notifications)
-    .set({ status: "queued", queuedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(inArray(notifications.id, notificationIds), eq(notifications.status, "pending")));
+  // `pending → queued`, leaving alone any the consumer already claimed; the message is due now.
+  await services.db.execute(sql`
+    UPDATE notifications SET status = 'queued', queued_at = now(), retry_at = now(), updated_at = now()
+     WHERE id = ANY(${uuidArray(notificationIds)}) AND status = 'pending'`);
   return ok(undefined);
 }
 
@@ -65,6 +64,31 @@ export async function requeuePending(services: Pick<Services, "db" | "env" | "lo
       report.enqueueFailures += ids.length;
       services.log.error("could not enqueue; the sweeper will retry", { count: ids.length, error: sent.error });
     }
+  }
+  return report;
+}
+
+/**
+ * `queued` notifications whose message went missing: enqueued again, their due time moved to now
+ * so the next sweep leaves them alone. A message that was only late is then claimed once anyway.
+ */
+export async function requeueQueued(services: Pick<Services, "db" | "env" | "log">, rows: { id: string; priority: Priority }[]): Promise<RequeueReport> {
+  const report: RequeueReport = { requeued: 0, enqueueFailures: 0 };
+  for (const priority of ["high", "normal"] as const) {
+    const ids = rows.filter((r) => r.priority === priority).map((r) => r.id);
+    if (ids.length === 0) continue;
+    const queue = priority === "high" ? services.env.PRIORITY_QUEUE : services.env.NOTIFICATION_QUEUE;
+    const sent = await sendInChunks(
+      queue,
+      ids.map((notificationId) => ({ kind: "send", notificationId })),
+    );
+    if (!sent.ok) {
+      report.enqueueFailures += ids.length;
+      services.log.error("could not enqueue lost notifications again; the next sweep retries", { count: ids.length, error: sent.error });
+      continue;
+    }
+    await services.db.execute(sql`UPDATE notifications SET retry_at = now(), updated_at = now() WHERE id = ANY(${uuidArray(ids)}) AND status = 'queued'`);
+    report.requeued += ids.length;
   }
   return report;
 }

@@ -7,10 +7,10 @@ import type { Services } from "../services";
 export type MailJob = { id: string; attempt: number };
 
 /**
- * What the queue should do with a job's message: ack it, or hand it back for another try no sooner
- * than `retryAfterSeconds` (a provider's Retry-After, or a digest waiting for its last items).
+ * What the queue should do with a job's message: ack it, or hand it back for another try after
+ * `delaySeconds` (the send pipeline's backoff, or a digest waiting for its last items).
  */
-export type Verdict = { retry: false } | { retry: true; retryAfterSeconds?: number };
+export type Verdict = { retry: false } | { retry: true; delaySeconds: number };
 
 export const ACK: Verdict = { retry: false };
 
@@ -23,6 +23,8 @@ export type ClaimedMail = {
   organizationId: string;
   /** The claim's token: later writes land only while the row's `attempts` still equals it. */
   attempt: number;
+  /** Send rounds already spent (providers tried, none took it): see src/send/retry.ts. */
+  retryRounds: number;
   /** The recipient's internal id (recipients.id). */
   recipientId: string;
   /** Critical mail passes opt-outs, digests and a paused organisation; never a hard bounce. */
@@ -37,9 +39,11 @@ export type Composed = Result<OutgoingEmail, string>;
 
 /** Where a claimed email goes next: sent, failed for good, released to be retried, or stopped by a suppression. */
 export type NextState =
-  | { status: "sent"; provider: string; providerMessageId: string }
+  /** `providerMessageId` is null when the provider accepted but named no id: sent all the same, never sent again. */
+  | { status: "sent"; provider: string; providerMessageId: string | null }
   | { status: "failed"; reason: string }
-  | { status: "queued"; reason: string }
+  /** Back to the queue after `delaySeconds`; `counted` when providers were tried (a round spent). */
+  | { status: "queued"; reason: string; counted: boolean; delaySeconds: number }
   | { status: "suppressed"; reason: string };
 
 export type Outcome<C extends ClaimedMail> = { mail: C; attempts: AttemptRecord[]; next: NextState };

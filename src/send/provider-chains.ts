@@ -4,6 +4,7 @@ import { providerConfigs } from "../platform/db/schema";
 import type { ProviderHandle } from "./failover";
 import type { Services } from "../services";
 import { ProviderSettings } from "../providers/config";
+import { checkProviderHosts, hostPolicy } from "../providers/hosts";
 import { environmentProviderSettings } from "../providers/defaults";
 import { createProvider } from "../providers/index";
 import { loadDkimKeys } from "./organization-dkim";
@@ -32,6 +33,7 @@ export async function loadProviderChains(services: Services, organizationIds: st
           .orderBy(asc(providerConfigs.organizationId), asc(providerConfigs.position));
   const keys = rows.length > 0 ? await services.keys.sealing() : undefined;
   const dkim = await loadDkimKeys(services, organizationIds);
+  const policy = hostPolicy(env);
   for (const row of rows) {
     const chain = chains.get(row.organizationId) ?? [];
     chains.set(row.organizationId, chain);
@@ -45,14 +47,20 @@ export async function loadProviderChains(services: Services, organizationIds: st
       services.log.error("provider config unusable", { configId: row.id, reason: opened.ok ? "invalid settings" : opened.error });
       continue;
     }
-    chain.push({ circuitKey: circuitKeyOf(row.provider, row.id), provider: createProvider(settings.data, services, dkim.get(row.organizationId)) });
+    // Stored before the host rule, or the rule tightened since: such a configuration sends nothing.
+    const outside = checkProviderHosts(settings.data, policy);
+    if (outside.length > 0) {
+      services.log.error("provider config points outside the allowed hosts", { configId: row.id, problems: outside });
+      continue;
+    }
+    chain.push({ circuitKey: circuitKeyOf(row.provider, row.id), shared: false, provider: createProvider(settings.data, services, dkim.get(row.organizationId)) });
   }
   const defaults = environmentProviderSettings(env);
   for (const id of organizationIds) {
     if (chains.get(id)?.length) continue;
     chains.set(
       id,
-      defaults.map((s) => ({ circuitKey: circuitKeyOf(s.provider, null), provider: createProvider(s, services, dkim.get(id)) })),
+      defaults.map((s) => ({ circuitKey: circuitKeyOf(s.provider, null), shared: true, provider: createProvider(s, services, dkim.get(id)) })),
     );
   }
   return chains;

@@ -4,7 +4,8 @@ import type { ClaimedNotification } from "./claim";
 import type { Outcome } from "./mail";
 
 /**
- * Writes a whole batch's attempts and state changes in one round trip. A state change only lands
+ * Writes attempts and state changes in one round trip (a retried email spends a round when providers
+ * were tried, and records when its message is due). A state change only lands
  * while the notification is still `sending` under this claim (`attempts` unchanged); returns the
  * ids whose change landed.
  */
@@ -22,7 +23,9 @@ export async function recordOutcomes(db: Database, outcomes: Outcome<ClaimedNoti
     // The version that was rendered (or failed to): only an email that got that far has one.
     const version = n.status === "sent" || n.status === "failed" ? mail.template.version : null;
     const reason = n.status === "sent" ? null : n.reason;
-    return sql`(${mail.id}::uuid, ${mail.attempt}::int, ${n.status}, ${provider}, ${messageId}, ${version}::int, ${reason})`;
+    const counted = n.status === "queued" && n.counted ? 1 : 0;
+    const delay = n.status === "queued" ? n.delaySeconds : null;
+    return sql`(${mail.id}::uuid, ${mail.attempt}::int, ${n.status}, ${provider}, ${messageId}, ${version}::int, ${reason}, ${counted}::int, ${delay}::int)`;
   });
   const insertAttempts: SQL =
     attemptRows.length > 0
@@ -31,7 +34,7 @@ export async function recordOutcomes(db: Database, outcomes: Outcome<ClaimedNoti
       : sql`SELECT 1`;
   const result = await db.execute<{ id: string }>(sql`
     WITH logged AS (${insertAttempts}),
-    v(id, attempt, status, provider, message_id, template_version, reason) AS (VALUES ${sql.join(stateRows, sql`, `)})
+    v(id, attempt, status, provider, message_id, template_version, reason, counted, delay) AS (VALUES ${sql.join(stateRows, sql`, `)})
     UPDATE notifications n
        SET status = v.status,
            provider = coalesce(v.provider, n.provider),
@@ -40,6 +43,8 @@ export async function recordOutcomes(db: Database, outcomes: Outcome<ClaimedNoti
            failure_reason = v.reason,
            sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE n.sent_at END,
            failed_at = CASE WHEN v.status = 'failed' THEN now() ELSE n.failed_at END,
+           retry_rounds = n.retry_rounds + v.counted,
+           retry_at = CASE WHEN v.status = 'queued' THEN now() + make_interval(secs => v.delay) ELSE NULL END,
            lease_expires_at = NULL,
            updated_at = now()
       FROM v

@@ -1,36 +1,92 @@
 import { sql } from "drizzle-orm";
-import { requeuePending } from "./enqueue";
-import type { Services } from "../services";
 import type { RowOf } from "../platform/db/rows";
 import type { notifications } from "../platform/db/schema";
+import type { Services } from "../services";
+import { alertFailedMail } from "./alerts";
+import { requeuePending, requeueQueued } from "./enqueue";
 
-/** How many notifications one sweep moves; the next minute's sweep takes the rest. */
+/** How many rows one statement moves, and one sweep in all; the next minute's sweep takes the rest. */
+const CHUNK = 1000;
 const SWEEP_LIMIT = 5000;
+/** A `queued` notification whose message was due this long ago was lost (queue retention, a failed re-enqueue). */
+const STALE_QUEUED_SECONDS = 15 * 60;
 
-export type SweepReport = { leasesExpired: number; requeued: number; enqueueFailures: number };
+export type SweepOptions = { chunk?: number; limit?: number };
+export type SweepReport = { leasesExpired: number; gaveUp: number; requeued: number; staleQueued: number; enqueueFailures: number };
+
+type Row = RowOf<typeof notifications, "id" | "priority">;
+type LapsedRow = RowOf<typeof notifications, "id" | "priority" | "status" | "organization_id" | "failure_reason">;
 
 /**
- * Nothing accepted is lost between the database and the queue:
+ * Nothing accepted is lost between the database and the queue, and nothing loops forever:
  * 1. a `sending` claim whose lease ran out (its consumer died mid-send) goes back to `pending`;
- * 2. every `pending` notification older than the grace period (the enqueue after the commit failed,
- *    or step 1) is enqueued again and marked `queued`.
- * A notification enqueued twice is harmless: the consumer's conditional claim sends it once.
+ *    after SEND_MAX_LAPSED_CLAIMS such lapses the notification fails instead, with the reason,
+ *    so one that kills its consumer (CPU or memory limit) cannot drag its batch round forever;
+ * 2. every `pending` notification older than the grace period (the enqueue after the commit
+ *    failed, or step 1) is enqueued again and marked `queued`;
+ * 3. a `queued` notification whose message was due long ago (lost) is enqueued again.
+ * Work goes in chunks, so no statement grows with the backlog. A notification enqueued twice is
+ * harmless: the consumer's conditional claim sends it once.
  */
-export async function sweepNotifications(services: Services, now = new Date()): Promise<SweepReport> {
+export async function sweepNotifications(services: Services, now = services.clock.now(), options: SweepOptions = {}): Promise<SweepReport> {
   const { db, env } = services;
-  const expired = await db.execute<RowOf<typeof notifications, "id" | "priority">>(sql`
-    UPDATE notifications SET status = 'pending', lease_expires_at = NULL, updated_at = now()
-     WHERE status = 'sending' AND lease_expires_at < ${now.toISOString()}::timestamptz
-    RETURNING id, priority`);
+  const chunk = options.chunk ?? CHUNK;
+  const limit = options.limit ?? SWEEP_LIMIT;
+  const at = now.toISOString();
+  const max = env.SEND_MAX_LAPSED_CLAIMS;
+
+  const lapsed: LapsedRow[] = [];
+  while (lapsed.length < limit) {
+    const result = await db.execute<LapsedRow>(sql`
+      WITH lapsed AS (
+        SELECT id FROM notifications
+         WHERE status = 'sending' AND lease_expires_at < ${at}::timestamptz
+         ORDER BY lease_expires_at LIMIT ${chunk} FOR UPDATE SKIP LOCKED
+      )
+      UPDATE notifications n
+         SET lease_expirations = n.lease_expirations + 1, lease_expires_at = NULL, updated_at = now(),
+             status = CASE WHEN n.lease_expirations + 1 >= ${max} THEN 'failed' ELSE 'pending' END,
+             failed_at = CASE WHEN n.lease_expirations + 1 >= ${max} THEN now() ELSE n.failed_at END,
+             failure_reason = CASE WHEN n.lease_expirations + 1 >= ${max}
+               THEN ${`gave up: sending it stopped ${max} times before an outcome was recorded (the Worker ran out of CPU or memory while sending it)`}
+               ELSE n.failure_reason END
+        FROM lapsed
+       WHERE n.id = lapsed.id
+      RETURNING n.id, n.priority, n.status, n.organization_id, n.failure_reason`);
+    lapsed.push(...result.rows);
+    if (result.rows.length < chunk) break;
+  }
+  const gaveUp = lapsed.filter((r) => r.status === "failed");
+  const back = lapsed.filter((r) => r.status === "pending");
+
   const cutoff = new Date(now.getTime() - env.SWEEP_PENDING_AFTER_SECONDS * 1000).toISOString();
-  const pending = await db.execute<RowOf<typeof notifications, "id" | "priority">>(sql`
+  const pending = await db.execute<Row>(sql`
     SELECT id, priority FROM notifications
      WHERE status = 'pending' AND created_at < ${cutoff}::timestamptz
-     ORDER BY created_at LIMIT ${SWEEP_LIMIT}`);
-  const stale = new Map([...pending.rows, ...expired.rows].map((r) => [r.id, r.priority]));
+     ORDER BY created_at LIMIT ${limit}`);
+  const stale = new Map([...pending.rows, ...back].map((r) => [r.id, r.priority]));
   const report = await requeuePending(
     services,
     [...stale].map(([id, priority]) => ({ id, priority })),
   );
-  return { leasesExpired: expired.rows.length, ...report };
+
+  const lostBefore = new Date(now.getTime() - STALE_QUEUED_SECONDS * 1000).toISOString();
+  const lost = await db.execute<Row>(sql`
+    SELECT id, priority FROM notifications
+     WHERE status = 'queued' AND retry_at < ${lostBefore}::timestamptz
+     ORDER BY retry_at LIMIT ${limit}`);
+  const again = await requeueQueued(services, lost.rows);
+
+  await alertFailedMail(
+    services,
+    "notification",
+    gaveUp.map((r) => ({ organizationId: r.organization_id, id: r.id, reason: r.failure_reason ?? "" })),
+  );
+  return {
+    leasesExpired: lapsed.length,
+    gaveUp: gaveUp.length,
+    requeued: report.requeued,
+    staleQueued: again.requeued,
+    enqueueFailures: report.enqueueFailures + again.enqueueFailures,
+  };
 }

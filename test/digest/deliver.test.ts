@@ -76,7 +76,7 @@ describe("delivering a digest", () => {
   it("waits for items whose decision is still being written, then includes them", async () => {
     const { r, closed, record } = await batchedDigest(2, { record: false });
     const digestId = await closed();
-    expect(await withServices((s) => deliverDigest(s, digestId, { attempt: 1 }))).toEqual({ retry: true, retryAfterSeconds: 5 });
+    expect(await withServices((s) => deliverDigest(s, digestId, { attempt: 1 }))).toEqual({ retry: true, delaySeconds: 5 });
     await record();
     await withServices((s) => deliverDigest(s, digestId, { attempt: 2 }));
     const mail = await mailTo(r.email);

@@ -104,7 +104,8 @@ describe("one send pipeline for notifications and digests", () => {
     // Both went out through the second provider, and each opened circuit raised one alert.
     expect(await receivedBy(notification.email)).toHaveLength(1);
     expect(await receivedBy(r.email)).toHaveLength(1);
-    const [fromNotification, fromDigest] = await Promise.all([alertsMentioning(notificationCircuit), alertsMentioning(digestCircuit)]);
+    const opened = async (circuit: string) => (await alertsMentioning(circuit)).filter((a) => (a.json as { text: string }).text.includes(`circuit ${circuit} opened`));
+    const [fromNotification, fromDigest] = await Promise.all([opened(notificationCircuit), opened(digestCircuit)]);
     expect(fromNotification).toHaveLength(1);
     expect(fromDigest).toHaveLength(1);
     const text = (posts: typeof fromDigest, circuit: string) => (posts[0]?.json as { text: string } | undefined)?.text.replaceAll(circuit, "<circuit>");

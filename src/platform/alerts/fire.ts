@@ -6,7 +6,7 @@ import { type BaseError, err, ok, type Result } from "../result";
 import type { Clock } from "../time/clock";
 import { postSlackMessage, slackMessage } from "./slack";
 
-export const AlertKind = z.enum(["notification_failed", "dead_letter", "circuit_open", "bounce_guard"]);
+export const AlertKind = z.enum(["notification_failed", "dead_letter", "circuit_open", "bounce_guard", "provider_configuration"]);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 export const AlertInput = z.object({

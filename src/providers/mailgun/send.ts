@@ -1,5 +1,6 @@
 import { err, ok, type Result } from "../../platform/result";
-import { type Accepted, type Address, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, sendError } from "../provider";
+import { statusLine } from "../shared/status-line";
+import { type Accepted, type Address, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, configurationAbout, sendError } from "../provider";
 
 export type MailgunConfig = {
   apiKey: string;
@@ -46,10 +47,10 @@ export class MailgunProvider implements EmailProvider {
     const text = await response.text().catch(() => "");
     if (response.ok) {
       const id = readId(text);
-      if (!id) return err(sendError("unavailable", `Mailgun accepted without an id: ${text.slice(0, 200)}`, { httpStatus: response.status }));
       // Mailgun answers `<id@domain>` but its webhooks carry the bare id in
       // event-data.message.headers["message-id"]; storing it bare lets webhooks find the notification.
-      return ok({ messageId: id.replace(/^<|>$/g, ""), httpStatus: response.status });
+      // Accepted without an id is accepted all the same: sending again would duplicate the mail.
+      return ok({ messageId: id ? id.replace(/^<|>$/g, "") : null, httpStatus: response.status });
     }
     const detail = readMessage(text);
     const retryAfter = retryAfterSeconds(response.headers);
@@ -57,6 +58,7 @@ export class MailgunProvider implements EmailProvider {
     const code = response.status === 404 ? "configuration" : classifyStatus(response.status);
     return err(
       sendError(code, `Mailgun answered ${response.status}${detail ? `: ${detail}` : ""}`, {
+        about: response.status === 404 ? "account" : configurationAbout(response.status),
         httpStatus: response.status,
         ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
       }),
@@ -85,6 +87,6 @@ function readId(text: string): string | undefined {
 /** Mailgun errors are `{"message": "..."}`, except 401 which is a plain `Forbidden`. */
 function readMessage(text: string): string {
   const body = parse(text);
-  if (typeof body === "object" && body !== null && "message" in body && typeof body.message === "string") return body.message;
-  return text.slice(0, 200);
+  if (typeof body === "object" && body !== null && "message" in body && typeof body.message === "string") return statusLine(body.message, 300);
+  return statusLine(text);
 }

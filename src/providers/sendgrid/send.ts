@@ -1,5 +1,6 @@
 import { err, ok, type Result } from "../../platform/result";
-import { type Accepted, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, sendError } from "../provider";
+import { statusLine } from "../shared/status-line";
+import { type Accepted, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, configurationAbout, sendError } from "../provider";
 
 export type SendGridConfig = { apiKey: string; baseUrl: string; timeoutMs?: number };
 
@@ -36,13 +37,14 @@ export class SendGridProvider implements EmailProvider {
     if (response.ok) {
       const messageId = response.headers.get("x-message-id");
       await response.body?.cancel();
-      if (!messageId) return err(sendError("unavailable", "SendGrid accepted without an X-Message-Id", { httpStatus: response.status }));
-      return ok({ messageId, httpStatus: response.status });
+      // Accepted is accepted: a missing X-Message-Id must not send the mail again elsewhere.
+      return ok({ messageId: messageId || null, httpStatus: response.status });
     }
     const detail = await readErrors(response);
     const retryAfter = retryAfterSeconds(response.headers);
     return err(
       sendError(classifyStatus(response.status), `SendGrid answered ${response.status}${detail ? `: ${detail}` : ""}`, {
+        about: configurationAbout(response.status),
         httpStatus: response.status,
         ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
       }),
@@ -54,8 +56,8 @@ async function readErrors(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");
   try {
     const parsed = JSON.parse(text) as { errors?: { message?: string; field?: string | null }[] };
-    return (parsed.errors ?? []).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join("; ");
+    return statusLine((parsed.errors ?? []).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join("; "), 300);
   } catch {
-    return text.slice(0, 200);
+    return statusLine(text);
   }
 }

@@ -1,5 +1,6 @@
 import { AwsClient } from "aws4fetch";
 import { err, ok, type Result } from "../../platform/result";
+import { statusLine } from "../shared/status-line";
 import { type DkimConfig, DkimSigner } from "../shared/dkim";
 import { buildMime, toBase64 } from "../shared/mime";
 import { type Accepted, classifyStatus, type EmailProvider, type OutgoingEmail, retryAfterSeconds, type SendError, type SendErrorCode, sendError } from "../provider";
@@ -39,7 +40,7 @@ export class SesProvider implements EmailProvider {
     let raw = mime.value.raw;
     if (this.signer) {
       const signed = await this.signer.sign(raw, { skipHeaders: SES_REWRITTEN_HEADERS });
-      if (!signed.ok) return err(sendError("configuration", `SES DKIM signing failed: ${signed.error}`));
+      if (!signed.ok) return err(sendError("configuration", `SES DKIM signing failed: ${signed.error}`, { about: "sender" }));
       raw = signed.value;
     }
     const body = {
@@ -70,14 +71,15 @@ export class SesProvider implements EmailProvider {
     const parsed = parseJson(text);
     if (response.ok) {
       const messageId = field(parsed, "MessageId");
-      if (!messageId) return err(sendError("unavailable", `SES accepted without a MessageId: ${text.slice(0, 200)}`, { httpStatus: response.status }));
-      return ok({ messageId, httpStatus: response.status });
+      // Accepted without a MessageId is accepted all the same: sending again would duplicate the mail.
+      return ok({ messageId: messageId ?? null, httpStatus: response.status });
     }
     const type = errorType(response.headers, parsed);
-    const detail = field(parsed, "message") ?? field(parsed, "Message") ?? text.slice(0, 200);
+    const detail = statusLine(field(parsed, "message") ?? field(parsed, "Message") ?? text, 300);
     const retryAfter = retryAfterSeconds(response.headers);
     return err(
       sendError(classifySesError(response.status, type, detail), `SES answered ${response.status}${type ? ` ${type}` : ""}${detail ? `: ${detail}` : ""}`, {
+        about: sesConfigurationAbout(response.status, type),
         httpStatus: response.status,
         ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
       }),
@@ -91,6 +93,13 @@ export function classifySesError(status: number, type: string | undefined, detai
   // An unverified sender (or, in the sandbox, recipient) comes as MessageRejected, but no message will pass until the account is fixed.
   if (type === "MessageRejected" && /not verified/i.test(detail)) return "configuration";
   return classifyStatus(status);
+}
+
+/** The account is unusable (suspended, paused, a 401/403 for the signing keys) or this sender is not verified. */
+function sesConfigurationAbout(status: number, type: string | undefined): SendError["about"] {
+  if (type === "MailFromDomainNotVerifiedException" || type === "MessageRejected") return "sender";
+  if (type && CONFIGURATION_ERRORS.has(type)) return "account";
+  return status === 401 || status === 403 ? "account" : undefined;
 }
 
 /** REST-JSON errors name their type in `x-amzn-ErrorType` (`Name:http://…`), or in the body as `__type` (`ns#Name`) or `code`. */

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from "../../platform/result";
+import { statusLine } from "../shared/status-line";
 import { type DkimConfig, DkimSigner } from "../shared/dkim";
 import { buildMime } from "../shared/mime";
 import { type Accepted, type EmailProvider, type OutgoingEmail, type SendError, sendError } from "../provider";
@@ -22,7 +23,7 @@ export class SmtpProvider implements EmailProvider {
     let data = mime.value.raw;
     if (this.signer) {
       const signed = await this.signer.sign(data);
-      if (!signed.ok) return err(sendError("configuration", `SMTP DKIM signing failed: ${signed.error}`));
+      if (!signed.ok) return err(sendError("configuration", `SMTP DKIM signing failed: ${signed.error}`, { about: "sender" }));
       data = signed.value;
     }
     const { host, port, secure, startTls, username, password } = this.config;
@@ -50,12 +51,14 @@ export class SmtpProvider implements EmailProvider {
  * usable with our settings (configuration).
  */
 export function classifySmtpFailure(failure: SmtpFailure, server: string): SendError {
-  const message = `SMTP ${server} failed at ${failure.stage}: ${failure.reply}`;
+  const message = `SMTP ${server} failed at ${failure.stage}: ${statusLine(failure.reply)}`;
   const { code } = failure;
-  if (failure.refused) return sendError("configuration", message);
+  if (failure.refused) return sendError("configuration", message, { about: "account" });
   // No answer to the end of DATA is retryable too, although the server may have taken the message:
   // at-least-once allows that one resend, never a lost message.
   if (code === undefined || code < 500) return sendError("unavailable", message, code !== undefined ? { smtpCode: code } : {});
   const forMessage = failure.stage === "rcpt" || failure.stage === "message" || failure.stage === "data";
-  return sendError(forMessage ? "refused" : "configuration", message, { smtpCode: code });
+  if (forMessage) return sendError("refused", message, { smtpCode: code });
+  // A refused MAIL FROM is about this sender; a refusal before it (greeting, TLS, AUTH), about the account.
+  return sendError("configuration", message, { smtpCode: code, about: failure.stage === "mail" ? "sender" : "account" });
 }

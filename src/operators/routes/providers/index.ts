@@ -4,6 +4,7 @@ import type { App } from "../../../context";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { settingNames } from "../../../providers/config";
+import { checkProviderHosts, hostPolicy } from "../../../providers/hosts";
 import { registerProviderHealth } from "./health";
 import { ProvidersView, PutProvidersBody } from "../../provider-schema";
 import { listProviders, replaceProviders } from "../../provider-store";
@@ -37,6 +38,9 @@ export const registerProviderRoutes = (app: App) => {
   app.openapi(putRoute, async (c) => {
     const caller = c.get("caller");
     const list = c.req.valid("json").providers;
+    const policy = hostPolicy(c.get("services").env);
+    const problems = list.flatMap((entry, i) => checkProviderHosts(entry, policy, `providers.${i}`));
+    if (problems.length > 0) throw new ApiError("BAD_REQUEST", "A provider setting points somewhere this deployment does not send mail; see fields.", problems);
     const stored = await replaceProviders(c.get("services"), caller.organizationId, list);
     if (!stored.ok) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has no SECRETS_KEY, so it cannot store provider credentials.");
     const providers = stored.value.map((p) => {

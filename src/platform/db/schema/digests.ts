@@ -43,6 +43,10 @@ export const digests = pgTable(
     /** The claim token while sending, as on notifications. */
     attempts: integer("attempts").notNull().default(0),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "date" }),
+    /** As on notifications: lapsed claims, counted send rounds, and when a queued digest's message is due. */
+    leaseExpirations: integer("lease_expirations").notNull().default(0),
+    retryRounds: integer("retry_rounds").notNull().default(0),
+    retryAt: timestamp("retry_at", { withTimezone: true, mode: "date" }),
     /** delivery_attempts rows need a notification; a digest keeps its provider calls here. */
     attemptLog: jsonb("attempt_log").$type<AttemptRecord[]>().notNull().default([]),
     provider: text("provider"),

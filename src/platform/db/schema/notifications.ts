@@ -32,9 +32,16 @@ export const notifications = pgTable(
       .references(() => recipients.id, { onDelete: "cascade" }),
     status: text("status", { enum: notificationStatuses }).notNull().default("pending"),
     priority: text("priority", { enum: priorities }).notNull(),
+    /** Claims so far; the current claim's token (a write lands only while it still matches). */
     attempts: integer("attempts").notNull().default(0),
     /** While `sending`, the claim is only good until then; a dead consumer's claim lapses. */
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "date" }),
+    /** Claims that lapsed without an outcome (the consumer died sending it): past a few, it fails instead of looping. */
+    leaseExpirations: integer("lease_expirations").notNull().default(0),
+    /** Sends in which providers were tried and none took it; a round skipped because every circuit was open does not count. */
+    retryRounds: integer("retry_rounds").notNull().default(0),
+    /** While `queued`: when its queue message is due. Long past it, the message was lost, and the sweeper enqueues it again. */
+    retryAt: timestamp("retry_at", { withTimezone: true, mode: "date" }),
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
     templateVersion: integer("template_version"),
@@ -54,6 +61,7 @@ export const notifications = pgTable(
   (t) => [
     index("notifications_pending_sweep_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),
     index("notifications_lease_sweep_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'sending'`),
+    index("notifications_queued_sweep_idx").on(t.retryAt).where(sql`${t.status} = 'queued'`),
     index("notifications_recipient_history_idx").on(t.organizationId, t.recipientId, t.createdAt),
     index("notifications_event_idx").on(t.eventId),
     index("notifications_provider_message_idx").on(t.providerMessageId),
