@@ -42,6 +42,13 @@ export default defineConfig({
           DEV_MODE: "true",
           // The provider fakes listen on 127.0.0.1 and localhost; production allows only the providers' own hosts.
           PROVIDER_EXTRA_HOSTS: "127.0.0.1,localhost",
+          // Test files run in parallel from one address against one Redis: the limits are tested
+          // with their own low settings (test/platform/rate-limit.test.ts), not on every test.
+          RATE_LIMIT_KEY_PER_SECOND: "100000",
+          RATE_LIMIT_RECIPIENTS_PER_SECOND: "100000",
+          RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
+          RATE_LIMIT_PAGES_PER_MINUTE: "100000",
+          RATE_LIMIT_WEBHOOKS_PER_MINUTE: "100000",
           PUBLIC_BASE_URL: "https://tidings.test",
           // Retries in tests wait one second, not half a minute; the backoff shape is unit-tested.
           RETRY_BASE_SECONDS: "1",

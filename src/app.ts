@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "./context";
 import { ApiError, handleError, handleZodError } from "./platform/errors";
 import { init } from "./platform/http/init";
+import { requestLimits } from "./platform/http/request-limits";
 import { createServices } from "./services";
 import { registerAnalyticsRoutes } from "./operators/routes/analytics";
 import { registerAuditLogRoutes } from "./operators/routes/audit-log";
@@ -28,6 +29,17 @@ export function newApp() {
     throw new ApiError("NOT_FOUND", "No such route.");
   });
   app.use("*", init({ createServices }));
+  // One body limit per request (hono's limiter cannot be stacked): a one-click body is 26 bytes and
+  // the preference form a few hundred; the dashboard's forms are smaller still.
+  app.use(
+    "*",
+    requestLimits({
+      smaller: [
+        [/^\/(u|p)\//, 64 * 1024],
+        [/^\/dashboard(\/|$)/, 16 * 1024],
+      ],
+    }),
+  );
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/health", (c) => c.json({ ok: true }));
   registerEventRoutes(app);

@@ -79,6 +79,16 @@ export const zEnv = z.object({
   PREFERENCE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   /** Deadline of one cache call: past it the Decide step reads PostgreSQL instead. */
   PREFERENCE_CACHE_TIMEOUT_MS: z.coerce.number().int().positive().default(150),
+  /**
+   * Rate limits (token buckets in the same Redis; without Redis nothing is limited): requests per
+   * API key per second, recipients per organisation per second (bursts of ten seconds' worth),
+   * and requests per client IP per minute on sign-in, the recipients' pages and the webhooks.
+   */
+  RATE_LIMIT_KEY_PER_SECOND: z.coerce.number().int().positive().default(50),
+  RATE_LIMIT_RECIPIENTS_PER_SECOND: z.coerce.number().int().positive().default(500),
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_PAGES_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   /** SendGrid Event Webhook verification key (base64 SubjectPublicKeyInfo) for `POST /webhooks/sendgrid`. */
   SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().optional(),
   /** Mailgun HTTP webhook signing key (not the API key) for `POST /webhooks/mailgun`. */

@@ -8,6 +8,7 @@ import { type KeysError, loadTokenKeys, type TokenKeys } from "./platform/crypto
 import { type Database, openDatabase } from "./platform/db/client";
 import { createLogger, type Logger } from "./platform/log";
 import type { Result } from "./platform/result";
+import { type RateLimiter, redisRateLimiter, unlimited } from "./platform/rate-limit";
 import { type Clock, systemClock } from "./platform/time/clock";
 import { BatchCircuits } from "./send/circuits";
 import type { ProviderHandle } from "./send/failover";
@@ -31,6 +32,8 @@ export type Services = {
   /** Each organisation's provider chain (its own, else the environment's), one query per call. */
   providerChains(organizationIds: string[]): Promise<Map<string, ProviderHandle[]>>;
   alerts: AlertSink;
+  /** Token buckets in Redis per API key, organisation and client IP; without Redis, none. */
+  rateLimits: RateLimiter;
   /** Releases the database pool; call it from `waitUntil` so the response is not held up. */
   close: () => Promise<void>;
 };
@@ -55,6 +58,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   const circuits = lazy(
     () => new BatchCircuits(env.PROVIDER_CIRCUIT, { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, cooldownSeconds: env.CIRCUIT_COOLDOWN_SECONDS }, () => clock.now().getTime()),
   );
+  const rateLimits = lazy(() => createRateLimiter(env, log));
   const alerts = lazy(() => createAlertSink({ db: database.db, clock, log, windowSeconds: env.ALERT_WINDOW_SECONDS, webhookUrl: env.ALERT_WEBHOOK_URL }));
   const services: Services = {
     env,
@@ -72,7 +76,28 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     get alerts() {
       return alerts();
     },
+    get rateLimits() {
+      return rateLimits();
+    },
     close: database.close,
   };
   return services;
+}
+
+function createRateLimiter(env: Env, log: Logger): RateLimiter {
+  if (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN) return unlimited;
+  const perMinute = (n: number) => ({ refill: n, interval: "1 m" as const, burst: n });
+  return redisRateLimiter({
+    url: env.UPSTASH_REDIS_REST_URL,
+    token: env.UPSTASH_REDIS_REST_TOKEN,
+    timeoutMs: env.PREFERENCE_CACHE_TIMEOUT_MS,
+    log,
+    rates: {
+      key: { refill: env.RATE_LIMIT_KEY_PER_SECOND, interval: "1 s", burst: env.RATE_LIMIT_KEY_PER_SECOND * 2 },
+      organizationRecipients: { refill: env.RATE_LIMIT_RECIPIENTS_PER_SECOND, interval: "1 s", burst: env.RATE_LIMIT_RECIPIENTS_PER_SECOND * 10 },
+      ipLogin: perMinute(env.RATE_LIMIT_LOGIN_PER_MINUTE),
+      ipPages: perMinute(env.RATE_LIMIT_PAGES_PER_MINUTE),
+      ipWebhooks: perMinute(env.RATE_LIMIT_WEBHOOKS_PER_MINUTE),
+    },
+  });
 }

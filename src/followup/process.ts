@@ -1,4 +1,5 @@
 import { deliveryEvents } from "../platform/db/schema";
+import { storableText } from "../platform/json-text";
 import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { type BaseError, err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
@@ -41,7 +42,9 @@ const FOLLOW_UP: Partial<Record<DeliveryEvent["type"], FollowUpStatus>> = { deli
  * organisations whose rates moved. Storing and effects share one transaction, so an event is
  * either stored with its effects or not at all (and the provider's retry applies it then).
  */
-export async function processDeliveryEvents(services: Services, events: DeliveryEvent[], scope: Scope = {}): Promise<Result<ProcessReport, ProcessError>> {
+export async function processDeliveryEvents(services: Services, received: DeliveryEvent[], scope: Scope = {}): Promise<Result<ProcessReport, ProcessError>> {
+  // A provider's text can hold what PostgreSQL refuses (NUL, half a surrogate pair): store it readable instead of failing the batch.
+  const events = received.map(storableEvent);
   const report: ProcessReport = { received: events.length, stored: 0, duplicates: 0, unmatched: 0, paused: [], alerts: [] };
   if (events.length === 0) return ok(report);
   const key = await services.keys.emailHash();
@@ -161,4 +164,18 @@ async function applyEffects(tx: Transaction, services: Services, news: Placed[])
     })),
   );
   return changed;
+}
+
+function storableEvent(e: DeliveryEvent): DeliveryEvent {
+  const text = (v: string | undefined) => (v === undefined ? undefined : storableText(v));
+  return {
+    ...e,
+    providerEventId: storableText(e.providerEventId),
+    providerMessageId: storableText(e.providerMessageId),
+    recipient: storableText(e.recipient),
+    ...(e.notificationId !== undefined ? { notificationId: storableText(e.notificationId) } : {}),
+    ...(e.reason !== undefined ? { reason: text(e.reason) } : {}),
+    ...(e.url !== undefined ? { url: text(e.url) } : {}),
+    ...(e.bounce ? { bounce: { ...e.bounce, ...(e.bounce.diagnostic !== undefined ? { diagnostic: text(e.bounce.diagnostic) } : {}) } } : {}),
+  };
 }

@@ -69,11 +69,14 @@ export type ErrorBody = z.infer<typeof ErrorEnvelope>;
 export class ApiError extends HTTPException {
   readonly code: ErrorCode;
   readonly fields: FieldError[] | undefined;
+  /** Response headers the refusal needs (Retry-After on a 429). */
+  readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, fields?: FieldError[]) {
+  constructor(code: ErrorCode, message: string, fields?: FieldError[], headers: Record<string, string> = {}) {
     super(codeToStatus(code), { message });
     this.code = code;
     this.fields = fields;
+    this.headers = headers;
   }
 }
 
@@ -84,7 +87,10 @@ export function renderError(c: Context<HonoEnv>, code: ErrorCode, message: strin
 }
 
 export function handleError(error: Error, c: Context<HonoEnv>) {
-  if (error instanceof ApiError) return renderError(c, error.code, error.message, error.fields);
+  if (error instanceof ApiError) {
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    return renderError(c, error.code, error.message, error.fields);
+  }
   if (error instanceof HTTPException) {
     // Hono's own exceptions (e.g. the body-limit middleware) keep their status.
     const code: ErrorCode = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST";
@@ -110,9 +116,14 @@ export function handleZodError(result: { success: true } | { success: false; err
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
-/** OpenAPI responses for the error statuses a route can answer, all with the one envelope. */
+/**
+ * OpenAPI responses for the error statuses a route can answer, all with the one envelope. A route
+ * that takes an API key (401) can also answer 429: every key is rate limited.
+ */
 export const errorResponses = (...statuses: ErrorStatus[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorEnvelope } } }])) as Record<
-    number,
-    { description: string; content: { "application/json": { schema: typeof ErrorEnvelope } } }
-  >;
+  Object.fromEntries(
+    [...new Set<ErrorStatus>([...statuses, ...(statuses.includes(401) ? [429 as const] : [])])].map((s) => [
+      s,
+      { description: "Error", content: { "application/json": { schema: ErrorEnvelope } } },
+    ]),
+  ) as Record<number, { description: string; content: { "application/json": { schema: typeof ErrorEnvelope } } }>;

@@ -1,14 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../context";
+import { rateLimited } from "../../platform/http/rate-limit";
 import { ApiError, errorResponses } from "../../platform/errors";
 import { acceptEvent } from "../accept-event";
 import { requireApiKey } from "../../platform/http/auth";
 import { enqueuePending } from "../../send/enqueue";
 import { AcceptedEvent, CreateEventBody } from "../schema";
-
-/** 1000 recipients with names and a few KiB of template data fit comfortably. */
-export const MAX_EVENT_BODY_BYTES = 512 * 1024;
 
 const route = createRoute({
   method: "post",
@@ -16,22 +13,15 @@ const route = createRoute({
   tags: ["events"],
   summary: "Accept a business event and create one notification per recipient",
   security: [{ bearer: [] }],
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_EVENT_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_EVENT_BODY_BYTES} bytes.`);
-      },
-    }),
-    requireApiKey({ roles: ["ingest", "admin"] }),
-  ] as const,
+  // Bodies are limited app-wide to 512 KiB (src/platform/http/request-limits.ts): 1000 recipients with names and a few KiB of data fit.
+  middleware: [requireApiKey({ roles: ["ingest", "admin"] })] as const,
   request: {
     headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
     body: { content: { "application/json": { schema: CreateEventBody } }, required: true },
   },
   responses: {
     202: { description: "Accepted (or, with `duplicate: true`, accepted before)", content: { "application/json": { schema: AcceptedEvent } } },
-    ...errorResponses(400, 401, 403, 409, 413, 422),
+    ...errorResponses(400, 401, 403, 409, 413, 422, 429),
   },
 });
 
@@ -48,6 +38,9 @@ export const registerCreateEvent = (app: App) =>
     const idempotencyKey = body.idempotencyKey ?? headerKey;
     const services = c.get("services");
     const { db } = services;
+    // An organisation pays for its recipients, not its requests: one event to a thousand people costs a thousand.
+    const limit = await services.rateLimits.take("organizationRecipients", c.get("caller").organizationId, body.recipients.length);
+    if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds, "recipients for this organisation");
     const hashKey = await services.keys.emailHash();
     const result = await acceptEvent(db, c.get("caller").organizationId, { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) }, hashKey ? { emailHashKey: hashKey } : {});
     if (!result.ok) {

@@ -3,6 +3,7 @@ import type { ApiKeyRole } from "../auth/api-key";
 import { verifyApiKey } from "../auth/api-key";
 import type { HonoEnv } from "../../context";
 import { ApiError } from "../errors";
+import { rateLimited } from "./rate-limit";
 
 export type AuthOptions = { roles: readonly ApiKeyRole[] };
 
@@ -17,6 +18,8 @@ export const requireApiKey = ({ roles }: AuthOptions): MiddlewareHandler<HonoEnv
     if (!roles.includes(verified.value.role)) {
       throw new ApiError("FORBIDDEN", `This API key's role (${verified.value.role}) cannot do this; it needs one of: ${roles.join(", ")}.`);
     }
+    const limit = await c.get("services").rateLimits.take("key", verified.value.apiKeyId);
+    if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds, "requests with this API key");
     c.set("caller", verified.value);
     await next();
   };

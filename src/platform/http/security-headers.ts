@@ -16,17 +16,22 @@ export type SecurityHeadersOptions = {
  * Headers for the recipients' pages, whose URLs carry a bearer token: no script at all, the one
  * inline style allowed by a per-response nonce, no framing (clickjacking a one-click button), no
  * Referer (the token would leak to the logo's host), and nothing cached by browsers or proxies.
- * Set after the handler, so error pages and envelopes carry them too.
+ * Set before the handler, so an error answered further out (onError) carries them too, and again
+ * after it, over whatever a handler's own response said.
  */
 export const securityHeaders = ({ imgSrc = "https: data:" }: SecurityHeadersOptions = {}): MiddlewareHandler =>
   async function securityHeaders(c, next) {
     const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     c.set("cspNonce", nonce);
-    await next();
     const policy = ["default-src 'none'", `style-src 'nonce-${nonce}'`, `img-src ${imgSrc}`, "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join("; ");
-    c.header("Content-Security-Policy", policy);
-    c.header("X-Frame-Options", "DENY");
-    c.header("Referrer-Policy", "no-referrer");
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Cache-Control", "no-store");
+    const headers = {
+      "Content-Security-Policy": policy,
+      "X-Frame-Options": "DENY",
+      "Referrer-Policy": "no-referrer",
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-store",
+    };
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
   };

@@ -1,5 +1,5 @@
-import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../context";
+import { limitByIp } from "../../platform/http/rate-limit";
 import { securityHeaders } from "../../platform/http/security-headers";
 import { registerPreferencesGet } from "./preferences-get";
 import { registerPreferencesPost } from "./preferences-post";
@@ -10,8 +10,7 @@ import { registerUnsubscribePost } from "./unsubscribe-post";
 export const registerRecipientPageRoutes = (app: App) => {
   for (const path of ["/u/*", "/p/*"]) {
     app.use(path, securityHeaders());
-    // A one-click body is 26 bytes and the preference form a few hundred: 64 KiB is plenty.
-    app.use(path, bodyLimit({ maxSize: 64 * 1024 }));
+    app.use(path, limitByIp("ipPages"));
   }
   registerUnsubscribeGet(app);
   registerUnsubscribePost(app);

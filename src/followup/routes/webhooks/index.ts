@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { App, HonoEnv } from "../../../context";
 import { ApiError, statusToCode } from "../../../platform/errors";
+import { limitByIp } from "../../../platform/http/rate-limit";
 import { webhookReceivers } from "../../../providers";
 import { webhookAuthStatus } from "../../../providers/shared/webhook-errors";
 import type { WebhookReceiver, WebhookSource } from "../../../providers/webhook";
@@ -63,6 +64,7 @@ async function handle(c: Ctx, receiver: WebhookReceiver, providerConfigId: strin
  * it would parse JSON first, and the signature covers the raw bytes, not a re-serialised parse.
  */
 export const registerWebhookRoutes = (app: App) => {
+  app.use("/webhooks/*", limitByIp("ipWebhooks"));
   for (const receiver of Object.values(webhookReceivers)) {
     const limit = bodyLimit({
       maxSize: receiver.maxBodyBytes,

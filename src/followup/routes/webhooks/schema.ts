@@ -25,6 +25,7 @@ export const webhookErrors = {
   403: error("SNS topic not configured"),
   404: error("No such provider configuration"),
   413: error("Payload too large"),
+  429: error("Too many requests from this address (Retry-After says when to come back)"),
   500: error("No webhook key configured (retried by the provider until fixed)"),
   503: error("Certificate or confirmation endpoint unreachable (retried)"),
 };

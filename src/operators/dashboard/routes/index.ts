@@ -1,5 +1,5 @@
-import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../../context";
+import { limitByIp } from "../../../platform/http/rate-limit";
 import { securityHeaders } from "../../../platform/http/security-headers";
 import { registerAudit } from "./audit";
 import { registerLoginGet } from "./login-get";
@@ -18,8 +18,7 @@ import { registerSuppressions } from "./suppressions";
 export const registerDashboardRoutes = (app: App) => {
   // Hono's "/dashboard/*" also matches "/dashboard" itself.
   app.use("/dashboard/*", securityHeaders({ imgSrc: "'none'" }));
-  // The sign-in and sign-out forms are a few hundred bytes.
-  app.use("/dashboard/*", bodyLimit({ maxSize: 16 * 1024 }));
+  app.use("/dashboard/login", limitByIp("ipLogin"));
   registerLoginGet(app);
   registerLoginPost(app);
   registerLogout(app);

@@ -1,0 +1,55 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { HonoEnv } from "../../context";
+import { ApiError, type FieldError } from "../errors";
+import { findUnstorableText, jsonDepthProblem } from "../json-text";
+
+export type RequestLimitOptions = {
+  /** Bytes a body may have, unless `smaller` names a tighter limit for its path. */
+  maxBodyBytes?: number;
+  /** Tighter limits for some paths, first match wins. */
+  smaller?: [RegExp, number][];
+  /** How deeply JSON may nest: far past any real payload, short of what recursion and PostgreSQL choke on. */
+  maxDepth?: number;
+  /** Paths whose handlers read the raw bytes themselves (signatures cover them): left alone. */
+  rawPaths?: RegExp;
+};
+
+/**
+ * Every route that reads a body gets a size limit, and every JSON body is checked before any
+ * handler sees it: nested no deeper than `maxDepth`, and no string (key or value) with a NUL or
+ * an unpaired surrogate, which PostgreSQL's jsonb and text types refuse. Such a body is a 400
+ * naming where the problem is, never a 500 from the database.
+ */
+/** Webhook routes read their bodies as raw bytes for signature checks. */
+const WEBHOOKS = /^\/webhooks\//;
+
+export const requestLimits = ({ maxBodyBytes = 512 * 1024, smaller = [], maxDepth = 32, rawPaths = WEBHOOKS }: RequestLimitOptions = {}): MiddlewareHandler<HonoEnv> => {
+  const limiter = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError("PAYLOAD_TOO_LARGE", `The body is larger than ${maxSize} bytes.`);
+      },
+    });
+  const limits = smaller.map(([path, size]) => [path, limiter(size)] as const);
+  const fallback = limiter(maxBodyBytes);
+  return async function requestLimits(c, next) {
+    if (rawPaths.test(c.req.path) || c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const limit = limits.find(([path]) => path.test(c.req.path))?.[1] ?? fallback;
+    return limit(c, async () => {
+      if (/^application\/(.+\+)?json\b/i.test(c.req.header("content-type") ?? "")) {
+        let body: unknown;
+        try {
+          body = await c.req.json();
+        } catch {
+          // Not JSON: the route's validator answers that with its own 400.
+          return next();
+        }
+        const problem = jsonDepthProblem(body, maxDepth) ?? findUnstorableText(body);
+        if (problem) throw new ApiError("BAD_REQUEST", `The JSON body cannot be accepted: ${problem.message}.`, [problem satisfies FieldError]);
+      }
+      await next();
+    });
+  };
+};
