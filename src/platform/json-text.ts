@@ -1,6 +1,7 @@
 import type { FieldError } from "./errors";
 
 /** A lone surrogate half, or NUL: text PostgreSQL cannot store (jsonb and text refuse both). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this looks for.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
