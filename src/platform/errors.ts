@@ -80,9 +80,13 @@ export class ApiError extends HTTPException {
   }
 }
 
+/** The response header that carries an error's stable code: on every envelope and on people's error pages (http/page-refusal.ts). */
+export const ERROR_CODE_HEADER = "Tidings-Error-Code";
+
 /** Renders the one envelope, for errors thrown as ApiError and for zod's failures alike. */
 export function renderError(c: Context<HonoEnv>, code: ErrorCode, message: string, fields?: FieldError[]): Response {
   const body: ErrorBody = { error: { code, message, requestId: c.get("requestId") ?? "", ...(fields ? { fields } : {}) } };
+  c.header(ERROR_CODE_HEADER, code);
   return c.json(body, codeToStatus(code));
 }
 

@@ -7,6 +7,7 @@ import { loadPageCategories } from "../load";
 import { describeChange, SavedPage } from "../views/preference-centre";
 import { MessagePage } from "../views/unsubscribe";
 import { readForm } from "../../platform/http/form";
+import { refuse } from "../../platform/http/page-refusal";
 import { invalidLinkError, renderPage, verifyPage } from "./shared";
 
 /**
@@ -24,17 +25,19 @@ export const registerPreferencesPost = (app: App) =>
     const path = `/p/${token}`;
     if (await verifyCsrfToken(page.keys, token, parsed.data.csrf)) {
       const { strings } = page;
-      return renderPage(
-        c,
-        <MessagePage
-          strings={strings}
-          nonce={nonce}
-          organization={page.subject.organization}
-          title={strings.expiredTitle}
-          body={strings.expiredBody}
-          link={{ href: path, text: strings.reopen }}
-        />,
-        403,
+      return refuse(c, "FORBIDDEN", "This form expired or came from another page: nothing was changed. Open the preference centre again.", (status) =>
+        renderPage(
+          c,
+          <MessagePage
+            strings={strings}
+            nonce={nonce}
+            organization={page.subject.organization}
+            title={strings.expiredTitle}
+            body={strings.expiredBody}
+            link={{ href: path, text: strings.reopen }}
+          />,
+          status,
+        ),
       );
     }
     const services = c.get("services");

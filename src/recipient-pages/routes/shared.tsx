@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { HonoEnv } from "../../context";
 import { ApiError } from "../../platform/errors";
+import { refuse } from "../../platform/http/page-refusal";
 import { verifyPageToken } from "../keys";
 import { loadPageSubject, type PageSubject } from "../load";
 import { pageStrings, type PageStrings } from "../strings";
@@ -13,7 +14,7 @@ type Ctx = Context<HonoEnv>;
 
 export type VerifiedPage = { claims: RecipientClaims; keys: TokenKeys; subject: PageSubject; strings: PageStrings; token: string };
 
-export async function renderPage(c: Ctx, page: JSX.Element, status: 200 | 400 | 403 | 404 = 200) {
+export async function renderPage(c: Ctx, page: JSX.Element, status: 200 | 400 | 401 | 403 | 404 = 200) {
   return c.html(`<!doctype html>${await page.toString()}`, status);
 }
 
@@ -39,9 +40,12 @@ export async function verifyPage(c: Ctx, token: string): Promise<VerifiedPage | 
   return { ...verified.value, subject, token, strings: pageStrings(subject.recipient.locale, subject.organization.branding.pageStrings) };
 }
 
+/** A forged or dead link: a page saying so for a browser, the envelope for anything else. */
 export function invalidLinkPage(c: Ctx) {
   const strings = anonymousStrings(c);
-  return renderPage(c, <MessagePage strings={strings} nonce={c.get("cspNonce")} title={strings.invalidTitle} body={strings.invalidBody} />, 404);
+  return refuse(c, "NOT_FOUND", "This link is not valid: it was altered, has expired, or its recipient is gone.", (status) =>
+    renderPage(c, <MessagePage strings={strings} nonce={c.get("cspNonce")} title={strings.invalidTitle} body={strings.invalidBody} />, status),
+  );
 }
 
 /** For POSTs, which machines send: our error envelope rather than a page. */

@@ -17,12 +17,18 @@ export const registerAudit = (app: App) =>
     // An empty select value means every action.
     const action = query.success && query.data.action ? query.data.action : undefined;
     if (!query.success || (action !== undefined && !auditActionNames.includes(action))) {
-      return renderMessage(c, 400, "Not a valid filter", "Choose an action from the list.", "audit");
+      return renderMessage(c, "BAD_REQUEST", "Not a valid filter", "Choose an action from the list.", "audit");
     }
     const cursor = query.data.cursor;
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after && !after.ok)
-      return renderMessage(c, 400, "Not a valid page link", "This link's position in the log is not one the dashboard made; start again from the newest entries.", "audit");
+      return renderMessage(
+        c,
+        "BAD_REQUEST",
+        "Not a valid page link",
+        "This link's position in the log is not one the dashboard made; start again from the newest entries.",
+        "audit",
+      );
     const page = await listAuditEntries(c.get("services").db, session.organization.id, action ? { action } : {}, PAGE_SIZE, after?.value);
     return renderDashboard(
       c,

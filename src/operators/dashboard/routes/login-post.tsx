@@ -5,7 +5,7 @@ import { dashboardRoles } from "../signed-in";
 import { verifyCsrfToken } from "../../../platform/http/csrf";
 import { readForm } from "../../../platform/http/form";
 import { clearLoginCookie, sentLoginNonce, setSessionCookie } from "./cookies";
-import { renderLogin, renderNotConfigured } from "./login-form";
+import { refuseLogin, renderNotConfigured } from "./login-form";
 import { LoginForm } from "./schema";
 import { loginBinding } from "./session";
 
@@ -22,14 +22,14 @@ export const registerLoginPost = (app: App) =>
     const nonce = sentLoginNonce(c);
     const csrf = typeof form.csrf === "string" ? form.csrf : undefined;
     if (!nonce || (await verifyCsrfToken(keys.value, loginBinding(nonce), csrf))) {
-      return renderLogin(c, keys.value, 403, "This sign-in form expired or came from another page. Please sign in again.");
+      return refuseLogin(c, keys.value, "FORBIDDEN", "This sign-in form expired or came from another page. Please sign in again.");
     }
     const parsed = LoginForm.safeParse(form);
-    if (!parsed.success) return renderLogin(c, keys.value, 400, parsed.error.issues.find((i) => i.path[0] === "apiKey")?.message ?? "Paste an API key.");
+    if (!parsed.success) return refuseLogin(c, keys.value, "BAD_REQUEST", parsed.error.issues.find((i) => i.path[0] === "apiKey")?.message ?? "Paste an API key.");
     const verified = await verifyApiKey(c.get("services").db, parsed.data.apiKey);
-    if (!verified.ok) return renderLogin(c, keys.value, 401, "That API key is not valid or has been revoked.");
+    if (!verified.ok) return refuseLogin(c, keys.value, "UNAUTHORIZED", "That API key is not valid or has been revoked.");
     if (!dashboardRoles.includes(verified.value.role)) {
-      return renderLogin(c, keys.value, 401, `This is an ${verified.value.role} key: it posts events but cannot open the dashboard. Use a viewer, editor or admin key.`);
+      return refuseLogin(c, keys.value, "UNAUTHORIZED", `This is an ${verified.value.role} key: it posts events but cannot open the dashboard. Use a viewer, editor or admin key.`);
     }
     setSessionCookie(c, await signSessionToken(keys.value, verified.value));
     clearLoginCookie(c);

@@ -2,6 +2,7 @@ import type { App } from "../../../context";
 import { DashboardMessage } from "../views/message";
 import { verifyCsrfToken } from "../../../platform/http/csrf";
 import { readForm } from "../../../platform/http/form";
+import { refuse } from "../../../platform/http/page-refusal";
 import { clearSessionCookie, readSessionCookie } from "./cookies";
 import { renderDashboard } from "./render";
 import { logoutBinding, toLogin } from "./session";
@@ -20,12 +21,10 @@ export const registerLogout = (app: App) =>
     const csrf = typeof form.csrf === "string" ? form.csrf : undefined;
     if (await verifyCsrfToken(keys.value, logoutBinding(token), csrf)) {
       const body = "This sign-out form expired or came from another page, so you are still signed in. Sign out from the dashboard's own button.";
-      return renderDashboard(
-        c,
-        <DashboardMessage nonce={c.get("cspNonce")} title="Not signed out" body={body} link={{ href: "/dashboard", text: "Back to the dashboard" }} />,
-        403,
+      return refuse(c, "FORBIDDEN", body, (status) =>
+        renderDashboard(c, <DashboardMessage nonce={c.get("cspNonce")} title="Not signed out" body={body} link={{ href: "/dashboard", text: "Back to the dashboard" }} />, status),
       );
     }
     clearSessionCookie(c);
-    return toLogin(c);
+    return c.redirect("/dashboard/login", 303);
   });

@@ -12,6 +12,6 @@ export const registerNotification = (app: App) =>
     const params = NotificationParams.safeParse(c.req.param());
     const detail = params.success ? await loadNotificationDetail(c.get("services").db, session.organization.id, params.data.id) : undefined;
     // Another organisation's notification reads exactly like a missing one.
-    if (!detail) return renderMessage(c, 404, "No such notification", `${session.organization.name} has no notification with this id.`, "recipients");
+    if (!detail) return renderMessage(c, "NOT_FOUND", "No such notification", `${session.organization.name} has no notification with this id.`, "recipients");
     return renderDashboard(c, <NotificationPage nonce={c.get("cspNonce")} session={session.shell} detail={detail} />);
   });

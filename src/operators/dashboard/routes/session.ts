@@ -5,6 +5,8 @@ import { verifySessionToken } from "../session-token";
 import type { ShellSession } from "../views/layout";
 import { createCsrfToken } from "../../../platform/http/csrf";
 import { clearSessionCookie, readSessionCookie } from "./cookies";
+import { ApiError } from "../../../platform/errors";
+import { wantsPage } from "../../../platform/http/page-refusal";
 
 export type DashboardSession = SignedIn & { shell: ShellSession };
 
@@ -19,7 +21,11 @@ declare module "hono" {
 export const logoutBinding = (sessionToken: string) => `dashboard-logout.${sessionToken}`;
 export const loginBinding = (nonce: string) => `dashboard-login.${nonce}`;
 
-export const toLogin = (c: Context<HonoEnv>) => c.redirect("/dashboard/login", 303);
+/** A browser goes to the sign-in page; any other client is told 401 in the envelope, not redirected. */
+export const toLogin = (c: Context<HonoEnv>) => {
+  if (!wantsPage(c)) throw new ApiError("UNAUTHORIZED", "Sign in at /dashboard/login: the dashboard's session cookie is missing, expired or revoked.");
+  return c.redirect("/dashboard/login", 303);
+};
 
 /**
  * A valid, unexpired session cookie whose key is still unrevoked, or a 303 to the sign-in page (and
