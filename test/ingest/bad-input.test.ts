@@ -50,4 +50,16 @@ describe("input PostgreSQL or the stack cannot hold gets a 400 naming where it i
     const res = await post(org.apiKey, eventJson('{"note":"Grüße 👋 \\ud83d\\udc4b"}'));
     expect(res.status, JSON.stringify(res.body)).toBe(202);
   });
+
+  it.each([
+    ["a recipient id", "/v1/recipients/%00/preferences", "path"],
+    ["a recipient id's history", "/v1/recipients/u%001/notifications", "path"],
+    ["a query parameter", "/v1/audit-log?action=%00", "query.action"],
+  ])("answers a NUL in %s with a 400 naming where it is, not a 500 from the database", async (_, path, field) => {
+    const org = await createOrganization();
+    const res = await call<ErrorBody>("GET", path, { key: org.apiKey });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.code).toBe("BAD_REQUEST");
+    expect(res.body.error.fields?.[0]?.path).toBe(field);
+  });
 });

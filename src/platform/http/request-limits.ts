@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { HonoEnv } from "../../context";
 import { ApiError, type FieldError } from "../errors";
-import { findUnstorableText, jsonDepthProblem } from "../json-text";
+import { findUnstorableText, isStorableText, jsonDepthProblem } from "../json-text";
 
 export type RequestLimitOptions = {
   /** Bytes a body may have, unless `smaller` names a tighter limit for its path. */
@@ -35,6 +35,8 @@ export const requestLimits = ({ maxBodyBytes = 512 * 1024, smaller = [], maxDept
   const limits = smaller.map(([path, size]) => [path, limiter(size)] as const);
   const fallback = limiter(maxBodyBytes);
   return async function requestLimits(c, next) {
+    const urlProblem = unstorableInUrl(c.req.url);
+    if (urlProblem) throw new ApiError("BAD_REQUEST", `The URL cannot be accepted: ${urlProblem.message}.`, [urlProblem]);
     if (rawPaths.test(c.req.path) || c.req.method === "GET" || c.req.method === "HEAD") return next();
     const limit = limits.find(([path]) => path.test(c.req.path))?.[1] ?? fallback;
     return limit(c, async () => {
@@ -53,3 +55,21 @@ export const requestLimits = ({ maxBodyBytes = 512 * 1024, smaller = [], maxDept
     });
   };
 };
+
+/** A path segment or query parameter that decodes to a NUL (`%00`): no id, key or filter holds one, and PostgreSQL would refuse it. */
+function unstorableInUrl(url: string): FieldError | undefined {
+  const { pathname, searchParams } = new URL(url);
+  for (const segment of pathname.split("/")) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      continue; // not UTF-8: Hono leaves such a segment encoded, which stores fine
+    }
+    if (!isStorableText(decoded)) return { path: "path", message: "a path segment contains a NUL character or an unpaired surrogate" };
+  }
+  for (const [name, value] of searchParams) {
+    if (!isStorableText(name) || !isStorableText(value)) return { path: `query.${isStorableText(name) ? name : "?"}`, message: "contains a NUL character or an unpaired surrogate" };
+  }
+  return undefined;
+}
