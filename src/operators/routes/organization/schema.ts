@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { isTimeZone } from "../../../platform/time/time-zone";
 import { Branding } from "../../../render/branding-schema";
 
-const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "must be a domain name like mail.example.com");
+// Both cases spelt out rather than an `i` flag: OpenAPI patterns carry no flags, and the document
+// would publish the flag as part of the pattern.
+const Hostname = z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$/, "must be a domain name like mail.example.com");
 
 export const PatchOrganizationBody = z
   .object({
@@ -13,7 +15,7 @@ export const PatchOrganizationBody = z
     sendingDomain: Hostname.nullable().optional(),
     dkim: z
       .object({
-        selector: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/i, "must be a DKIM selector like tidings1"),
+        selector: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be a DKIM selector like tidings1"),
         privateKeyPem: z.string().includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM (BEGIN PRIVATE KEY)" }),
       })
       .nullable()
