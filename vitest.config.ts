@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vitest/config";
 import { configDefaults } from "vitest/config";
 import { TEST_MAILGUN_API_KEY, TEST_MAILGUN_DOMAIN, TEST_SECRETS_KEY, TEST_SENDGRID_API_KEY, TEST_SES, TEST_SMTP, TEST_SMTP_TLS_CERT_PATH } from "./test/setup/constants";
-import { TEST_MAILGUN_WEBHOOK_KEY, TEST_SNS_TOPIC_ARN } from "./test/fixtures/webhook-keys";
+import { TEST_MAILGUN_WEBHOOK_KEY, TEST_SENDGRID_WEBHOOK_PUBLIC_KEY, TEST_SNS_TOPIC_ARN } from "./test/fixtures/webhook-keys";
 
 // workerd checks TLS peers (cloudflare:sockets' secureTransport and startTls too) against its own trust
 // store, which miniflare extends with NODE_EXTRA_CA_CERTS, read once when miniflare is first imported.
@@ -61,7 +61,8 @@ export default defineConfig({
           // Alerts post to the recorder; SNS certificate and confirmation fetches go there too (honoured only with DEV_MODE).
           ALERT_WEBHOOK_URL: `${inject("alertSinkUrl")}/alerts`,
           SNS_FETCH_ORIGIN: `${inject("alertSinkUrl")}/sns`,
-          // The shared webhook URLs' keys (test/fixtures/webhook-keys.ts); SendGrid's is configured per organisation in tests.
+          // The shared webhook URLs' keys (test/fixtures/webhook-keys.ts).
+          SENDGRID_WEBHOOK_PUBLIC_KEY: TEST_SENDGRID_WEBHOOK_PUBLIC_KEY,
           MAILGUN_WEBHOOK_SIGNING_KEY: TEST_MAILGUN_WEBHOOK_KEY,
           SES_SNS_TOPIC_ARNS: TEST_SNS_TOPIC_ARN,
           // Recipient-link keys, tests only: k2 signs, k1 is the retired-but-honoured key of a rotation.

@@ -8,7 +8,8 @@ import { postComment, waitForStatus } from "../fixtures/notifications";
 import { createOrganization } from "../fixtures/organization";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 import { organizationWithSendGrid } from "../fixtures/sendgrid-organization";
-import { nowSeconds, postSendGrid, type SendGridAccount, sendGridAccount, sendGridEvent } from "../fixtures/webhook-signers";
+import { nowSeconds, postSendGrid, type SendGridAccount, sendGridAccount, sendGridEvent, sharedSendGridAccount } from "../fixtures/webhook-signers";
+import { configureProviders, sendgridAt } from "../fixtures/providers";
 import { eventsOf, statusOf, storeSent, suppressionOf } from "../fixtures/followup";
 import { withServices } from "../fixtures/services";
 
@@ -106,12 +107,21 @@ describe("SendGrid webhook refusals store nothing", () => {
     expect(await suppressionOf(org.organizationId, sent.email)).toBeUndefined();
   });
 
-  it("answers 404 for a provider configuration that does not exist, and 500 where no key is configured", async () => {
+  it("answers 404 for a provider configuration that does not exist, and 503 (retried by SendGrid) where no key is configured", async () => {
     const account = await sendGridAccount();
     expect((await postSendGrid(`/webhooks/sendgrid/${crypto.randomUUID()}`, account, [])).status).toBe(404);
     expect((await postSendGrid("/webhooks/sendgrid/not-a-uuid", account, [])).status).toBe(404);
-    // The shared URL has no SENDGRID_WEBHOOK_PUBLIC_KEY in tests: a configuration error SendGrid retries.
-    expect((await postSendGrid("/webhooks/sendgrid", account, [])).status).toBe(500);
+    const org = await createOrganization();
+    const keyless = await configureProviders(org.apiKey, [sendgridAt()]);
+    const res = await postSendGrid<ErrorBody>(`/webhooks/sendgrid/${keyless.providers[0]?.id}`, account, []);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe("SERVICE_UNAVAILABLE");
+    expect(res.body.error.message).toMatch(/^INVALID_KEY/);
+  });
+
+  it("accepts the shared URL's batches signed with the deployment's key (SENDGRID_WEBHOOK_PUBLIC_KEY), and no other", async () => {
+    expect((await post("/webhooks/sendgrid", await sharedSendGridAccount(), [])).status).toBe(200);
+    expect((await post("/webhooks/sendgrid", await sendGridAccount(), [])).status).toBe(401);
   });
 });
 

@@ -13,7 +13,7 @@ export const sendgridWebhook: WebhookReceiver = {
   summary: "SendGrid Event Webhook: ECDSA-signed batches of delivery events",
   maxBodyBytes: MAX_BYTES,
   async receive(request, source, { env }) {
-    // Absent keys stay empty: the verifier refuses them as INVALID_KEY (a configuration error, retried).
+    // Absent keys stay empty: the verifier refuses them as INVALID_KEY (a configuration error (503), retried).
     const publicKey = source.settings ? (source.settings.provider === "sendgrid" ? (source.settings.webhookPublicKey ?? "") : "") : (env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? "");
     const verified = await verifySendGridSignature({
       publicKey,

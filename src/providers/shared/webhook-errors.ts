@@ -32,11 +32,12 @@ export function authError(code: WebhookAuthErrorCode, message: string): WebhookA
 }
 
 /**
- * The HTTP status a route answers. 5xx only where the provider's own retries can help: a bad
- * configured key is fixed by us within SendGrid's 24 h of retries, an unreachable certificate
- * host recovers. Everything the sender got wrong is a 4xx, so it is not retried for a day.
+ * The HTTP status a route answers. 503 only where the provider's own retries can help: a missing
+ * or bad key is the deployment's to fix within SendGrid's 24 h of retries (not a fault of ours
+ * to hide behind a 500), an unreachable certificate host recovers. Everything the sender got
+ * wrong is a 4xx, so it is not retried for a day.
  */
-export function webhookAuthStatus(code: WebhookAuthErrorCode): 400 | 401 | 403 | 500 | 503 {
+export function webhookAuthStatus(code: WebhookAuthErrorCode): 400 | 401 | 403 | 503 {
   switch (code) {
     case "MALFORMED_TIMESTAMP":
     case "MALFORMED_SIGNATURE":
@@ -55,7 +56,6 @@ export function webhookAuthStatus(code: WebhookAuthErrorCode): 400 | 401 | 403 |
     case "TOPIC_NOT_ALLOWED":
       return 403;
     case "INVALID_KEY":
-      return 500;
     case "CERT_FETCH_FAILED":
     case "CERT_MALFORMED":
     case "CONFIRMATION_FAILED":

@@ -35,7 +35,7 @@ async function handle(c: Ctx, receiver: WebhookReceiver, providerConfigId: strin
   let source: WebhookSource = environmentSource;
   if (providerConfigId !== undefined) {
     const found = await configurationSource(services, receiver.provider, providerConfigId);
-    if (!found.ok) return found.error.code === "NOT_FOUND" ? refuse(c, 404, "NOT_FOUND", found.error.message) : refuse(c, 500, "INVALID_KEY", found.error.message);
+    if (!found.ok) return found.error.code === "NOT_FOUND" ? refuse(c, 404, "NOT_FOUND", found.error.message) : refuse(c, 503, "INVALID_KEY", found.error.message);
     source = found.value;
   }
   const received = await receiver.receive({ headers: c.req.raw.headers, body: await c.req.arrayBuffer(), now: new Date() }, source, services);

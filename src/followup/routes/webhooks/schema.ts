@@ -26,6 +26,5 @@ export const webhookErrors = {
   404: error("No such provider configuration"),
   413: error("Payload too large"),
   429: error("Too many requests from this address (Retry-After says when to come back)"),
-  500: error("No webhook key configured (retried by the provider until fixed)"),
-  503: error("Certificate or confirmation endpoint unreachable (retried)"),
+  503: error("No webhook key configured, or the certificate or confirmation endpoint unreachable (retried by the provider)"),
 };
