@@ -1,0 +1,28 @@
+import type { ApiKeyRole } from "../../src/platform/auth/api-key";
+import { apiKeyRoles } from "../../src/platform/db/schema";
+import { postComment, waitForStatus } from "../fixtures/notifications";
+import { createOrganization } from "../fixtures/organization";
+import type { Known } from "./api-requests";
+
+/**
+ * A fresh organisation for one route under attack, with a key of every role and one sent
+ * notification, so hostile requests can name things that exist as well as things that do not.
+ */
+export async function organizationUnderAttack() {
+  const org = await createOrganization("Hostile");
+  const keys = Object.fromEntries(await Promise.all(apiKeyRoles.map(async (role) => [role, role === "admin" ? org.apiKey : await org.keyFor(role)]))) as Record<ApiKeyRole, string>;
+  const recipientId = `user-${crypto.randomUUID()}`;
+  const sent = await postComment(org.apiKey, undefined, { recipients: [{ id: recipientId, email: `${recipientId}@example.test` }] });
+  await waitForStatus(sent.notificationId, ["sent"]);
+  const known: Known = {
+    keys,
+    pathValues: {
+      id: [org.templateId, recipientId, sent.notificationId],
+      type: ["comment.created", "security.alert"],
+      key: ["default", "main"],
+      v: ["1", "2"],
+      email: [sent.email],
+    },
+  };
+  return { org, known, recipientId, notificationId: sent.notificationId, email: sent.email };
+}

@@ -1,0 +1,19 @@
+/** The recipients' pages: not in the OpenAPI document (they are HTML), attacked all the same. */
+export const RECIPIENT_PAGE_ROUTES = [
+  ["GET", "/u/:token"],
+  ["POST", "/u/:token"],
+  ["GET", "/p/:token"],
+  ["POST", "/p/:token"],
+] as const;
+
+/** The operators' dashboard: HTML outside the OpenAPI document, attacked all the same. */
+export const DASHBOARD_ROUTES = [
+  ["GET", "/dashboard"],
+  ["GET", "/dashboard/login"],
+  ["POST", "/dashboard/login"],
+  ["POST", "/dashboard/logout"],
+  ["GET", "/dashboard/recipients"],
+  ["GET", "/dashboard/suppressions"],
+  ["GET", "/dashboard/audit"],
+  ["GET", "/dashboard/notifications/:id"],
+] as const;

@@ -1,0 +1,38 @@
+import { env } from "cloudflare:test";
+import fc from "fast-check";
+import { expect } from "vitest";
+import { organizationLedger } from "./ledger";
+import { describeRequest, expectAnswered, type HostileRequest, send } from "./request";
+
+/** 1,000 per route in `npm test`; HOSTILE_RUNS=50 for a quick local pass. */
+export const HOSTILE_RUNS = Number((env as { HOSTILE_RUNS?: string }).HOSTILE_RUNS ?? 1_000);
+
+/** Long enough for 1,000 requests and the waits after accepted ones on a 2-core machine. */
+export const HOSTILE_TIMEOUT_MS = 900_000;
+
+/**
+ * Throws hostile requests (`plans`, built into requests by `route.build`) at the Worker: every answer must be well formed (expectAnswered) and every
+ * refused request or GET must leave the organisation's rows as they were. Some requests must get
+ * past authentication, or the route's own checks were never reached.
+ */
+export async function attack<Plan>(organizationId: string, plans: fc.Arbitrary<Plan>, route: { personal: boolean; build?: (plan: Plan) => Promise<HostileRequest> }) {
+  const ledger = await organizationLedger(organizationId);
+  const statuses = new Map<number, number>();
+  try {
+    await fc.assert(
+      fc.asyncProperty(plans, async (plan) => {
+        // A plan is the request itself unless the route signs or fetches something to make one.
+        const req = route.build ? await route.build(plan) : (plan as HostileRequest);
+        const answer = await send(req);
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const verdict = expectAnswered(req, answer, route);
+        await ledger.after(verdict === "refused" || req.method === "GET" ? "unchanged" : "may change", () => describeRequest(req));
+      }),
+      { numRuns: HOSTILE_RUNS },
+    );
+  } finally {
+    await ledger.close();
+  }
+  const pastAuthentication = [...statuses.keys()].filter((status) => status !== 401 && status !== 403);
+  expect(pastAuthentication, `answers by status: ${JSON.stringify([...statuses])}`).not.toEqual([]);
+}
