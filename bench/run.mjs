@@ -18,9 +18,11 @@ import { setDigestDefaults } from "./lib/digest-setup.mjs";
 import { computeFigures } from "./lib/figures.mjs";
 import { postEvents } from "./lib/load.mjs";
 import { createReceipts } from "./lib/receipts.mjs";
-import { formatProfiles, formatTable } from "./lib/report.mjs";
+import { formatProfiles, formatTable, formatTwoTenant } from "./lib/report.mjs";
 import { startStack } from "./lib/stack.mjs";
+import { runTwoTenant, twoTenantFigures } from "./lib/two-tenant.mjs";
 import { createLogReader } from "./lib/wrangler-log.mjs";
+import { newApiKey } from "../scripts/lib/seed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** No progress for this long ends the wait early; the longest retry gap at the bench's RETRY_BASE_SECONDS is seconds. */
@@ -40,7 +42,9 @@ async function main() {
   const progress = (/** @type {string} */ m) => console.error(`[bench] ${m}`);
 
   progress(`starting the service (${args.databaseUrl ? "PostgreSQL server" : "embedded PGlite"}) …`);
+  const floodKey = args.twoTenant ? newApiKey() : undefined;
   const stack = await startStack({
+    ...(args.twoTenant && floodKey ? { flood: { apiKey: floodKey, recipientsPerSecond: args.twoTenant.recipientsPerSecond } } : {}),
     root,
     serverUrl: args.databaseUrl,
     gate: args.scenario === "depth",
@@ -56,6 +60,34 @@ async function main() {
   const receipts = createReceipts(stack.fake);
   const drainTimer = setInterval(receipts.drain, 200);
   try {
+    if (args.twoTenant && floodKey) {
+      const deadline = Date.now() + args.timeoutSeconds * 1000;
+      const run = await runTwoTenant({
+        port: stack.port,
+        quietKey: stack.apiKey,
+        floodKey,
+        n: args.n,
+        rate: args.twoTenant.rate,
+        concurrency: args.concurrency,
+        deadline,
+        progress,
+      });
+      const postedAt = new Map([...run.alone.postedAt, ...run.flooded.postedAt, ...run.flood.postedAt]);
+      const timedOut = !(await waitForDelivery({ settled: settledOnTheirOwn({ receipts, accepted: postedAt, db }), total: postedAt.size, deadline, stallMs: STALL_MS, progress }));
+      await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
+      receipts.drain();
+      const figures = twoTenantFigures(run, receipts.byId, await db.failedIds());
+      console.log(formatTwoTenant(figures, args));
+      await writeFile(
+        `${stem}.json`,
+        `${JSON.stringify({ args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined }, environment: { database: stack.database.kind, commit: gitCommit() }, figures }, null, 2)}\n`,
+      );
+      if (figures.lost > 0 || figures.duplicates > 0 || timedOut) {
+        progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${timedOut ? ", timed out" : ""}`);
+        process.exitCode = 1;
+      }
+      return;
+    }
     const runId = Math.random().toString(36).slice(2, 8);
     // The digest scenario: n events round-robin over n / perRecipient recipients.
     const recipients = args.digest ? Math.max(1, Math.ceil(args.n / args.digest.perRecipient)) : undefined;

@@ -1,11 +1,16 @@
 import { parseArgs } from "node:util";
 
 export const USAGE = `npm run bench -- [options]
-  --n <count>                   events to post, one recipient each (default 5000)
+  --n <count>                   events to post, one recipient each (default 5000; two-tenant: 300 per phase)
   --concurrency <c>             POSTs in flight (default 32)
-  --scenario default|depth|digest
+  --scenario default|depth|digest|two-tenant
                                 depth: ingest everything with delivery held, then release; digest: many events
-                                per recipient with comments and projects set to digest windows (default: default)
+                                per recipient with comments and projects set to digest windows; two-tenant: a
+                                quiet organisation posts n events at --rate alone, then again while a second one
+                                floods ingest with --concurrency POSTs in flight (needs Redis) (default: default)
+  --rate <events/s>             two-tenant: the quiet organisation's steady rate (default 10)
+  --org-recipients-per-second <r>
+                                two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 40)
   --per-recipient <k>           digest: events per recipient, interleaved over the run (default 25)
   --digest-minutes <m>          digest: the window's length (default 1)
   --digest-max-items <x>        digest: a window closes early at this many items (default 50)
@@ -24,7 +29,7 @@ export function readArgs(argv) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      n: { type: "string", default: "5000" },
+      n: { type: "string" },
       concurrency: { type: "string", default: "32" },
       scenario: { type: "string", default: "default" },
       "database-url": { type: "string" },
@@ -36,13 +41,17 @@ export function readArgs(argv) {
       "digest-minutes": { type: "string", default: "1" },
       "digest-max-items": { type: "string", default: "50" },
       burst: { type: "boolean", default: false },
+      rate: { type: "string", default: "10" },
+      "org-recipients-per-second": { type: "string", default: "40" },
       "cpu-profile": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) return null;
   const scenario = values.scenario;
-  if (scenario !== "default" && scenario !== "depth" && scenario !== "digest") throw new Error(`--scenario must be default, depth or digest, got ${scenario}`);
+  if (scenario !== "default" && scenario !== "depth" && scenario !== "digest" && scenario !== "two-tenant") {
+    throw new Error(`--scenario must be default, depth, digest or two-tenant, got ${scenario}`);
+  }
   const int = (/** @type {string} */ name, /** @type {string} */ v, min = 1) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
@@ -52,7 +61,7 @@ export function readArgs(argv) {
   if (!(failureRate >= 0 && failureRate <= 1)) throw new Error(`--provider-failure-rate must be in [0, 1]`);
   return {
     scenario,
-    n: int("n", values.n),
+    n: int("n", values.n ?? (scenario === "two-tenant" ? "300" : "5000")),
     concurrency: int("concurrency", values.concurrency),
     databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
     providerLatencyMs: int("provider-latency-ms", values["provider-latency-ms"], 0),
@@ -68,6 +77,8 @@ export function readArgs(argv) {
             burst: values.burst ?? false,
           }
         : undefined,
+    twoTenant:
+      scenario === "two-tenant" ? { rate: int("rate", values.rate), recipientsPerSecond: int("org-recipients-per-second", values["org-recipients-per-second"]) } : undefined,
     timeoutSeconds: int("timeout", values.timeout ?? (scenario === "depth" ? "3600" : "600")),
   };
 }

@@ -5,6 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { startLocalStack } from "../../scripts/lib/local-stack.mjs";
 import { startSendGridFake } from "../../scripts/lib/sendgrid-fake.mjs";
+import { seedDemo } from "../../scripts/lib/seed.mjs";
+import { pingRedis } from "../../scripts/lib/upstash-bridge.mjs";
+import { FLOOD_ORGANIZATION } from "./two-tenant.mjs";
 import { snapshotApp } from "./snapshot.mjs";
 import { writeWranglerConfigs } from "./wrangler-config.mjs";
 
@@ -13,11 +16,13 @@ const SENDGRID_KEY = "SG.bench-key";
  * The service as `npm run dev` runs it (scripts/lib/local-stack.mjs), on free ports, from a
  * snapshot of the sources, with the sendgrid provider pointed at an in-process fake and the
  * database in a process of its own. With `gate`, the depth scenario's queue gate runs beside it,
- * held until `release()`.
+ * held until `release()`. With `flood`, a second organisation (its admin key given) and the rate
+ * limits on Redis, which must answer: limits that fail open would measure nothing.
  * @param {{ root: string, serverUrl?: string, gate: boolean, providerLatencyMs: number,
- *   retryBaseSeconds: number, logFile: string, onLine: (line: string) => void }} options
+ *   retryBaseSeconds: number, logFile: string, onLine: (line: string) => void,
+ *   flood?: { apiKey: string, recipientsPerSecond: number } }} options
  */
-export async function startStack({ root, serverUrl, gate, providerLatencyMs, retryBaseSeconds, logFile, onLine }) {
+export async function startStack({ root, serverUrl, gate, providerLatencyMs, retryBaseSeconds, logFile, onLine, flood }) {
   /** @type {(() => Promise<unknown>)[]} */
   const stops = [];
   /** @type {Promise<void> | undefined} */
@@ -28,6 +33,9 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
       for (const s of stops.reverse()) await s().catch((e) => console.warn(`[bench] teardown: ${e}`));
     })());
   try {
+    if (flood && !(await pingRedis({ port: Number(process.env.TEST_REDIS_PORT ?? 6379) })).ok) {
+      throw new Error("the two-tenant scenario needs Redis on 127.0.0.1:6379 for its rate limits");
+    }
     const dir = await mkdtemp(path.join(os.tmpdir(), "tidings-bench-"));
     stops.push(() => rm(dir, { recursive: true, force: true }));
     const app = await snapshotApp(root, dir);
@@ -60,7 +68,11 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
         CIRCUIT_COOLDOWN_SECONDS: String(Math.max(1, retryBaseSeconds)),
         // A throw-away key for whatever the Worker seals at rest during the run.
         SECRETS_KEY: randomBytes(32).toString("base64"),
+        ...(flood ? { RATE_LIMIT_RECIPIENTS_PER_SECOND: String(flood.recipientsPerSecond) } : {}),
       },
+      ...(flood
+        ? { redis: true, seed: (/** @type {string} */ url) => seedDemo(url, { apiKey: flood.apiKey, organizationId: FLOOD_ORGANIZATION.id, name: FLOOD_ORGANIZATION.name }) }
+        : {}),
       crons: true,
       persistTo: path.join(dir, "state"),
       output: { file: logFile, onLine },

@@ -44,27 +44,28 @@ export async function readDemoTemplates() {
 }
 
 /**
- * Seeds the demo organisation, its event types and templates, and an admin API key.
+ * Seeds the demo organisation, its event types and templates, and an admin API key; another
+ * organisation just like it when given its id and name (the bench's two-tenant scenario).
  * @param {string} databaseUrl
- * @param {{ apiKey: string, fromEmail?: string }} options
+ * @param {{ apiKey: string, fromEmail?: string, organizationId?: string, name?: string }} options
  */
-export async function seedDemo(databaseUrl, { apiKey, fromEmail = "notifications@demo.tidings.dev" }) {
+export async function seedDemo(databaseUrl, { apiKey, fromEmail = "notifications@demo.tidings.dev", organizationId = DEMO_ORGANIZATION_ID, name = "Demo Co" }) {
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on("error", () => {});
   await client.connect();
   try {
     await client.query("BEGIN");
     await client.query(
-      `INSERT INTO organizations (id, name, from_email, from_name) VALUES ($1, 'Demo Co', $2, 'Demo Co')
+      `INSERT INTO organizations (id, name, from_email, from_name) VALUES ($1, $3, $2, $3)
        ON CONFLICT (id) DO UPDATE SET from_email = excluded.from_email`,
-      [DEMO_ORGANIZATION_ID, fromEmail],
+      [organizationId, fromEmail, name],
     );
     for (const t of await readDemoTemplates()) {
       const { rows } = await client.query(
         `INSERT INTO templates (id, organization_id, key, name) VALUES (gen_random_uuid(), $1, $2, $2)
          ON CONFLICT (organization_id, key) DO UPDATE SET updated_at = now()
          RETURNING id, published_version`,
-        [DEMO_ORGANIZATION_ID, t.key],
+        [organizationId, t.key],
       );
       const template = rows[0];
       // A new version only when the file changed since the published one, so restarts add nothing.
@@ -75,21 +76,21 @@ export async function seedDemo(databaseUrl, { apiKey, fromEmail = "notifications
         await client.query(
           `INSERT INTO template_versions (id, organization_id, template_id, version, subject, html, sample_data, published_at)
            VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, now())`,
-          [DEMO_ORGANIZATION_ID, template.id, version, t.subject, t.html, "{}"],
+          [organizationId, template.id, version, t.subject, t.html, "{}"],
         );
         await client.query("UPDATE templates SET published_version = $2 WHERE id = $1", [template.id, version]);
       }
       await client.query(
         `INSERT INTO event_types (id, organization_id, key, category, template_id, priority) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)
          ON CONFLICT (organization_id, key) DO UPDATE SET category = excluded.category, template_id = excluded.template_id, priority = excluded.priority`,
-        [DEMO_ORGANIZATION_ID, t.key, t.category, template.id, t.priority],
+        [organizationId, t.key, t.category, template.id, t.priority],
       );
     }
     const hash = createHash("sha256").update(apiKey).digest("hex");
     await client.query(
       `INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, role) VALUES (gen_random_uuid(), $1, 'demo admin key', $2, $3, 'admin')
        ON CONFLICT (key_hash) DO NOTHING`,
-      [DEMO_ORGANIZATION_ID, apiKey.split("_")[1] ?? "", hash],
+      [organizationId, apiKey.split("_")[1] ?? "", hash],
     );
     await client.query("COMMIT");
   } catch (e) {
