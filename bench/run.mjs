@@ -44,7 +44,9 @@ async function main() {
   progress(`starting the service (${args.databaseUrl ? "PostgreSQL server" : "embedded PGlite"}) …`);
   const floodKey = args.twoTenant ? newApiKey() : undefined;
   const stack = await startStack({
-    ...(args.twoTenant && floodKey ? { flood: { apiKey: floodKey, recipientsPerSecond: args.twoTenant.recipientsPerSecond } } : {}),
+    ...(args.twoTenant && floodKey
+      ? { flood: { apiKey: floodKey, recipientsPerSecond: args.twoTenant.recipientsPerSecond, recipientsBurst: args.twoTenant.recipientsBurst } }
+      : {}),
     root,
     serverUrl: args.databaseUrl,
     gate: args.scenario === "depth",

@@ -86,6 +86,8 @@ export const zEnv = z.object({
    */
   RATE_LIMIT_KEY_PER_SECOND: z.coerce.number().int().positive().default(50),
   RATE_LIMIT_RECIPIENTS_PER_SECOND: z.coerce.number().int().positive().default(500),
+  /** How many recipients an organisation may post at once after a quiet spell; unset: ten seconds' worth. */
+  RATE_LIMIT_RECIPIENTS_BURST: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_PAGES_PER_MINUTE: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().positive().default(1200),

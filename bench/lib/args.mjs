@@ -10,7 +10,8 @@ export const USAGE = `npm run bench -- [options]
                                 floods ingest with --concurrency POSTs in flight (needs Redis) (default: default)
   --rate <events/s>             two-tenant: the quiet organisation's steady rate (default 10)
   --org-recipients-per-second <r>
-                                two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 40)
+                                two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 20)
+  --org-recipients-burst <b>    two-tenant: RATE_LIMIT_RECIPIENTS_BURST (default 2 seconds' worth)
   --per-recipient <k>           digest: events per recipient, interleaved over the run (default 25)
   --digest-minutes <m>          digest: the window's length (default 1)
   --digest-max-items <x>        digest: a window closes early at this many items (default 50)
@@ -42,7 +43,8 @@ export function readArgs(argv) {
       "digest-max-items": { type: "string", default: "50" },
       burst: { type: "boolean", default: false },
       rate: { type: "string", default: "10" },
-      "org-recipients-per-second": { type: "string", default: "40" },
+      "org-recipients-per-second": { type: "string", default: "20" },
+      "org-recipients-burst": { type: "string" },
       "cpu-profile": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },

@@ -123,7 +123,7 @@ export function formatProfiles(profiles, stem) {
 /**
  * The two-tenant table: the quiet organisation's end-to-end latency alone and during the other's flood.
  * @param {ReturnType<typeof import("./two-tenant.mjs").twoTenantFigures>} r
- * @param {{ n: number, concurrency: number, twoTenant?: { rate: number, recipientsPerSecond: number } }} args
+ * @param {{ n: number, concurrency: number, twoTenant?: { rate: number, recipientsPerSecond: number, recipientsBurst: number } }} args
  */
 export function formatTwoTenant(r, args) {
   const l = (/** @type {{ n: number, p50?: number, p95?: number, max?: number }} */ s) => `${f(s.p50)} / ${f(s.p95)} / ${f(s.max)} ms (${f(s.n)} emails)`;
@@ -132,6 +132,8 @@ export function formatTwoTenant(r, args) {
     ["quiet org alone: end-to-end p50 / p95 / max", l(r.quiet.alone)],
     ["quiet org during the flood: p50 / p95 / max", l(r.quiet.flooded)],
     ["quiet org p95, flood ÷ alone", f(r.quiet.p95Ratio, 2), "≤ 2"],
+    ["quiet org POST answer p50 / p95, alone", `${f(r.quiet.postAlone.p50)} / ${f(r.quiet.postAlone.p95)} ms`],
+    ["quiet org POST answer p50 / p95, during the flood", `${f(r.quiet.postFlooded.p50)} / ${f(r.quiet.postFlooded.p95)} ms`],
     ["flooding org: events accepted, answers", `${f(r.flood.accepted)}, ${JSON.stringify(r.flood.statuses)}`],
     ["accepted / failed (both orgs)", `${f(r.accepted)} / ${f(r.failed)}`],
     ["lost (accepted, neither delivered nor failed)", f(r.lost), "0"],
@@ -139,7 +141,7 @@ export function formatTwoTenant(r, args) {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const valueWidth = Math.max(...rows.map(([, v]) => v.length));
-  const header = `Tidings bench — scenario two-tenant: ${args.n} events per phase at ${args.twoTenant?.rate}/s; flood with ${args.concurrency} POSTs in flight; RATE_LIMIT_RECIPIENTS_PER_SECOND=${args.twoTenant?.recipientsPerSecond}`;
+  const header = `Tidings bench — scenario two-tenant: ${args.n} events per phase at ${args.twoTenant?.rate}/s; flood with ${args.concurrency} POSTs in flight; RATE_LIMIT_RECIPIENTS_PER_SECOND=${args.twoTenant?.recipientsPerSecond}, _BURST=${args.twoTenant?.recipientsBurst}`;
   return [header, "-".repeat(width + valueWidth + 4), ...rows.map(([k, v, target]) => `${k.padEnd(width)}  ${v.padEnd(valueWidth)}${target ? `  spec: ${target}` : ""}`)].join(
     "\n",
   );

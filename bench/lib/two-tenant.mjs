@@ -37,6 +37,8 @@ async function postAtRate({ port, apiKey, n, rate, runId, deadline }) {
   const postedAt = new Map();
   /** @type {Record<string, number>} */
   const statuses = {};
+  /** @type {number[]} */
+  const postMs = [];
   const start = Date.now();
   const posts = [];
   for (let i = 0; i < n && Date.now() < deadline; i++) {
@@ -47,13 +49,14 @@ async function postAtRate({ port, apiKey, n, rate, runId, deadline }) {
       postOnce(agent, port, apiKey, JSON.stringify(makeEvent(i, runId))).then((answer) => {
         statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
         if (answer.status !== 202) return;
+        postMs.push(Date.now() - startedAt);
         for (const notification of JSON.parse(answer.body).notifications) postedAt.set(notification.id, startedAt);
       }),
     );
   }
   await Promise.all(posts);
   agent.destroy();
-  return { postedAt, statuses };
+  return { postedAt, statuses, postMs };
 }
 
 /** @param {http.Agent} agent @param {number} port @param {string} apiKey @param {string} body @returns {Promise<{ status: number | "network", body: string }>} */
@@ -78,7 +81,7 @@ function postOnce(agent, port, apiKey, body) {
 /**
  * The quiet organisation's latency in each phase, and whether anything of either organisation was
  * lost or sent twice.
- * @param {{ alone: { postedAt: Map<string, number> }, flooded: { postedAt: Map<string, number> }, flood: { postedAt: Map<string, number>, events: number, statuses: Record<string, number> } }} run
+ * @param {{ alone: { postedAt: Map<string, number>, postMs: number[] }, flooded: { postedAt: Map<string, number>, postMs: number[] }, flood: { postedAt: Map<string, number>, events: number, statuses: Record<string, number> } }} run
  * @param {Map<string, number[]>} byId  notification id → receipt times at the provider fake
  * @param {Set<string>} failedIds
  */
@@ -88,7 +91,13 @@ export function twoTenantFigures(run, byId, failedIds) {
   const flooded = summarize(latencies(run.flooded.postedAt));
   const accepted = [...run.alone.postedAt.keys(), ...run.flooded.postedAt.keys(), ...run.flood.postedAt.keys()];
   return {
-    quiet: { alone, flooded, p95Ratio: alone.p95 && flooded.p95 !== undefined ? flooded.p95 / alone.p95 : undefined },
+    quiet: {
+      alone,
+      flooded,
+      postAlone: summarize(run.alone.postMs),
+      postFlooded: summarize(run.flooded.postMs),
+      p95Ratio: alone.p95 && flooded.p95 !== undefined ? flooded.p95 / alone.p95 : undefined,
+    },
     flood: { accepted: run.flood.postedAt.size, statuses: run.flood.statuses },
     accepted: accepted.length,
     lost: accepted.filter((id) => !byId.has(id) && !failedIds.has(id)).length,

@@ -53,7 +53,9 @@ export function redisRateLimiter({ url, token, rates, timeoutMs, log }: RedisRat
   return {
     async take(bucket, identifier, cost = 1) {
       try {
-        const result = await limiterFor(bucket).limit(identifier, { rate: cost });
+        // A request that costs more than the bucket can ever hold (an event to more recipients than
+        // the burst) empties it instead of waiting for tokens that never come.
+        const result = await limiterFor(bucket).limit(identifier, { rate: Math.min(cost, rates[bucket].burst) });
         if (result.success) return ALLOW;
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
       } catch (e) {

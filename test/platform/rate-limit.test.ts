@@ -8,6 +8,7 @@ type Overrides = Partial<
   Record<
     | "RATE_LIMIT_KEY_PER_SECOND"
     | "RATE_LIMIT_RECIPIENTS_PER_SECOND"
+    | "RATE_LIMIT_RECIPIENTS_BURST"
     | "RATE_LIMIT_LOGIN_PER_MINUTE"
     | "RATE_LIMIT_PAGES_PER_MINUTE"
     | "RATE_LIMIT_WEBHOOKS_PER_MINUTE"
@@ -68,6 +69,15 @@ describe("rate limits", () => {
     expect(refused.status).toBe(429);
     expect(refused.json?.error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("recipients") });
     expect((await request("POST", "/v1/events", { key: other.apiKey, body: event(25), env: limits })).status).toBe(202);
+  });
+
+  it("accept an event to more recipients than the burst when the bucket is full, which it then empties, instead of refusing it forever", async () => {
+    const org = await createOrganization();
+    const limits = { RATE_LIMIT_RECIPIENTS_PER_SECOND: "1", RATE_LIMIT_RECIPIENTS_BURST: "5" };
+    const big = await request("POST", "/v1/events", { key: org.apiKey, body: event(20), env: limits });
+    expect(big.status, JSON.stringify(big.json)).toBe(202);
+    const next = await request("POST", "/v1/events", { key: org.apiKey, body: event(5), env: limits });
+    expect(next.status).toBe(429);
   });
 
   it("limit sign-in attempts per client address before any database work", async () => {
