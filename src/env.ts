@@ -55,6 +55,12 @@ export const zEnv = z.object({
   PROVIDER_EXTRA_HOSTS: z.string().optional(),
   /** Turns on `GET /dev/outbox`; never set it in production. */
   DEV_MODE: flag,
+  /**
+   * Which deployment this is (wrangler.toml's [env.staging] and [env.production] set it). In
+   * production PUBLIC_BASE_URL must be set to an https URL and DEV_MODE must be off: links in
+   * mail and the development-only routes depend on them.
+   */
+  ENVIRONMENT: z.enum(["development", "staging", "production"]).default("development"),
   PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:8787"),
   /** Seconds a `pending` notification may wait before the sweeper re-enqueues it. */
   SWEEP_PENDING_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
@@ -135,10 +141,21 @@ export type RawEnv = z.input<typeof zEnv>;
 
 export function parseEnv(raw: unknown): Env {
   const parsed = zEnv.safeParse(raw);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  const problems = parsed.success ? productionProblems(parsed.data, raw) : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (!parsed.success || problems.length > 0) {
+    const detail = problems.join("; ");
     log.error("BAD_ENVIRONMENT", { detail });
     throw new Error(`BAD_ENVIRONMENT: ${detail}`);
   }
   return parsed.data;
+}
+
+/** What a production deployment must not start without; PUBLIC_BASE_URL's development default does not count. */
+function productionProblems(env: Env, raw: unknown): string[] {
+  if (env.ENVIRONMENT !== "production") return [];
+  const given = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).PUBLIC_BASE_URL : undefined;
+  const problems: string[] = [];
+  if (typeof given !== "string" || !given.startsWith("https://")) problems.push("PUBLIC_BASE_URL: must be set to the service's https URL in production (links in every email use it)");
+  if (env.DEV_MODE) problems.push("DEV_MODE: must be off in production (it opens /dev/outbox and the capture provider)");
+  return problems;
 }
