@@ -80,7 +80,13 @@ export function readArgs(argv) {
           }
         : undefined,
     twoTenant:
-      scenario === "two-tenant" ? { rate: int("rate", values.rate), recipientsPerSecond: int("org-recipients-per-second", values["org-recipients-per-second"]) } : undefined,
+      scenario === "two-tenant"
+        ? {
+            rate: int("rate", values.rate),
+            recipientsPerSecond: int("org-recipients-per-second", values["org-recipients-per-second"]),
+            recipientsBurst: int("org-recipients-burst", values["org-recipients-burst"] ?? String(2 * Number(values["org-recipients-per-second"]))),
+          }
+        : undefined,
     timeoutSeconds: int("timeout", values.timeout ?? (scenario === "depth" ? "3600" : "600")),
   };
 }
