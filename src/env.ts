@@ -118,6 +118,8 @@ export const zEnv = z.object({
   /** One alert per condition per window of this many seconds; alerts go to the log and, if set, this URL (Slack-compatible). */
   ALERT_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
   ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** Sentry project DSN: unhandled errors and 500s go there, redacted (src/platform/monitoring). Unset or empty: no Sentry at all. */
+  SENTRY_DSN: z.union([z.literal(""), z.string().url()]).optional(),
   /** One object per Mailgun webhook token: refuses a token seen within its freshness window, across isolates. */
   WEBHOOK_TOKENS: z.custom<DurableObjectNamespace<WebhookTokenGuard>>((v) => typeof v === "object" && v !== null && "idFromName" in v),
   /**

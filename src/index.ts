@@ -1,6 +1,7 @@
 import { newApp } from "./app";
 import { handleScheduled } from "./cron";
 import { type Env, parseEnv, type RawEnv } from "./env";
+import { reportError, withMonitoring } from "./platform/monitoring/sentry";
 import { handleQueueBatch } from "./send/consumer";
 
 export { CaptureOutbox } from "./providers/capture/outbox";
@@ -10,12 +11,13 @@ export { WebhookTokenGuard } from "./providers/mailgun/token-guard";
 
 const app = newApp();
 
-export default {
+export default withMonitoring({
   fetch(request, env, ctx) {
     let parsed: Env;
     try {
       parsed = parseEnv(env);
-    } catch {
+    } catch (e) {
+      reportError(e, { stage: "environment" });
       return Response.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "BAD_ENVIRONMENT", requestId: "" } }, { status: 500 });
     }
     return app.fetch(request, parsed, ctx);
@@ -26,4 +28,4 @@ export default {
   scheduled(controller, env, ctx) {
     return handleScheduled(controller, parseEnv(env), ctx);
   },
-} satisfies ExportedHandler<RawEnv, unknown>;
+} satisfies ExportedHandler<RawEnv, unknown>);

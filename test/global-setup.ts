@@ -9,6 +9,7 @@ import { startSesFake } from "../scripts/lib/ses-fake.mjs";
 import { startSmtpFake } from "../scripts/lib/smtp-fake.mjs";
 import { pingRedis, startUnresponsiveServer, startUpstashBridge } from "../scripts/lib/upstash-bridge.mjs";
 import { startAlertSink } from "../scripts/lib/alert-sink.mjs";
+import { startSentryFake } from "../scripts/lib/sentry-fake.mjs";
 import { startWsBridge } from "../scripts/lib/ws-bridge.mjs";
 import {
   TEST_DKIM,
@@ -44,6 +45,9 @@ declare module "vitest" {
     closedCacheUrl: string;
     /** Records the Worker's alert webhook posts and serves the SNS certificate/confirmation endpoints (scripts/lib/alert-sink.mjs). */
     alertSinkUrl: string;
+    /** Sentry's envelope endpoint (scripts/lib/sentry-fake.mjs) and a DSN that reaches it; the Worker gets SENTRY_DSN only where a test sets it. */
+    sentryUrl: string;
+    sentryDsn: string;
   }
 }
 
@@ -85,6 +89,10 @@ export default async function setup(project: TestProject) {
   const alertSink = await startAlertSink();
   stops.push(() => alertSink.stop());
   project.provide("alertSinkUrl", alertSink.url);
+  const sentry = await startSentryFake();
+  stops.push(() => sentry.stop());
+  project.provide("sentryUrl", sentry.url);
+  project.provide("sentryDsn", sentry.dsn());
 
   return async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.warn("teardown:", e));

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../context";
 import { log } from "./log";
+import { reportError } from "./monitoring/sentry";
 
 export const ErrorCode = z.enum([
   "BAD_REQUEST",
@@ -100,6 +101,7 @@ export function handleError(error: Error, c: Context<HonoEnv>) {
     const code: ErrorCode = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST";
     return renderError(c, code, error.message);
   }
+  reportError(error, { requestId: c.get("requestId") ?? "", route: c.req.routePath });
   (c.get("services")?.log ?? log).error("unhandled", {
     requestId: c.get("requestId"),
     error: String(error.stack ?? error),
