@@ -4,6 +4,7 @@ import { ApiError, handleError, handleZodError } from "./platform/errors";
 import { init } from "./platform/http/init";
 import { requestLimits } from "./platform/http/request-limits";
 import { createServices } from "./services";
+import { registerAlertRoutes } from "./operators/routes/alerts";
 import { registerAnalyticsRoutes } from "./operators/routes/analytics";
 import { registerAuditLogRoutes } from "./operators/routes/audit-log";
 import { registerDashboardRoutes } from "./operators/dashboard/routes";
@@ -57,6 +58,7 @@ export function newApp() {
   registerSuppressionRoutes(app);
   registerSendingRoutes(app);
   registerAuditLogRoutes(app);
+  registerAlertRoutes(app);
   registerAnalyticsRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
