@@ -3,6 +3,7 @@ import type { App } from "../../../context";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
 import { countHeld, guardSettings, loadRates } from "../../guard";
+import { loadQueueDepth } from "../../queue-depth";
 import { resumeSending } from "../../resume";
 import { requireApiKey } from "../../../platform/http/auth";
 import { ResumeResult, SendingState } from "./schema";
@@ -11,7 +12,7 @@ const get = createRoute({
   method: "get",
   path: "/v1/sending",
   tags: ["sending"],
-  summary: "Bounce and complaint rates, and whether the guard paused sending",
+  summary: "Bounce and complaint rates, whether the guard paused sending, and how much mail is waiting",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Sending state", content: { "application/json": { schema: SendingState } } }, ...errorResponses(401, 403) },
@@ -28,10 +29,14 @@ const resume = createRoute({
 
 export const registerSendingRoutes = (app: App) => {
   app.openapi(get, async (c) => {
-    const { db, env } = c.get("services");
+    const { db, env, clock } = c.get("services");
     const organizationId = c.get("caller").organizationId;
     const settings = guardSettings(env);
-    const [rates, held] = await Promise.all([loadRates(db, [organizationId], settings.window), countHeld(db, organizationId)]);
+    const [rates, held, queue] = await Promise.all([
+      loadRates(db, [organizationId], settings.window),
+      countHeld(db, organizationId),
+      loadQueueDepth(db, organizationId, clock.now()),
+    ]);
     const r = rates.get(organizationId);
     if (!r) throw new ApiError("NOT_FOUND", "No such organisation.");
     const state: SendingState = {
@@ -42,6 +47,7 @@ export const registerSendingRoutes = (app: App) => {
       held,
       rates: { sample: r.sample, bounced: r.bounced, complained: r.complained, bounceRate: r.bounceRate, complaintRate: r.complaintRate },
       guard: { window: settings.window, minSample: settings.minSample, bounceRateThreshold: settings.bounceRate, complaintRateThreshold: settings.complaintRate },
+      queue,
     };
     return c.json(state, 200);
   });

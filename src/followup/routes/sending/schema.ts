@@ -15,6 +15,19 @@ export const SendingState = z
       complaintRate: z.number(),
     }),
     guard: z.object({ window: z.number().int(), minSample: z.number().int(), bounceRateThreshold: z.number(), complaintRateThreshold: z.number() }),
+    queue: z
+      .object({
+        notifications: z.object({ pending: z.number().int(), queued: z.number().int(), sending: z.number().int() }),
+        digests: z
+          .object({ queued: z.number().int(), sending: z.number().int() })
+          .openapi({ description: "Digest emails due and not yet sent; open digest windows are not counted" }),
+        oldestWaitingSeconds: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({ description: "Age of the oldest pending or queued notification, from when its event was accepted; null when none waits" }),
+      })
+      .openapi({ description: "The organisation's mail on its way to a provider" }),
   })
   .openapi("SendingState");
 export type SendingState = z.infer<typeof SendingState>;
