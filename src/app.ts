@@ -7,6 +7,7 @@ import { createServices } from "./services";
 import { registerAlertRoutes } from "./operators/routes/alerts";
 import { registerAnalyticsRoutes } from "./operators/routes/analytics";
 import { registerAuditLogRoutes } from "./operators/routes/audit-log";
+import { registerHealthRoutes } from "./operators/routes/health";
 import { registerDashboardRoutes } from "./operators/dashboard/routes";
 import { registerDevOutbox } from "./providers/capture/routes";
 import { registerEventRoutes } from "./ingest/routes";
@@ -42,7 +43,7 @@ export function newApp() {
     }),
   );
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-  app.get("/health", (c) => c.json({ ok: true }));
+  registerHealthRoutes(app);
   registerEventRoutes(app);
   registerNotificationRoutes(app);
   registerProviderRoutes(app);
