@@ -157,7 +157,8 @@ function productionProblems(env: Env, raw: unknown): string[] {
   if (env.ENVIRONMENT !== "production") return [];
   const given = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).PUBLIC_BASE_URL : undefined;
   const problems: string[] = [];
-  if (typeof given !== "string" || !given.startsWith("https://")) problems.push("PUBLIC_BASE_URL: must be set to the service's https URL in production (links in every email use it)");
+  if (typeof given !== "string" || !given.startsWith("https://"))
+    problems.push("PUBLIC_BASE_URL: must be set to the service's https URL in production (links in every email use it)");
   if (env.DEV_MODE) problems.push("DEV_MODE: must be off in production (it opens /dev/outbox and the capture provider)");
   return problems;
 }

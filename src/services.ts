@@ -94,7 +94,11 @@ function createRateLimiter(env: Env, log: Logger): RateLimiter {
     log,
     rates: {
       key: { refill: env.RATE_LIMIT_KEY_PER_SECOND, interval: "1 s", burst: env.RATE_LIMIT_KEY_PER_SECOND * 2 },
-      organizationRecipients: { refill: env.RATE_LIMIT_RECIPIENTS_PER_SECOND, interval: "1 s", burst: env.RATE_LIMIT_RECIPIENTS_BURST ?? env.RATE_LIMIT_RECIPIENTS_PER_SECOND * 10 },
+      organizationRecipients: {
+        refill: env.RATE_LIMIT_RECIPIENTS_PER_SECOND,
+        interval: "1 s",
+        burst: env.RATE_LIMIT_RECIPIENTS_BURST ?? env.RATE_LIMIT_RECIPIENTS_PER_SECOND * 10,
+      },
       ipLogin: perMinute(env.RATE_LIMIT_LOGIN_PER_MINUTE),
       ipPages: perMinute(env.RATE_LIMIT_PAGES_PER_MINUTE),
       ipWebhooks: perMinute(env.RATE_LIMIT_WEBHOOKS_PER_MINUTE),

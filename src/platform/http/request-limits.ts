@@ -69,7 +69,8 @@ function unstorableInUrl(url: string): FieldError | undefined {
     if (!isStorableText(decoded)) return { path: "path", message: "a path segment contains a NUL character or an unpaired surrogate" };
   }
   for (const [name, value] of searchParams) {
-    if (!isStorableText(name) || !isStorableText(value)) return { path: `query.${isStorableText(name) ? name : "?"}`, message: "contains a NUL character or an unpaired surrogate" };
+    if (!isStorableText(name) || !isStorableText(value))
+      return { path: `query.${isStorableText(name) ? name : "?"}`, message: "contains a NUL character or an unpaired surrogate" };
   }
   return undefined;
 }
