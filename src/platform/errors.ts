@@ -9,6 +9,8 @@ import { reportError } from "./monitoring/sentry";
 export const ErrorCode = z.enum([
   "BAD_REQUEST",
   "UNAUTHORIZED",
+  "KEY_EXPIRED",
+  "KEY_REVOKED",
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
@@ -25,6 +27,8 @@ export function codeToStatus(code: ErrorCode): ContentfulStatusCode {
     case "BAD_REQUEST":
       return 400;
     case "UNAUTHORIZED":
+    case "KEY_EXPIRED":
+    case "KEY_REVOKED":
       return 401;
     case "FORBIDDEN":
       return 403;

@@ -1,5 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
-import type { ApiKeyRole } from "../../platform/auth/api-key";
+import { and, eq } from "drizzle-orm";
+import { type ApiKeyRole, keyState } from "../../platform/auth/api-key";
 import { isReportZone } from "../analytics/range";
 import type { Database } from "../../platform/db/client";
 import { apiKeys, organizations } from "../../platform/db/schema";
@@ -16,18 +16,27 @@ export type SignedIn = {
 export const dashboardRoles: readonly ApiKeyRole[] = ["viewer", "editor", "admin"];
 
 /**
- * The session's key and organisation, or undefined when the key was revoked (or deleted) since
- * the sign-in. One query by primary key, on every dashboard request: revoking a key must end its
+ * The session's key and organisation, or undefined when the key was revoked, expired or deleted
+ * since the sign-in. One query by primary key, on every dashboard request: revoking a key must end its
  * sessions at once, not twelve hours later.
  */
-export async function loadSignedIn(db: Database, claims: SessionClaims): Promise<SignedIn | undefined> {
+export async function loadSignedIn(db: Database, claims: SessionClaims, now: Date): Promise<SignedIn | undefined> {
   const [row] = await db
-    .select({ apiKeyId: apiKeys.id, role: apiKeys.role, organizationId: organizations.id, name: organizations.name, timeZone: organizations.timezone })
+    .select({
+      apiKeyId: apiKeys.id,
+      role: apiKeys.role,
+      revokedAt: apiKeys.revokedAt,
+      expiresAt: apiKeys.expiresAt,
+      organizationId: organizations.id,
+      name: organizations.name,
+      timeZone: organizations.timezone,
+    })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-    .where(and(eq(apiKeys.id, claims.apiKeyId), eq(apiKeys.organizationId, claims.organizationId), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.id, claims.apiKeyId), eq(apiKeys.organizationId, claims.organizationId)))
     .limit(1);
-  if (!row || !dashboardRoles.includes(row.role)) return undefined;
+  // An expired key (a rotation's grace ran out) ends its sessions just as a revoked one does.
+  if (!row || keyState(row, now) !== "active" || !dashboardRoles.includes(row.role)) return undefined;
   // A stored zone this runtime or PostgreSQL would misread must not make the overview unreadable.
   const timeZone = isReportZone(row.timeZone) ? row.timeZone : "UTC";
   return { apiKeyId: row.apiKeyId, role: row.role, organization: { id: row.organizationId, name: row.name, timeZone } };

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type apiKeyRoles, apiKeys } from "../db/schema";
 import { err, ok, type Result } from "../result";
@@ -20,12 +20,25 @@ export function generateApiKey(): { key: string; prefix: string } {
 
 export type VerifiedKey = { apiKeyId: string; organizationId: string; role: ApiKeyRole };
 
-export async function verifyApiKey(db: Database, key: string): Promise<Result<VerifiedKey, "unknown_key">> {
+/** Why a key was refused: the caller holding a revoked or expired key is told which, so they know to ask for a new one. */
+export type KeyRefusal = "unknown_key" | "revoked_key" | "expired_key";
+
+/** Whether a stored key still works at `now`: revocation wins over expiry, as it is the deliberate act. */
+export function keyState(key: { revokedAt: Date | null; expiresAt: Date | null }, now: Date): "active" | "revoked" | "expired" {
+  if (key.revokedAt) return "revoked";
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return "expired";
+  return "active";
+}
+
+export async function verifyApiKey(db: Database, key: string, now: Date): Promise<Result<VerifiedKey, KeyRefusal>> {
   const keyHash = await sha256Hex(key);
   const [row] = await db
-    .select({ apiKeyId: apiKeys.id, organizationId: apiKeys.organizationId, role: apiKeys.role })
+    .select({ apiKeyId: apiKeys.id, organizationId: apiKeys.organizationId, role: apiKeys.role, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    .where(eq(apiKeys.keyHash, keyHash))
     .limit(1);
-  return row ? ok(row) : err("unknown_key");
+  if (!row) return err("unknown_key");
+  const state = keyState(row, now);
+  if (state !== "active") return err(state === "revoked" ? "revoked_key" : "expired_key");
+  return ok({ apiKeyId: row.apiKeyId, organizationId: row.organizationId, role: row.role });
 }

@@ -1,11 +1,17 @@
 import type { MiddlewareHandler } from "hono";
-import type { ApiKeyRole } from "../auth/api-key";
+import type { ApiKeyRole, KeyRefusal } from "../auth/api-key";
 import { verifyApiKey } from "../auth/api-key";
 import type { HonoEnv } from "../../context";
-import { ApiError } from "../errors";
+import { ApiError, type ErrorCode } from "../errors";
 import { rateLimited } from "./rate-limit";
 
 export type AuthOptions = { roles: readonly ApiKeyRole[] };
+
+const KEY_REFUSALS = {
+  unknown_key: ["UNAUTHORIZED", "The API key is not valid."],
+  revoked_key: ["KEY_REVOKED", "This API key has been revoked; ask an admin of your organisation for a new one."],
+  expired_key: ["KEY_EXPIRED", "This API key has expired (a rotation's grace period ends this way); use the key that replaced it."],
+} as const satisfies Record<KeyRefusal, readonly [ErrorCode, string]>;
 
 /** Bearer API key → the caller's organisation and role; the key's role must be one of `roles`. */
 export const requireApiKey = ({ roles }: AuthOptions): MiddlewareHandler<HonoEnv> =>
@@ -13,8 +19,11 @@ export const requireApiKey = ({ roles }: AuthOptions): MiddlewareHandler<HonoEnv
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new ApiError("UNAUTHORIZED", "Send your API key as `Authorization: Bearer <key>`.");
-    const verified = await verifyApiKey(c.get("services").db, match[1]);
-    if (!verified.ok) throw new ApiError("UNAUTHORIZED", "The API key is not valid or has been revoked.");
+    const verified = await verifyApiKey(c.get("services").db, match[1], c.get("services").clock.now());
+    if (!verified.ok) {
+      const [code, message] = KEY_REFUSALS[verified.error];
+      throw new ApiError(code, message);
+    }
     if (!roles.includes(verified.value.role)) {
       throw new ApiError("FORBIDDEN", `This API key's role (${verified.value.role}) cannot do this; it needs one of: ${roles.join(", ")}.`);
     }

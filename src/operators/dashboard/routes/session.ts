@@ -37,7 +37,7 @@ export const requireSession = (): MiddlewareHandler<HonoEnv> =>
     const token = readSessionCookie(c);
     if (!keys.ok || !token) return toLogin(c);
     const claims = await verifySessionToken(keys.value, token);
-    const signedIn = claims.ok ? await loadSignedIn(c.get("services").db, claims.value) : undefined;
+    const signedIn = claims.ok ? await loadSignedIn(c.get("services").db, claims.value, c.get("services").clock.now()) : undefined;
     if (!signedIn) {
       clearSessionCookie(c);
       return toLogin(c);
