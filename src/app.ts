@@ -6,6 +6,7 @@ import { requestLimits } from "./platform/http/request-limits";
 import { createServices } from "./services";
 import { registerAlertRoutes } from "./operators/routes/alerts";
 import { registerAnalyticsRoutes } from "./operators/routes/analytics";
+import { registerApiKeyRoutes } from "./operators/routes/api-keys";
 import { registerAuditLogRoutes } from "./operators/routes/audit-log";
 import { registerHealthRoutes } from "./operators/routes/health";
 import { registerDashboardRoutes } from "./operators/dashboard/routes";
@@ -60,6 +61,7 @@ export function newApp() {
   registerSendingRoutes(app);
   registerAuditLogRoutes(app);
   registerAlertRoutes(app);
+  registerApiKeyRoutes(app);
   registerAnalyticsRoutes(app);
   registerDevOutbox(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });

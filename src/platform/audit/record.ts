@@ -18,6 +18,11 @@ export const AuditAction = z.enum([
   "suppression.remove",
   "sending.pause",
   "sending.resume",
+  "api_key.create",
+  "api_key.rotate",
+  "api_key.revoke",
+  // Written by the `tidings` CLI only (scripts/cli), listed so the dashboard can filter by it.
+  "organization.create",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -2,7 +2,9 @@ import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-cor
 import { id } from "./_columns";
 import { organizations } from "./organizations";
 
-export const auditActors = ["api_key", "recipient", "system"] as const;
+// A text column without a CHECK: adding an actor needs no migration. `cli` is the operator's
+// `tidings` command (scripts/cli), which has no API key to name.
+export const auditActors = ["api_key", "recipient", "system", "cli"] as const;
 
 /**
  * Who changed what, when and how: every change through the admin API, and every recipient's own
@@ -16,7 +18,7 @@ export const auditLog = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     actorType: text("actor_type", { enum: auditActors }).notNull(),
-    /** The API key id, the recipient id, or the job's name. */
+    /** The API key id, the recipient id, the job's name, or the CLI's operating-system user. */
     actorId: text("actor_id").notNull(),
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),
