@@ -60,6 +60,12 @@ export default defineConfig({
           // circuit tests use organisations with their own provider configs (their own circuits).
           CIRCUIT_FAILURE_THRESHOLD: "1000",
           SECRETS_KEY: TEST_SECRETS_KEY,
+          // Every test organisation sends as notifications@acme.test (test/fixtures/organization.ts): the
+          // deployment's own sender, allowed unverified. Sender-domain tests use domains of their own.
+          UNVERIFIED_SENDER_DOMAINS: "acme.test",
+          // Sender-domain checks ask the DNS fake (test/global-setup.ts); a hung look-up gives up after 2 s.
+          DNS_RESOLVER_URL: inject("dnsResolverUrl"),
+          DNS_TIMEOUT_MS: "2000",
           // Alerts post to the recorder; SNS certificate and confirmation fetches go there too (honoured only with DEV_MODE).
           ALERT_WEBHOOK_URL: `${inject("alertSinkUrl")}/alerts`,
           SNS_FETCH_ORIGIN: `${inject("alertSinkUrl")}/sns`,

@@ -16,6 +16,7 @@ import { registerNotificationRoutes } from "./operators/routes/notifications";
 import { registerEventTypeRoutes } from "./operators/routes/event-types";
 import { registerLayoutRoutes } from "./render/routes/layouts";
 import { registerOrganizationRoutes } from "./operators/routes/organization";
+import { registerDomainRoutes } from "./operators/routes/domains";
 import { registerPreferenceDefaultRoutes } from "./decide/routes/preference-defaults";
 import { registerPreferenceRoutes } from "./decide/routes/preferences";
 import { registerProviderRoutes } from "./operators/routes/providers";
@@ -49,6 +50,7 @@ export function newApp() {
   registerNotificationRoutes(app);
   registerProviderRoutes(app);
   registerOrganizationRoutes(app);
+  registerDomainRoutes(app);
   registerTemplateRoutes(app);
   registerLayoutRoutes(app);
   registerEventTypeRoutes(app);

@@ -53,6 +53,15 @@ export const zEnv = z.object({
    * at besides the providers' own: local fakes in tests and development. Unset in production.
    */
   PROVIDER_EXTRA_HOSTS: z.string().optional(),
+  /**
+   * Sender domains (comma-separated; their subdomains too) any organisation may send from without
+   * verifying them through /v1/domains: the deployment's own default sender. Everything else must
+   * be a verified sender domain of the organisation, or its hand-set DKIM sending domain.
+   */
+  UNVERIFIED_SENDER_DOMAINS: z.string().optional(),
+  /** DNS-over-HTTPS JSON endpoint (`?name=&type=TXT`, Accept: application/dns-json) that sender-domain checks ask, and its deadline. */
+  DNS_RESOLVER_URL: z.string().url().default("https://cloudflare-dns.com/dns-query"),
+  DNS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Turns on `GET /dev/outbox`; never set it in production. */
   DEV_MODE: flag,
   /**

@@ -9,6 +9,7 @@ import { startSesFake } from "../scripts/lib/ses-fake.mjs";
 import { startSmtpFake } from "../scripts/lib/smtp-fake.mjs";
 import { pingRedis, startUnresponsiveServer, startUpstashBridge } from "../scripts/lib/upstash-bridge.mjs";
 import { startAlertSink } from "../scripts/lib/alert-sink.mjs";
+import { startDnsFake } from "../scripts/lib/dns-fake.mjs";
 import { startSentryFake } from "../scripts/lib/sentry-fake.mjs";
 import { startWsBridge } from "../scripts/lib/ws-bridge.mjs";
 import {
@@ -45,6 +46,8 @@ declare module "vitest" {
     closedCacheUrl: string;
     /** Records the Worker's alert webhook posts and serves the SNS certificate/confirmation endpoints (scripts/lib/alert-sink.mjs). */
     alertSinkUrl: string;
+    /** The DNS-over-HTTPS fake (scripts/lib/dns-fake.mjs): DNS_RESOLVER_URL, and where the SMTP fake finds DKIM keys tests publish. */
+    dnsResolverUrl: string;
     /** Sentry's envelope endpoint (scripts/lib/sentry-fake.mjs) and a DSN that reaches it; the Worker gets SENTRY_DSN only where a test sets it. */
     sentryUrl: string;
     sentryDsn: string;
@@ -107,10 +110,12 @@ async function startMailAndApiFakes() {
   const tls = { key: await readFile(new URL(TEST_SMTP_TLS_KEY_PATH, root), "utf8"), cert: await readFile(new URL(TEST_SMTP_TLS_CERT_PATH, root), "utf8") };
   const mailgun = await startMailgunFake({ apiKey: TEST_MAILGUN_API_KEY, domains: [TEST_MAILGUN_DOMAIN] });
   const ses = await startSesFake({ ...TEST_SES, configurationSets: [TEST_SES.configurationSetName], verifiedIdentities: TEST_SES_VERIFIED_IDENTITIES, dkimKeys });
-  const smtp = await startSmtpFake({ ...TEST_SMTP, tls, dkimKeys });
+  const dns = await startDnsFake();
+  const smtp = await startSmtpFake({ ...TEST_SMTP, tls, dkimKeys, dnsTxt: dns.txt });
   return {
-    stops: [() => mailgun.stop(), () => ses.stop(), () => smtp.stop()],
+    stops: [() => mailgun.stop(), () => ses.stop(), () => smtp.stop(), () => dns.stop()],
     provided: {
+      dnsResolverUrl: dns.url,
       mailgunUrl: mailgun.url,
       sesUrl: ses.url,
       smtpPort: smtp.port,

@@ -13,6 +13,7 @@ import { SMTPServer } from "smtp-server";
  * @property {number} failNext       the next N messages fail, whatever failureRate is
  *
  * @typedef {{ domain: string, selector: string, publicKeyPem: string }} DkimKey
+ * @typedef {(name: string) => string[] | undefined} DnsTxt  TXT records at a name, each whole
  *
  * @typedef {object} DkimVerdict
  * @property {string} domain          d=
@@ -65,8 +66,9 @@ const REPLIES = /** @type {Record<number, string>} */ ({
  * the SendGrid fake: GET /__fake/received[?to=], POST /__fake/reset[?to=], GET|POST /__fake/behaviour.
  *
  * @param {{ port?: number, tlsPort?: number, controlPort?: number, username?: string, password?: string,
- *   tls?: { key: string, cert: string }, dkimKeys?: DkimKey[], latencyMs?: number, failureRate?: number,
- *   failureStatus?: number, maxReceived?: number }} [options]  without `tls`, no STARTTLS and no implicit-TLS port
+ *   tls?: { key: string, cert: string }, dkimKeys?: DkimKey[], dnsTxt?: DnsTxt, latencyMs?: number, failureRate?: number,
+ *   failureStatus?: number, maxReceived?: number }} [options]  without `tls`, no STARTTLS and no implicit-TLS port;
+ *   `dnsTxt` answers the DKIM look-ups `dkimKeys` does not (the DNS fake's records, as a receiver would find them)
  * @returns {Promise<SmtpFake>}
  */
 export async function startSmtpFake({
@@ -77,6 +79,7 @@ export async function startSmtpFake({
   password = "smtp-secret",
   tls,
   dkimKeys = [],
+  dnsTxt,
   latencyMs = 0,
   failureRate = 0,
   failureStatus = 451,
@@ -122,7 +125,7 @@ export async function startSmtpFake({
         if (code) return callback(smtpError(code));
         try {
           const raw = Buffer.concat(chunks).toString("utf8");
-          const inspected = await inspectMessage(raw, dkimKeys);
+          const inspected = await inspectMessage(raw, dkimKeys, dnsTxt);
           const implicitAddress = implicit?.server.address();
           const transport = typeof implicitAddress === "object" && session.localPort === implicitAddress?.port ? "implicit-tls" : session.secure ? "starttls" : "plain";
           const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
@@ -204,12 +207,13 @@ export async function startSmtpFake({
 
 /**
  * Parses a raw message with mailparser and verifies its DKIM signatures with mailauth, answering DNS
- * look-ups for `selector._domainkey.domain` from `dkimKeys` only (no real DNS in tests).
+ * look-ups for `selector._domainkey.domain` from `dkimKeys`, then from `dnsTxt` (no real DNS in tests).
  * @param {string} raw
  * @param {DkimKey[]} dkimKeys
+ * @param {DnsTxt} [dnsTxt]
  * @returns {Promise<InspectedMessage>}
  */
-export async function inspectMessage(raw, dkimKeys) {
+export async function inspectMessage(raw, dkimKeys, dnsTxt) {
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
   /** @type {Record<string, string>} */
   const headers = {};
@@ -224,6 +228,8 @@ export async function inspectMessage(raw, dkimKeys) {
     resolver: async (name, type) => {
       const record = type === "TXT" ? records.get(name.toLowerCase()) : undefined;
       if (record) return [[record]];
+      const published = type === "TXT" ? dnsTxt?.(name) : undefined;
+      if (published?.length) return published.map((r) => [r]);
       throw Object.assign(new Error(`no ${type} record for ${name}`), { code: "ENOTFOUND" });
     },
   });

@@ -7,11 +7,7 @@ import { ProviderSettings } from "./config";
  * rather than fail every email.
  */
 export function environmentProviderSettings(env: Env): ProviderSettings[] {
-  const ids = (env.EMAIL_PROVIDERS ?? env.EMAIL_PROVIDER ?? "sendgrid")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return ids.map((id) => {
+  return environmentProviderIds(env).map((id) => {
     // The development provider keeps mail instead of sending it: in production that would lose it.
     if (id === "capture" && !env.DEV_MODE) throw new Error('BAD_ENVIRONMENT: provider "capture" in EMAIL_PROVIDERS needs DEV_MODE (it keeps mail instead of sending it)');
     const candidate = {
@@ -44,3 +40,10 @@ export function environmentProviderSettings(env: Env): ProviderSettings[] {
     return parsed.data;
   });
 }
+
+/** The ids EMAIL_PROVIDERS (or EMAIL_PROVIDER) names, in order; SendGrid when neither is set. */
+export const environmentProviderIds = (env: Env): string[] =>
+  (env.EMAIL_PROVIDERS ?? env.EMAIL_PROVIDER ?? "sendgrid")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
