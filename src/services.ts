@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "./platform/log";
 import type { Result } from "./platform/result";
 import { type RateLimiter, redisRateLimiter, unlimited } from "./platform/rate-limit";
 import { type Clock, systemClock } from "./platform/time/clock";
+import type { DkimConfig } from "./providers/shared/dkim";
 import { BatchCircuits } from "./send/circuits";
 import type { ProviderHandle } from "./send/failover";
 import { loadProviderChains } from "./send/provider-chains";
@@ -29,8 +30,8 @@ export type Services = {
   circuits: BatchCircuits;
   /** Keys imported once per isolate: sealing (provider credentials, DKIM keys), the address-hash key, link and session signing. */
   keys: { sealing(): Promise<SealingKeys | undefined>; emailHash(): Promise<CryptoKey | undefined>; tokens(): Promise<Result<TokenKeys, KeysError>> };
-  /** Each organisation's provider chain (its own, else the environment's), one query per call. */
-  providerChains(organizationIds: string[]): Promise<Map<string, ProviderHandle[]>>;
+  /** Each organisation's provider chain (its own, else the environment's), one query per call; SES and SMTP sign with the organisation's key in `dkim`. */
+  providerChains(organizationIds: string[], dkim: Map<string, DkimConfig>): Promise<Map<string, ProviderHandle[]>>;
   alerts: AlertSink;
   /** Token buckets in Redis per API key, organisation and client IP; without Redis, none. */
   rateLimits: RateLimiter;
@@ -72,7 +73,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
       return circuits();
     },
     keys: { sealing: () => sealingKeys(env), emailHash: async () => emailHashKey(env), tokens: () => loadTokenKeys(env) },
-    providerChains: (organizationIds) => loadProviderChains(services, organizationIds),
+    providerChains: (organizationIds, dkim) => loadProviderChains(services, organizationIds, dkim),
     get alerts() {
       return alerts();
     },

@@ -87,6 +87,9 @@ export async function startLocalStack(options) {
       DATABASE_WS_PROXY: `127.0.0.1:${database.bridgePort}`,
       DEV_MODE: "true",
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      // The demo organisation (and the bench's second one) send as notifications@demo.tidings.dev:
+      // the local deployment's own sender, allowed without a verified sender domain.
+      UNVERIFIED_SENDER_DOMAINS: "demo.tidings.dev",
       ...(cache ? { UPSTASH_REDIS_REST_URL: cache.url, UPSTASH_REDIS_REST_TOKEN: cache.token } : {}),
       ...options.vars,
     };

@@ -30,8 +30,8 @@ export type ClaimedMail = {
   /** Critical mail passes opt-outs, digests and a paused organisation; never a hard bounce. */
   critical: boolean;
   recipient: { email: string };
-  /** `paused`: the bounce-rate guard stopped the organisation's non-critical mail. */
-  organization: { paused: boolean };
+  /** `paused`: the bounce-rate guard stopped the organisation's non-critical mail. `fromEmail`'s domain must be one it may send from (src/send/sender-identity.ts). */
+  organization: { paused: boolean; fromEmail: string };
 };
 
 /** A rendered email, or why it cannot be rendered (a reason a person reads on the notification). */

@@ -8,6 +8,7 @@ import { type FailoverResult, type ProviderHandle, sendWithFailover } from "./fa
 import { ACK, type ClaimedMail, type Composed, type MailJob, type MailKind, type NextState, type Outcome, type Verdict } from "./mail";
 import { OutcomeRecorder } from "./recorder";
 import { renderPhase } from "./render-phase";
+import { checkSenders } from "./sender-identity";
 import { afterFailedRound, afterSkippedRound, type RetryPolicy, retryPolicy } from "./retry";
 
 /**
@@ -19,9 +20,9 @@ const SEND_CONCURRENCY = 6;
 /**
  * The one way an email leaves Tidings, for a notification and a digest alike: claim with a lease,
  * hold back (suppressed address, paused organisation), apply the recipient's current choices,
- * render, send with failover across the organisation's providers and their circuits, record each
- * outcome with its attempts as soon as it is known, raise the alerts. Returns what the queue
- * should do with each job.
+ * refuse a From domain the organisation may not send from, render, send with failover across the
+ * organisation's providers and their circuits, record each outcome with its attempts as soon as
+ * it is known, raise the alerts. Returns what the queue should do with each job.
  */
 export async function sendMail<C extends ClaimedMail>(services: Services, kind: MailKind<C>, jobs: MailJob[]): Promise<Map<string, Verdict>> {
   const verdicts = new Map<string, Verdict>(jobs.map((j) => [j.id, ACK]));
@@ -32,23 +33,28 @@ export async function sendMail<C extends ClaimedMail>(services: Services, kind: 
   if (claimed.length === 0) return verdicts;
 
   const { sendable, suppressed } = await holdBack(services, kind.table, claimed);
-  const toSend = await kind.decide(services, sendable);
+  const decided = await kind.decide(services, sendable);
+  // What the recipient still wants, from a From the organisation may send from; the rest fails here, before any provider.
+  const senders = await checkSenders(services, decided);
+  const refused: Outcome<C>[] = senders.refused.map(({ mail, reason }) => ({ mail, attempts: [], next: { status: "failed", reason } }));
+  const failed: FailedMail[] = senders.refused.map(({ mail, reason }) => ({ organizationId: mail.organizationId, id: mail.id, reason }));
+  const toSend = senders.sendable;
   if (toSend.length === 0) {
-    await kind.record(services, suppressed);
+    await kind.record(services, [...suppressed, ...refused]);
+    if (failed.length > 0) await raiseAlerts(services, kind.noun, { failed, misconfigured: [], circuitsUsed: false });
     return verdicts;
   }
 
-  const chains = await services.providerChains([...new Set(toSend.map((m) => m.organizationId))]);
+  const chains = await services.providerChains([...new Set(toSend.map((m) => m.organizationId))], senders.dkim);
   await services.circuits.admit([...chains.values()].flat().map((h) => h.circuitKey));
   // Every email of the batch is rendered before the first is sent (CPU first, then I/O); with
   // DEV_MODE the phase is timed for `npm run bench`.
   const composed = await renderPhase(toSend, (m) => kind.compose(services, m), services.env.DEV_MODE, services.log, kind.noun);
   const policy = retryPolicy(services.env);
   const recorder = new OutcomeRecorder(services, kind, toSend);
-  const failed: FailedMail[] = [];
   const misconfigured: FailoverResult["misconfigured"] = [];
   try {
-    for (const outcome of suppressed) await recorder.add(outcome);
+    for (const outcome of [...suppressed, ...refused]) await recorder.add(outcome);
     await mapWithConcurrency(toSend, SEND_CONCURRENCY, async (mail) => {
       const rendered = await composed(mail).catch((e: unknown): Composed => err(`rendering threw: ${messageOf(e)}`));
       const { attempts, next } = await sendOne(services, mail, rendered, chains.get(mail.organizationId) ?? [], policy, queueAttempt.get(mail.id) ?? 1, misconfigured);
@@ -59,15 +65,23 @@ export async function sendMail<C extends ClaimedMail>(services: Services, kind: 
   } finally {
     await recorder.close();
   }
-  // What was sent is recorded: from here on, trouble only costs a report or an alert, never a resend.
+  await raiseAlerts(services, kind.noun, { failed, misconfigured, circuitsUsed: true });
+  return verdicts;
+}
+
+/** What was sent is recorded: from here on, trouble only costs a report or an alert, never a resend. */
+async function raiseAlerts(
+  services: Services,
+  noun: "notification" | "digest",
+  { failed, misconfigured, circuitsUsed }: { failed: FailedMail[]; misconfigured: FailoverResult["misconfigured"]; circuitsUsed: boolean },
+): Promise<void> {
   try {
-    await alertCircuitsOpened(services, await services.circuits.flush());
-    await alertFailedMail(services, kind.noun, failed);
+    if (circuitsUsed) await alertCircuitsOpened(services, await services.circuits.flush());
+    await alertFailedMail(services, noun, failed);
     await alertMisconfiguredProviders(services, misconfigured);
   } catch (e) {
-    services.log.error("circuit report or alert failed after the batch was recorded", { kind: kind.noun, error: messageOf(e) });
+    services.log.error("circuit report or alert failed after the batch was recorded", { kind: noun, error: messageOf(e) });
   }
-  return verdicts;
 }
 
 async function sendOne<C extends ClaimedMail>(

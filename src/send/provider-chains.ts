@@ -7,7 +7,7 @@ import { ProviderSettings } from "../providers/config";
 import { checkProviderHosts, hostPolicy } from "../providers/hosts";
 import { environmentProviderSettings } from "../providers/defaults";
 import { createProvider } from "../providers/index";
-import { loadDkimKeys } from "./organization-dkim";
+import type { DkimConfig } from "../providers/shared/dkim";
 
 /**
  * The circuit of one provider configuration; the environment's providers (no configuration id)
@@ -17,10 +17,11 @@ export const circuitKeyOf = (provider: string, configId: string | null): string 
 
 /**
  * Each organisation's provider chain for one queue batch, in one query: its own ordered list when
- * it configured one, else the environment's. A configuration that cannot be opened (wrong
+ * it configured one, else the environment's, signing with the organisation's DKIM key in `dkim`
+ * (src/send/sender-identity.ts chose it). A configuration that cannot be opened (wrong
  * SECRETS_KEY, corrupted row) is left out and logged, so the rest of the chain still works.
  */
-export async function loadProviderChains(services: Services, organizationIds: string[]): Promise<Map<string, ProviderHandle[]>> {
+export async function loadProviderChains(services: Services, organizationIds: string[], dkim: Map<string, DkimConfig>): Promise<Map<string, ProviderHandle[]>> {
   const { db, env } = services;
   const chains = new Map<string, ProviderHandle[]>();
   const rows =
@@ -32,7 +33,6 @@ export async function loadProviderChains(services: Services, organizationIds: st
           .where(and(inArray(providerConfigs.organizationId, organizationIds), eq(providerConfigs.enabled, true)))
           .orderBy(asc(providerConfigs.organizationId), asc(providerConfigs.position));
   const keys = rows.length > 0 ? await services.keys.sealing() : undefined;
-  const dkim = await loadDkimKeys(services, organizationIds);
   const policy = hostPolicy(env);
   for (const row of rows) {
     const chain = chains.get(row.organizationId) ?? [];
