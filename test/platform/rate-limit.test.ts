@@ -61,6 +61,13 @@ describe("rate limits", () => {
     expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 
+  it("count requests per presented key before looking the key up, so a flood with a forged key is refused without database work", async () => {
+    const forged = `tid_00000000_${crypto.randomUUID().replace(/-/g, "")}`;
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request("GET", "/v1/sending", { key: forged, env: { RATE_LIMIT_KEY_PER_SECOND: "1" } })).status);
+    expect(statuses).toEqual([401, 401, 429, 429]);
+  });
+
   it("count an organisation's recipients, not its requests, and leave another organisation alone", async () => {
     const [flooding, other] = await Promise.all([createOrganization(), createOrganization()]);
     const limits = { RATE_LIMIT_RECIPIENTS_PER_SECOND: "3" }; // a burst of 30 recipients
