@@ -161,12 +161,12 @@ export async function skipDigestItems(db: Database, skips: { digestId: string; r
 }
 
 /** Dead-lettered digest jobs: the digest ends `failed`, with the last reason kept. */
-export async function failDeadLetteredDigests(db: Database, digestIds: string[]): Promise<number> {
-  if (digestIds.length === 0) return 0;
-  const result = await db.execute<{ id: string }>(sql`
+export async function failDeadLetteredDigests(db: Database, digestIds: string[]): Promise<{ id: string; organizationId: string }[]> {
+  if (digestIds.length === 0) return [];
+  const result = await db.execute<{ id: string; organizationId: string }>(sql`
     UPDATE digests SET status = 'failed', failure_reason = 'gave up after retries: ' || coalesce(failure_reason, 'no attempt recorded'),
            lease_expires_at = NULL, updated_at = now()
      WHERE id = ANY(${uuidArray(digestIds)}) AND status IN ('queued', 'sending')
-    RETURNING id`);
-  return result.rows.length;
+    RETURNING id, organization_id AS "organizationId"`);
+  return result.rows;
 }

@@ -29,22 +29,45 @@ export async function alertFailedMail(services: Services, noun: "notification" |
   );
 }
 
-/** The dead-letter queue received messages: retries are exhausted, so mail is not going out. */
-export async function alertDeadLettered(services: Services, input: { queue: string; count: number; ids: string[] }): Promise<void> {
+/**
+ * The dead-letter queue received messages: retries are exhausted, so mail is not going out. The
+ * operator hears of the whole batch; each organisation whose mail it failed hears of its own.
+ */
+export async function alertDeadLettered(services: Services, input: { queue: string; failed: { id: string; organizationId: string }[]; ids: string[] }): Promise<void> {
   if (input.ids.length === 0) return;
-  await services.alerts.raise({
-    kind: "dead_letter",
-    condition: input.queue,
-    subject: "Messages reached the dead-letter queue",
-    message: `${input.ids.length} message(s) gave up after their retries; ${input.count} email(s) marked failed.`,
-    details: { queue: input.queue, failed: input.count, examples: input.ids.slice(0, SAMPLE) },
-  });
+  const byOrganization = new Map<string, string[]>();
+  for (const f of input.failed) byOrganization.set(f.organizationId, [...(byOrganization.get(f.organizationId) ?? []), f.id]);
+  await Promise.all([
+    services.alerts.raise({
+      kind: "dead_letter",
+      condition: input.queue,
+      subject: "Messages reached the dead-letter queue",
+      message: `${input.ids.length} message(s) gave up after their retries; ${input.failed.length} email(s) marked failed.`,
+      details: { queue: input.queue, failed: input.failed.length, examples: input.ids.slice(0, SAMPLE) },
+    }),
+    ...[...byOrganization].map(([organizationId, ids]) =>
+      services.alerts.raise({
+        kind: "dead_letter",
+        organizationId,
+        condition: input.queue,
+        subject: "Emails gave up after their retries",
+        message: `${ids.length} of your email(s) could not be sent after every retry and ended failed; GET /v1/notifications/:id says why.`,
+        details: { failed: ids.length, examples: ids.slice(0, SAMPLE) },
+      }),
+    ),
+  ]);
 }
 
-/** A provider's circuit opened: its sends are skipped (failing over) until it recovers. */
-export async function alertCircuitsOpened(services: Services, circuitKeys: string[]): Promise<void> {
-  await Promise.all(
-    [...new Set(circuitKeys)].map((circuit) =>
+/**
+ * A provider's circuit opened: its sends are skipped (failing over) until it recovers. The
+ * operator hears of the circuit; each organisation of the batch that sends through it hears that
+ * its mail fails over or waits, since the environment's circuits are shared by many.
+ */
+export async function alertCircuitsOpened(services: Services, circuitKeys: string[], usedBy: Map<string, { circuitKey: string }[]> = new Map()): Promise<void> {
+  const opened = new Set(circuitKeys);
+  const organizations = [...usedBy].flatMap(([organizationId, chain]) => chain.filter((h) => opened.has(h.circuitKey)).map((h) => ({ organizationId, circuit: h.circuitKey })));
+  await Promise.all([
+    ...[...opened].map((circuit) =>
       services.alerts.raise({
         kind: "circuit_open",
         condition: circuit,
@@ -53,7 +76,17 @@ export async function alertCircuitsOpened(services: Services, circuitKeys: strin
         details: { circuit },
       }),
     ),
-  );
+    ...organizations.map(({ organizationId, circuit }) =>
+      services.alerts.raise({
+        kind: "circuit_open",
+        organizationId,
+        condition: circuit,
+        subject: "A provider your mail goes through is failing",
+        message: `Provider ${circuit.split(":")[0]} failed repeatedly; your mail fails over to the next provider, or waits and is retried until it recovers.`,
+        details: { circuit },
+      }),
+    ),
+  ]);
 }
 
 /**

@@ -43,8 +43,8 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
         services.db,
         digests.map((j) => j.id),
       );
-      log.warn("dead-lettered mail failed", { count: failed, digests: failedDigests });
-      await alertDeadLettered(services, { queue: batch.queue, count: failed + failedDigests, ids: [...messages.keys()] });
+      log.warn("dead-lettered mail failed", { count: failed.length, digests: failedDigests.length });
+      await alertDeadLettered(services, { queue: batch.queue, failed: [...failed, ...failedDigests], ids: [...messages.keys()] });
       batch.ackAll();
       return;
     }

@@ -6,8 +6,11 @@ import { notifications } from "../platform/db/schema";
  * Messages land here after the queue's last retry. Their notifications end `failed`, with the
  * error of the last attempt as the reason a person reads.
  */
-export async function failDeadLettered(db: Database, ids: string[]): Promise<number> {
-  if (ids.length === 0) return 0;
+/** Which emails a dead-letter batch failed, and whose, so each organisation hears of its own. */
+export type FailedByOrganization = { id: string; organizationId: string }[];
+
+export async function failDeadLettered(db: Database, ids: string[]): Promise<FailedByOrganization> {
+  if (ids.length === 0) return [];
   const updated = await db
     .update(notifications)
     .set({
@@ -20,6 +23,6 @@ export async function failDeadLettered(db: Database, ids: string[]): Promise<num
         ${notifications.failureReason}, 'no attempt recorded')`,
     })
     .where(and(inArray(notifications.id, ids), inArray(notifications.status, ["pending", "queued"])))
-    .returning({ id: notifications.id });
-  return updated.length;
+    .returning({ id: notifications.id, organizationId: notifications.organizationId });
+  return updated;
 }

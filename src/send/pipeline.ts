@@ -41,7 +41,7 @@ export async function sendMail<C extends ClaimedMail>(services: Services, kind: 
   const toSend = senders.sendable;
   if (toSend.length === 0) {
     await kind.record(services, [...suppressed, ...refused]);
-    if (failed.length > 0) await raiseAlerts(services, kind.noun, { failed, misconfigured: [], circuitsUsed: false });
+    if (failed.length > 0) await raiseAlerts(services, kind.noun, { failed, misconfigured: [] });
     return verdicts;
   }
 
@@ -65,7 +65,7 @@ export async function sendMail<C extends ClaimedMail>(services: Services, kind: 
   } finally {
     await recorder.close();
   }
-  await raiseAlerts(services, kind.noun, { failed, misconfigured, circuitsUsed: true });
+  await raiseAlerts(services, kind.noun, { failed, misconfigured, chains });
   return verdicts;
 }
 
@@ -73,10 +73,11 @@ export async function sendMail<C extends ClaimedMail>(services: Services, kind: 
 async function raiseAlerts(
   services: Services,
   noun: "notification" | "digest",
-  { failed, misconfigured, circuitsUsed }: { failed: FailedMail[]; misconfigured: FailoverResult["misconfigured"]; circuitsUsed: boolean },
+  { failed, misconfigured, chains }: { failed: FailedMail[]; misconfigured: FailoverResult["misconfigured"]; chains?: Map<string, ProviderHandle[]> },
 ): Promise<void> {
   try {
-    if (circuitsUsed) await alertCircuitsOpened(services, await services.circuits.flush());
+    // Only a run that sent counted circuit outcomes; `chains` says whose mail goes through each circuit.
+    if (chains) await alertCircuitsOpened(services, await services.circuits.flush(), chains);
     await alertFailedMail(services, noun, failed);
     await alertMisconfiguredProviders(services, misconfigured);
   } catch (e) {

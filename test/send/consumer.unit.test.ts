@@ -1,5 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { eq } from "drizzle-orm";
+import { call } from "../fixtures/http";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/platform/db/client";
 import { templates, templateVersions } from "../../src/platform/db/schema";
@@ -110,5 +111,7 @@ describe("queue consumer", () => {
     expect(n.status).toBe("failed");
     expect(n.failureReason).toMatch(/^gave up after retries: SendGrid answered 503/);
     expect(n.failedAt).not.toBeNull();
+    const alerts = await call<{ entries: { kind: string; details: { failed?: number; examples?: string[] } }[] }>("GET", "/v1/alerts?kind=dead_letter", { key: org.apiKey });
+    expect(alerts.body.entries).toEqual([expect.objectContaining({ kind: "dead_letter", details: { failed: 1, examples: [notificationId] } })]);
   });
 });

@@ -110,5 +110,14 @@ describe("one send pipeline for notifications and digests", () => {
     expect(fromDigest).toHaveLength(1);
     const text = (posts: typeof fromDigest, circuit: string) => (posts[0]?.json as { text: string } | undefined)?.text.replaceAll(circuit, "<circuit>");
     expect(text(fromDigest, digestCircuit)).toBe(text(fromNotification, notificationCircuit));
+
+    // And each organisation finds it in its own alerts, not in the other's.
+    for (const [org, circuit] of [
+      [forNotification, notificationCircuit],
+      [forDigest, digestCircuit],
+    ] as const) {
+      const listed = await call<{ entries: { kind: string; details: { circuit?: string } }[] }>("GET", "/v1/alerts?kind=circuit_open", { key: org.apiKey });
+      expect(listed.body.entries.map((e) => e.details.circuit)).toEqual([circuit]);
+    }
   });
 });
