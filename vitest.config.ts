@@ -106,6 +106,8 @@ export default defineConfig({
     // pre-bundling them is what makes them load inside workerd under vitest. wrangler's esbuild needs nothing.
     deps: { optimizer: { ssr: { enabled: true, include: ["juice", "juice/client", "sanitize-html"] } } },
     globalSetup: ["./test/global-setup.ts"],
+    // vitest blanks CSS imports it does not process, `?raw` ones too; /docs serves this stylesheet as text.
+    css: { include: [/swagger-ui-dist\/swagger-ui\.css/] },
     // Browser tests run in Node against `wrangler dev` (vitest.browser.config.ts), not in workerd.
     exclude: [...configDefaults.exclude, "test/browser/**", "test/node/**"],
     testTimeout: 30_000,

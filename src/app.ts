@@ -11,6 +11,7 @@ import { registerAuditLogRoutes } from "./operators/routes/audit-log";
 import { registerHealthRoutes } from "./operators/routes/health";
 import { registerDashboardRoutes } from "./operators/dashboard/routes";
 import { registerDevOutbox } from "./providers/capture/routes";
+import { registerApiReferenceRoutes } from "./operators/routes/docs";
 import { registerEventRoutes } from "./ingest/routes";
 import { registerNotificationRoutes } from "./operators/routes/notifications";
 import { registerEventTypeRoutes } from "./operators/routes/event-types";
@@ -25,6 +26,9 @@ import { registerSuppressionRoutes } from "./followup/routes/suppressions";
 import { registerRecipientPageRoutes } from "./recipient-pages/routes";
 import { registerTemplateRoutes } from "./render/routes/templates";
 import { registerWebhookRoutes } from "./followup/routes/webhooks";
+
+/** What /openapi.json says about itself; `npm run client:generate` builds the same document without a request. */
+export const openApiConfig = { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } } as const;
 
 export function newApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: handleZodError });
@@ -66,6 +70,7 @@ export function newApp() {
   registerApiKeyRoutes(app);
   registerAnalyticsRoutes(app);
   registerDevOutbox(app);
-  app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Tidings", version: "0.1.0" } });
+  registerApiReferenceRoutes(app);
+  app.doc31("/openapi.json", openApiConfig);
   return app;
 }

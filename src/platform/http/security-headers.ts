@@ -10,6 +10,13 @@ declare module "hono" {
 export type SecurityHeadersOptions = {
   /** Where images may come from; organisations' logos are https URLs. */
   imgSrc?: string;
+  /**
+   * Script, for the one page that runs any (the API reference at /docs): only elements carrying
+   * this response's nonce, which may then fetch from this origin and nowhere else.
+   */
+  scripts?: boolean;
+  /** Stylesheets allowed beside the nonce'd inline style, e.g. "'self'" for /docs' own. */
+  styleSrc?: string;
 };
 
 /**
@@ -19,11 +26,19 @@ export type SecurityHeadersOptions = {
  * Set before the handler, so an error answered further out (onError) carries them too, and again
  * after it, over whatever a handler's own response said.
  */
-export const securityHeaders = ({ imgSrc = "https: data:" }: SecurityHeadersOptions = {}): MiddlewareHandler =>
+export const securityHeaders = ({ imgSrc = "https: data:", scripts = false, styleSrc }: SecurityHeadersOptions = {}): MiddlewareHandler =>
   async function securityHeaders(c, next) {
     const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     c.set("cspNonce", nonce);
-    const policy = ["default-src 'none'", `style-src 'nonce-${nonce}'`, `img-src ${imgSrc}`, "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join("; ");
+    const policy = [
+      "default-src 'none'",
+      ...(scripts ? [`script-src 'nonce-${nonce}'`, "connect-src 'self'"] : []),
+      `style-src ${styleSrc ? `${styleSrc} ` : ""}'nonce-${nonce}'`,
+      `img-src ${imgSrc}`,
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join("; ");
     const headers = {
       "Content-Security-Policy": policy,
       "X-Frame-Options": "DENY",
