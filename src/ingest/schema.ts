@@ -35,7 +35,15 @@ export const CreateEventBody = z
     priority: z.enum(["high", "normal"]).optional().openapi({ description: "Defaults to the event type's priority" }),
     idempotencyKey: z.string().min(1).max(255).optional().openapi({ description: "Also accepted as the Idempotency-Key header" }),
   })
-  .openapi("CreateEventBody");
+  .openapi("CreateEventBody", {
+    example: {
+      type: "comment.created",
+      recipients: [{ id: "u1", email: "ada@example.com", name: "Ada", locale: "en", timezone: "Europe/London" }],
+      data: { author: "Grace", task: "Ship v1", comment: "Looks good", url: "https://example.com/t/1" },
+      priority: "high",
+      idempotencyKey: "comment-8812",
+    },
+  });
 export type CreateEventBody = z.infer<typeof CreateEventBody>;
 
 export const NotificationStatus = z.enum(notificationStatuses);

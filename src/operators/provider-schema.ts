@@ -16,7 +16,15 @@ export const PutProvidersBody = z
         description: "Tried in this order; an empty list falls back to the service's defaults. An entry without an id edits the configuration of the same kind at its place",
       }),
   })
-  .openapi("PutProvidersBody");
+  .openapi("PutProvidersBody", {
+    example: {
+      providers: [
+        { provider: "sendgrid", apiKey: "SG.xxxx", webhookPublicKey: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…" },
+        { provider: "mailgun", apiKey: "key-xxxx", domain: "mg.example.com", baseUrl: "https://api.eu.mailgun.net" },
+        { provider: "smtp", host: "smtp.example.com", port: 587, startTls: true, username: "tidings", password: "xxxx" },
+      ],
+    },
+  });
 
 export const ProviderEntry = z.object({
   id: z.string().uuid(),

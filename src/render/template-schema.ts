@@ -1,5 +1,14 @@
 import { z } from "@hono/zod-openapi";
 
+/** The README's example template, shown in the API reference for creating and editing one. */
+const INVOICE_TEMPLATE = {
+  subject: "Invoice {{ data.number }} paid",
+  html: '{% block content %}<h1>Thanks, {{ recipient.name | default: "there" }}</h1><p>We received {{ data.amount | currency: "EUR" }} on {{ data.paidAt | local_date }}.</p>{% endblock %}',
+  requiredVariables: ["number", "amount", "paidAt"],
+  sampleData: { number: "F-1042", amount: 129.5, paidAt: "2026-11-27T10:00:00Z" },
+  locales: { de: { subject: "Rechnung {{ data.number }} bezahlt", html: "{% block content %}<h1>Danke!</h1>{% endblock %}" } },
+};
+
 const LocaleTag = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "must be a BCP 47 tag like en or pt-BR");
 
 export const TemplateContent = z
@@ -15,20 +24,23 @@ export const TemplateContent = z
     requiredVariables: z.array(z.string().min(1)).default([]).openapi({ description: "Paths into the event data that must exist, e.g. task.title" }),
     sampleData: z.record(z.string(), z.unknown()).default({}).openapi({ description: "Used by preview and by publish's checks" }),
   })
-  .openapi("TemplateContent");
+  .openapi("TemplateContent", { example: INVOICE_TEMPLATE });
 export type TemplateContent = z.infer<typeof TemplateContent>;
 
 export const CreateTemplateBody = TemplateContent.extend({
   key: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, "lower-case letters, digits, . _ - (e.g. comment.created)"),
   name: z.string().max(200).optional(),
-}).openapi("CreateTemplateBody");
+}).openapi("CreateTemplateBody", { example: { key: "invoice.paid", name: "Invoice paid", ...INVOICE_TEMPLATE } });
 
 export const VersionView = TemplateContent.extend({
   version: z.number().int(),
   createdAt: z.string(),
   publishedAt: z.string().nullable(),
   published: z.boolean(),
-}).openapi("TemplateVersion");
+}).openapi("TemplateVersion", {
+  // Its own example: otherwise it would show TemplateContent's, which has no version fields.
+  example: { ...INVOICE_TEMPLATE, defaultLocale: "en", version: 2, createdAt: "2026-11-27T10:00:00.000Z", publishedAt: null, published: false },
+});
 
 export const TemplateView = z
   .object({
@@ -49,7 +61,9 @@ export const PreviewBody = z
     locale: LocaleTag.optional(),
     recipient: z.object({ name: z.string().optional(), email: z.email().optional(), timezone: z.string().optional() }).optional(),
   })
-  .openapi("PreviewBody");
+  .openapi("PreviewBody", {
+    example: { data: { number: "F-7", amount: 10, paidAt: "2026-11-27T10:00:00Z" }, locale: "de", recipient: { name: "Ada", email: "ada@example.com", timezone: "Europe/Berlin" } },
+  });
 
 export const PreviewView = z.object({ subject: z.string(), html: z.string(), text: z.string() }).openapi("Preview");
 

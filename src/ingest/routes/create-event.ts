@@ -10,8 +10,11 @@ import { AcceptedEvent, CreateEventBody } from "../schema";
 const route = createRoute({
   method: "post",
   path: "/v1/events",
+  operationId: "createEvent",
   tags: ["events"],
   summary: "Accept a business event and create one notification per recipient",
+  description:
+    "Stores the event, upserts its recipients (by your id) and creates one notification each in one transaction, then queues them; what happens to each (sent now, digested, skipped) is decided later and shown by GET /v1/notifications/{id}. The same idempotency key (body or Idempotency-Key header) answers with the first event's ids and `duplicate: true`. Roles: ingest, admin. Errors: 400 when the Idempotency-Key header and the body's idempotencyKey differ; 409 when an idempotency key comes again with different content; 422 for an event type the organisation does not have; 429 when the organisation's recipients per second are spent (see Retry-After).",
   security: [{ bearer: [] }],
   // Bodies are limited app-wide to 512 KiB (src/platform/http/request-limits.ts): 1000 recipients with names and a few KiB of data fit.
   middleware: [requireApiKey({ roles: ["ingest", "admin"] })] as const,

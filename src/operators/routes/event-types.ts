@@ -14,7 +14,7 @@ const PutEventTypeBody = z
     priority: z.enum(["normal", "high"]).default("normal"),
     critical: z.boolean().default(false).openapi({ description: "Critical mail (password reset, security alert) ignores opt-outs and digests and carries no unsubscribe" }),
   })
-  .openapi("PutEventTypeBody");
+  .openapi("PutEventTypeBody", { example: { category: "billing", template: "invoice.paid", priority: "normal", critical: false } });
 const Params = z.object({
   type: z
     .string()
@@ -25,8 +25,10 @@ const Params = z.object({
 const list = createRoute({
   method: "get",
   path: "/v1/event-types",
+  operationId: "listEventTypes",
   tags: ["event types"],
   summary: "The organisation's event types",
+  description: "The event types POST /v1/events accepts, with each one's preference category, template, priority and whether it is critical. Roles: viewer, editor, admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Event types", content: { "application/json": { schema: z.object({ eventTypes: z.array(EventTypeView) }) } } }, ...errorResponses(401, 403) },
@@ -34,8 +36,11 @@ const list = createRoute({
 const put = createRoute({
   method: "put",
   path: "/v1/event-types/{type}",
+  operationId: "putEventType",
   tags: ["event types"],
   summary: "Create or change an event type",
+  description:
+    "Creates the event type `type`, or changes it: the category recipients' preferences apply to, the template it renders with, its default priority, and whether it is critical (sent whatever the preferences, without an unsubscribe link). Roles: editor, admin. Errors: 422 when the template does not exist or has no published version.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
   request: { params: Params, body: { content: { "application/json": { schema: PutEventTypeBody } }, required: true } },

@@ -10,13 +10,21 @@ import { loadBranding } from "../branding";
 
 const Params = z.object({ key: z.literal("branding").openapi({ param: { name: "key", in: "path" }, description: "Only the branding layout can be replaced today" }) });
 const LayoutView = z.object({ key: z.string(), version: z.number().int(), source: z.string(), builtIn: z.boolean() }).openapi("Layout");
-const PutLayoutBody = z.object({ source: z.string().min(1).max(200_000) }).openapi("PutLayoutBody");
+const PutLayoutBody = z.object({ source: z.string().min(1).max(200_000) }).openapi("PutLayoutBody", {
+  example: {
+    source:
+      '{% layout "base" %}{% block styles %}{{ block.super }}.card { border-top: 4px solid {{ brand.primaryColor }}; }{% endblock %}{% block header %}<strong>{{ brand.name }}</strong>{% endblock %}',
+  },
+});
 
 const get = createRoute({
   method: "get",
   path: "/v1/layouts/{key}",
+  operationId: "getLayout",
   tags: ["layouts"],
   summary: "The organisation's branding layout (the built-in one until replaced)",
+  description:
+    "The liquid source of the organisation's branding layout, which every template extends, and its version; `builtIn: true` (version 0) until the organisation replaces it. Only `branding` exists today. Roles: viewer, editor, admin. Errors: 400 for another key.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { params: Params },
@@ -25,8 +33,11 @@ const get = createRoute({
 const put = createRoute({
   method: "put",
   path: "/v1/layouts/{key}",
+  operationId: "replaceLayout",
   tags: ["layouts"],
   summary: 'Replace the branding layout; it must extend "base" and render',
+  description:
+    "Replaces the branding layout with new liquid source and bumps its version; mail rendered from then on uses it. It must extend the system `base` layout (header, content block, footer with postal address and unsubscribe links) and render with the organisation's branding. Roles: editor, admin. Errors: 422 when it does not parse, does not extend base or does not render (fields name the part, line and column).",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
   request: { params: Params, body: { content: { "application/json": { schema: PutLayoutBody } }, required: true } },

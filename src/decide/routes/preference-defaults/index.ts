@@ -13,8 +13,11 @@ import { PreferenceDefaultsView, PutPreferenceDefaultsBody } from "./schema";
 const getRoute = createRoute({
   method: "get",
   path: "/v1/preference-defaults",
+  operationId: "getPreferenceDefaults",
   tags: ["preferences"],
   summary: "The organisation's default preferences per category",
+  description:
+    "The organisation's default per category (what applies to a recipient who chose nothing) and which categories are locked, so that recipients cannot change them. Roles: viewer, editor, admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Defaults", content: { "application/json": { schema: PreferenceDefaultsView } } }, ...errorResponses(401, 403) },
@@ -23,9 +26,11 @@ const getRoute = createRoute({
 const putRoute = createRoute({
   method: "put",
   path: "/v1/preference-defaults",
+  operationId: "updatePreferenceDefaults",
   tags: ["preferences"],
   summary: "Change some of the organisation's defaults (partial), lock or unlock categories",
-  description: "Recipients who did not choose follow the change at once. Ending digest delivery sends what is pending in their digests now.",
+  description:
+    "Sets the default per category (`null` removes a category's default) and locks or unlocks categories: a locked category uses the organisation's setting whatever a recipient chose. Recipients who did not choose follow the change at once. Ending digest delivery sends what is pending in their digests now. Roles: editor, admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
   request: { body: { content: { "application/json": { schema: PutPreferenceDefaultsBody } }, required: true } },

@@ -10,8 +10,11 @@ import { buildRecipientView } from "./view";
 const route = createRoute({
   method: "get",
   path: "/v1/recipients/{id}/preferences",
+  operationId: "getRecipientPreferences",
   tags: ["preferences"],
   summary: "A recipient's effective preferences per category, and which come from their own choice",
+  description:
+    "What applies to one recipient (`id` is your id for them) in each category: enabled or not, immediate or digest and the digest's schedule, and for each setting whether it is their own choice, the organisation's default (or a locked category) or Tidings' own default; plus the global unsubscribe and text-only switches. Roles: viewer, editor, admin. Errors: 404 for an unknown recipient or another organisation's.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { params: RecipientParams },

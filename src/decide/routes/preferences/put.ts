@@ -14,9 +14,11 @@ import { buildRecipientView } from "./view";
 const route = createRoute({
   method: "put",
   path: "/v1/recipients/{id}/preferences",
+  operationId: "updateRecipientPreferences",
   tags: ["preferences"],
   summary: "Change some of a recipient's preferences (partial: what is not given stays as it is)",
-  description: "Switching a category from digest to immediate (or to another schedule) sends what is pending in its digest now.",
+  description:
+    "Sets the recipient's own choices per category (`null` clears one, so the default applies again), the global unsubscribe and text-only switches. Switching a category from digest to immediate (or to another schedule) sends what is pending in its digest now. Each change is in the audit log. Roles: editor, admin. Errors: 404 for an unknown recipient or another organisation's; 409 when a category is locked by the organisation; 422 for a category no event type uses.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
   request: { params: RecipientParams, body: { content: { "application/json": { schema: PutRecipientPreferencesBody } }, required: true } },

@@ -11,8 +11,11 @@ import { ResumeResult, SendingState } from "./schema";
 const get = createRoute({
   method: "get",
   path: "/v1/sending",
+  operationId: "getSendingState",
   tags: ["sending"],
   summary: "Bounce and complaint rates, whether the guard paused sending, and how much mail is waiting",
+  description:
+    "The bounce-rate guard's view of the organisation: hard-bounce and complaint rates over its last sent emails and the thresholds, whether sending is paused (and since when, and why), how many emails are held by the pause, when sending last resumed, and how much mail is waiting in the queue. Roles: viewer, editor, admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Sending state", content: { "application/json": { schema: SendingState } } }, ...errorResponses(401, 403) },
@@ -20,8 +23,11 @@ const get = createRoute({
 const resume = createRoute({
   method: "post",
   path: "/v1/sending/resume",
+  operationId: "resumeSending",
   tags: ["sending"],
   summary: "Resume sending after the bounce-rate guard paused it",
+  description:
+    "Ends the bounce-rate guard's pause and sends what it held. From then on the guard judges only mail sent after the resume, so the bounces that caused the pause do not pause sending again. Roles: admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["admin"] })] as const,
   responses: { 200: { description: "Resumed; held notifications are on their way", content: { "application/json": { schema: ResumeResult } } }, ...errorResponses(401, 403) },

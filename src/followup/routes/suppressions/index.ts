@@ -15,8 +15,11 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ descrip
 const list = createRoute({
   method: "get",
   path: "/v1/suppressions",
+  operationId: "listSuppressions",
   tags: ["suppressions"],
   summary: "Addresses the organisation does not mail",
+  description:
+    "Addresses the organisation no longer mails (hard bounces, complaints, repeated soft bounces, manual entries), newest first; pages with `limit` and the previous page's `next` as `after`. The list stores keyed hashes: `email` is shown when one of your recipients has the address. Roles: viewer, editor, admin. Errors: 400 for a bad filter.",
   security: [{ bearer: [] }],
   middleware: [readers] as const,
   request: { query: ListSuppressionsQuery },
@@ -25,8 +28,11 @@ const list = createRoute({
 const create = createRoute({
   method: "post",
   path: "/v1/suppressions",
+  operationId: "createSuppression",
   tags: ["suppressions"],
   summary: "Suppress an address by hand",
+  description:
+    "Suppresses an address by hand: its notifications and digests end `suppressed` without reaching a provider, except critical mail. Adding an address that is already suppressed answers 200 with the existing entry, unchanged. Roles: editor, admin.",
   security: [{ bearer: [] }],
   middleware: [editors] as const,
   request: { body: { content: { "application/json": { schema: CreateSuppressionBody } }, required: true } },
@@ -35,8 +41,11 @@ const create = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/v1/suppressions/{email}",
+  operationId: "deleteSuppression",
   tags: ["suppressions"],
   summary: "Mail an address again",
+  description:
+    "Mails an address again. Removing a hard bounce or a complaint also needs an admin key and `force=true`: mailing such an address again is what gets a sending domain blocklisted. Roles: editor, admin (admin with force). Errors: 403 for force with an editor key; 404 when the address is not suppressed; 409 for a hard bounce or complaint without force.",
   security: [{ bearer: [] }],
   middleware: [editors] as const,
   request: { params: EmailParams, query: DeleteSuppressionQuery },

@@ -30,7 +30,7 @@ export const CreateSuppressionBody = z
     reason: z.literal("manual").openapi({ description: "Only manual entries are added by hand; bounces and complaints come from the providers" }),
     note: z.string().max(500).optional(),
   })
-  .openapi("CreateSuppressionBody");
+  .openapi("CreateSuppressionBody", { example: { email: "someone@example.com", reason: "manual", note: "asked by phone" } });
 export type CreateSuppressionBody = z.infer<typeof CreateSuppressionBody>;
 
 export const EmailParams = z.object({

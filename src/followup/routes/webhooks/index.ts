@@ -57,6 +57,13 @@ async function handle(c: Ctx, receiver: WebhookReceiver, providerConfigId: strin
   return receipt(c, processed.value, invalid.length);
 }
 
+const vendorName: Record<WebhookReceiver["provider"], string> = { sendgrid: "SendGrid", mailgun: "Mailgun", ses: "Amazon SNS for SES" };
+const operationName = (provider: string) => `receive${provider.charAt(0).toUpperCase()}${provider.slice(1)}Webhook`;
+const whoCalls = (provider: WebhookReceiver["provider"]) =>
+  `Called by ${vendorName[provider]}, not by you: no API key, the provider's signature over the raw body is the authentication. Each event is stored once however often the provider retries it and moves the email forward (delivered, then bounced or complained; opens and clicks are recorded); hard bounces and complaints suppress the address and count towards the bounce-rate guard.`;
+const REFUSALS =
+  "Refusals change nothing: 400 for a malformed signature, timestamp, message or certificate URL; 401 for a bad signature, a stale timestamp or a replayed token; 403 for an SNS topic not allowed; 503 when the verification key is not configured or the certificate cannot be fetched (the provider retries); 413 over the size limit; 429 per address.";
+
 /**
  * `POST /webhooks/{provider}` (the deployment's keys) and `/webhooks/{provider}/{providerConfigId}`
  * (one organisation's configuration) for every provider with a webhook. No API key: the
@@ -74,15 +81,30 @@ export const registerWebhookRoutes = (app: App) => {
     });
     const responses = { 200: { description: "Stored", content: { "application/json": { schema: WebhookReceiptSchema } } }, ...webhookErrors };
     const path = `/webhooks/${receiver.provider}`;
-    app.openapi(createRoute({ method: "post", path, tags: ["webhooks"], summary: receiver.summary, middleware: [limit] as const, responses }), (c) =>
-      handle(c, receiver, undefined),
+    const provider = receiver.provider;
+    app.openapi(
+      createRoute({
+        method: "post",
+        path,
+        operationId: operationName(provider),
+        tags: ["webhooks"],
+        summary: receiver.summary,
+        description: `${whoCalls(provider)} The deployment's shared URL, checked with its own key; events about mail that is not ours count as unmatched. ${REFUSALS}`,
+        security: [],
+        middleware: [limit] as const,
+        responses,
+      }),
+      (c) => handle(c, receiver, undefined),
     );
     app.openapi(
       createRoute({
         method: "post",
         path: `${path}/{providerConfigId}`,
+        operationId: `${operationName(provider)}ForConfiguration`,
         tags: ["webhooks"],
         summary: `${receiver.summary}, for one organisation's own account`,
+        description: `${whoCalls(provider)} The URL for an organisation that sends through its own account: the signature is checked with the key in that provider configuration (GET /v1/providers shows the ids), and only that organisation's mail is touched. ${REFUSALS} 404 for an unknown configuration.`,
+        security: [],
         middleware: [limit] as const,
         request: { params: ConfigParams },
         responses,

@@ -12,8 +12,11 @@ import { Analytics, AnalyticsQuery, type AnalyticsRow } from "./schema";
 const route = createRoute({
   method: "get",
   path: "/v1/analytics",
+  operationId: "getAnalytics",
   tags: ["analytics"],
   summary: "Sends, provider events, outcomes and latency per local day and per provider",
+  description:
+    "Delivery figures per local day, per provider, or both, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { query: AnalyticsQuery },

@@ -10,8 +10,11 @@ import { AuditLogPage, AuditLogQuery } from "./schema";
 const route = createRoute({
   method: "get",
   path: "/v1/audit-log",
+  operationId: "listAuditLog",
   tags: ["audit log"],
   summary: "Who changed what and when in the organisation, newest first",
+  description:
+    "Every change made through the API, by the bounce-rate guard and by recipients on their pages, newest first: who (API key, recipient or system), what (`action`), to what (`target`), through what (`via`) and the details, with secrets left out. Pages with `limit` (1–200) and the previous page's `nextCursor`; filters by action, target and actor type. Roles: viewer, editor, admin. Errors: 400 for a bad filter or a cursor this API did not hand out.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { query: AuditLogQuery },

@@ -14,8 +14,11 @@ import { iso } from "./view";
 const route = createRoute({
   method: "get",
   path: "/v1/recipients/{id}/notifications",
+  operationId: "listRecipientNotifications",
   tags: ["notifications"],
   summary: "A recipient's notifications, newest first, each with its latest provider event",
+  description:
+    "One recipient's notifications (`id` is your id for them), newest first, with the provider's newest event about each email. Pages with `limit` (1–100) and the previous page's `nextCursor`; filters by `status` and event `type`. Roles: viewer, editor, admin. Errors: 400 for a bad filter or a cursor this API did not hand out; 404 for an unknown recipient or another organisation's.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { params: RecipientParams, query: RecipientHistoryQuery },

@@ -53,8 +53,11 @@ async function isUsablePrivateKey(pem: string): Promise<boolean> {
 const getRoute = createRoute({
   method: "get",
   path: "/v1/organization",
+  operationId: "getOrganization",
   tags: ["organization"],
   summary: "Sender identity, DKIM, branding and sending state of the caller's organisation",
+  description:
+    "The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Organisation", content: { "application/json": { schema: OrganizationView } } }, ...errorResponses(401, 403) },
@@ -63,8 +66,11 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/v1/organization",
+  operationId: "updateOrganization",
   tags: ["organization"],
   summary: "Change the sender address, reply-to, sending domain, DKIM key, branding or time zone",
+  description:
+    "Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay. The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["admin"] })] as const,
   request: { body: { content: { "application/json": { schema: PatchOrganizationBody } }, required: true } },

@@ -30,7 +30,16 @@ export const PatchOrganizationBody = z
       .optional()
       .openapi({ description: "For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it" }),
   })
-  .openapi("PatchOrganizationBody");
+  .openapi("PatchOrganizationBody", {
+    example: {
+      fromEmail: "notifications@example.com",
+      fromName: "Example",
+      replyTo: "support@example.com",
+      sendingDomain: "example.com",
+      branding: { logoUrl: "https://example.com/logo.png", primaryColor: "#0f766e", postalAddress: "Example Ltd, 1 Main Street, London" },
+      timezone: "Europe/London",
+    },
+  });
 export type PatchOrganizationBody = z.infer<typeof PatchOrganizationBody>;
 
 export const OrganizationView = z

@@ -8,8 +8,11 @@ import { ProvidersHealth } from "../../provider-schema";
 const route = createRoute({
   method: "get",
   path: "/v1/providers/health",
+  operationId: "getProviderHealth",
   tags: ["providers"],
   summary: "Each provider's circuit breaker and the organisation's calls to it over the last day",
+  description:
+    "For each provider the organisation sends through (its own, or the environment's when it has none): the circuit breaker (closed; open until `openUntil`; half-open, where the next send probes it), the last failure, and the organisation's calls in the last 24 hours by outcome with their p50/p95 latency. Roles: viewer, editor, admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Provider health", content: { "application/json": { schema: ProvidersHealth } } }, ...errorResponses(401, 403) },

@@ -12,8 +12,11 @@ import { listProviders, replaceProviders } from "../../provider-store";
 const getRoute = createRoute({
   method: "get",
   path: "/v1/providers",
+  operationId: "listProviders",
   tags: ["providers"],
   summary: "The organisation's provider order, secrets redacted",
+  description:
+    "The providers the organisation sends through, in the order they are tried, with each configuration's id (the one in its webhook URL, /webhooks/{provider}/{id}). Secrets show only their last four characters. `usingDefaults` is true when the organisation has none of its own and the environment's chain is used. Roles: admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["admin"] })] as const,
   responses: { 200: { description: "Providers", content: { "application/json": { schema: ProvidersView } } }, ...errorResponses(401, 403) },
@@ -22,8 +25,11 @@ const getRoute = createRoute({
 const putRoute = createRoute({
   method: "put",
   path: "/v1/providers",
+  operationId: "replaceProviders",
   tags: ["providers"],
   summary: "Replace the organisation's provider order and credentials",
+  description:
+    "Replaces the organisation's provider order and credentials (up to five; an empty list goes back to the environment's chain). Credentials are sealed at rest and never shown back; an entry with an `id` edits that configuration and keeps its webhook URL. Roles: admin. Errors: 400 for invalid settings, a base URL or endpoint that is not the provider's own https host, an SMTP server on a private address or a port other than 25, 465, 587 or 2525 (PROVIDER_EXTRA_HOSTS aside), or `capture` without DEV_MODE.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["admin"] })] as const,
   request: { body: { content: { "application/json": { schema: PutProvidersBody } }, required: true } },

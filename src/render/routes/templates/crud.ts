@@ -15,8 +15,11 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ descrip
 const list = createRoute({
   method: "get",
   path: "/v1/templates",
+  operationId: "listTemplates",
   tags: ["templates"],
   summary: "The organisation's templates",
+  description:
+    "Every template of the organisation with its published and latest version numbers (without the versions' content: GET /v1/templates/{id} has it). Roles: viewer, editor, admin.",
   security: [{ bearer: [] }],
   middleware: [readers] as const,
   responses: { 200: json(z.object({ templates: z.array(TemplateView) }), "Templates"), ...errorResponses(401, 403) },
@@ -24,8 +27,11 @@ const list = createRoute({
 const create = createRoute({
   method: "post",
   path: "/v1/templates",
+  operationId: "createTemplate",
   tags: ["templates"],
   summary: "Create a template with its first draft version",
+  description:
+    "Creates a template and its version 1 as a draft. Nothing uses it until a version is published (POST /v1/templates/{id}/versions/{v}/publish) and an event type points at it (PUT /v1/event-types/{type}). Subject, HTML and text are liquid; the HTML extends the organisation's branding layout. Roles: editor, admin. Errors: 409 when the organisation has a template with that key.",
   security: [{ bearer: [] }],
   middleware: [editors] as const,
   request: { body: { content: { "application/json": { schema: CreateTemplateBody } }, required: true } },
@@ -34,8 +40,11 @@ const create = createRoute({
 const get = createRoute({
   method: "get",
   path: "/v1/templates/{id}",
+  operationId: "getTemplate",
   tags: ["templates"],
   summary: "A template with every version",
+  description:
+    "One template with every version's content, which one is published and when. Roles: viewer, editor, admin. Errors: 404 for an unknown template or another organisation's.",
   security: [{ bearer: [] }],
   middleware: [readers] as const,
   request: { params: TemplateParams },
@@ -44,8 +53,11 @@ const get = createRoute({
 const update = createRoute({
   method: "put",
   path: "/v1/templates/{id}",
+  operationId: "updateTemplate",
   tags: ["templates"],
   summary: "Edit: adds a draft version; the published one stays in use until you publish",
+  description:
+    "Adds a new draft version with the content given (versions are immutable). The published version stays in use for new notifications until the new one is published. Roles: editor, admin. Errors: 404 for an unknown template or another organisation's.",
   security: [{ bearer: [] }],
   middleware: [editors] as const,
   request: { params: TemplateParams, body: { content: { "application/json": { schema: TemplateContent } }, required: true } },

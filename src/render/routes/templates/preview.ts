@@ -10,8 +10,11 @@ import { PreviewBody, PreviewView, TemplateParams } from "../../template-schema"
 const route = createRoute({
   method: "post",
   path: "/v1/templates/{id}/preview",
+  operationId: "previewTemplate",
   tags: ["templates"],
   summary: "Render subject, HTML and text of a version with given or sample data",
+  description:
+    "Renders a version (default: the latest, draft or not) as an email would be, inside the organisation's branding layout, with the data given or the version's sample data and a sample recipient; sends nothing and stores nothing. Roles: viewer, editor, admin. Errors: 404 for an unknown template or version; 422 when the liquid does not parse (fields name the part, line and column) or does not render.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { params: TemplateParams, body: { content: { "application/json": { schema: PreviewBody } }, required: true } },

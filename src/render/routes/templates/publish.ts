@@ -13,8 +13,11 @@ import { TemplateView, VersionParams } from "../../template-schema";
 const route = createRoute({
   method: "post",
   path: "/v1/templates/{id}/versions/{v}/publish",
+  operationId: "publishTemplateVersion",
   tags: ["templates"],
   summary: "Validate a version and make it the one new notifications use (also how you roll back)",
+  description:
+    "Checks version `v` in every locale (liquid parses, required variables exist in the sample data, the sample renders to well-formed HTML) and makes it the version new notifications render with. Publishing an older version than the one in use is the rollback; the audit log marks it so. Roles: editor, admin. Errors: 404 for an unknown template or version; 422 when a check fails, with fields such as `en.html:2:14`.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
   request: { params: VersionParams },
