@@ -1,5 +1,6 @@
 import type { ApiKeyRole } from "../../src/platform/auth/api-key";
 import { apiKeyRoles } from "../../src/platform/db/schema";
+import { apiKeyId } from "../fixtures/audit";
 import { postComment, waitForStatus } from "../fixtures/notifications";
 import { createOrganization } from "../fixtures/organization";
 import type { Known } from "./api-requests";
@@ -14,10 +15,13 @@ export async function organizationUnderAttack() {
   const recipientId = `user-${crypto.randomUUID()}`;
   const sent = await postComment(org.apiKey, undefined, { recipients: [{ id: recipientId, email: `${recipientId}@example.test` }] });
   await waitForStatus(sent.notificationId, ["sent"]);
+  // Ids of the keys that do not carry the attack, so rotating or revoking one reaches its success path
+  // without locking the suite out (the admin key it uses is the last one, which cannot be revoked).
+  const otherKeyIds = await Promise.all((["ingest", "viewer", "editor"] as const).map((role) => apiKeyId(keys[role])));
   const known: Known = {
     keys,
     pathValues: {
-      id: [org.templateId, recipientId, sent.notificationId],
+      id: [org.templateId, recipientId, sent.notificationId, ...otherKeyIds],
       type: ["comment.created", "security.alert"],
       key: ["default", "main"],
       v: ["1", "2"],
