@@ -20,6 +20,8 @@ export const eventTypes = pgTable(
       .references(() => templates.id),
     priority: text("priority", { enum: priorities }).notNull().default("normal"),
     critical: boolean("critical").notNull().default(false),
+    /** False for mail such as password resets and one-time codes: the event's data is emptied once a provider accepts the email. */
+    retainContent: boolean("retain_content").notNull().default(true),
     ...timestamps,
   },
   (t) => [uniqueIndex("event_types_organization_key_idx").on(t.organizationId, t.key)],

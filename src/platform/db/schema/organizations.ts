@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { Branding } from "../../../render/branding-schema";
 import { id, timestamps } from "./_columns";
 
@@ -25,5 +25,7 @@ export const organizations = pgTable("organizations", {
   sendingResumedAt: timestamp("sending_resumed_at", { withTimezone: true, mode: "date" }),
   /** IANA zone for scheduled digests of recipients who have none of their own. */
   timezone: text("timezone").notNull().default("UTC"),
+  /** Days event data, rendered content and provider event details are kept; the retention job empties them after. */
+  retentionDays: integer("retention_days").notNull().default(30),
   ...timestamps,
 });
