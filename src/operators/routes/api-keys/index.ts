@@ -16,6 +16,8 @@ const list = createRoute({
   operationId: "listApiKeys",
   tags: ["api keys"],
   summary: "The organisation's API keys, without the keys themselves",
+  description:
+    "Admin keys only. Each key with its id, name, prefix, role, status (`active`, `expired`, `revoked`), expiry and the key that replaced it; never the key or its hash.",
   security: [{ bearer: [] }],
   middleware: [admins] as const,
   responses: { 200: json(ApiKeyList, "Keys, newest first"), ...errorResponses(401, 403) },
@@ -26,6 +28,8 @@ const create = createRoute({
   operationId: "createApiKey",
   tags: ["api keys"],
   summary: "Create a key; the answer is the only time the key is shown",
+  description:
+    "Admin keys only. `role` is `ingest`, `viewer`, `editor` or `admin`; `expiresAt`, when given, must be in the future (after it the key answers 401 KEY_EXPIRED). Audited as `api_key.create`.",
   security: [{ bearer: [] }],
   middleware: [admins] as const,
   request: { body: { content: { "application/json": { schema: CreateApiKeyBody } }, required: true } },

@@ -19,6 +19,7 @@ const list = createRoute({
   path: "/v1/domains",
   operationId: "listSenderDomains",
   summary: "The organisation's sender domains, with the DNS records each needs",
+  description: "Viewer, editor and admin keys. Each domain with its status (`pending`, `verified`, `failed`), the DNS records to publish and the last check's results.",
   middleware: [readers] as const,
   responses: { 200: json(SenderDomainList, "Sender domains"), ...errorResponses(401, 403) },
 });
@@ -28,6 +29,8 @@ const create = createRoute({
   path: "/v1/domains",
   operationId: "createSenderDomain",
   summary: "Add a sender domain: Tidings makes its DKIM key and answers with the DNS records to publish",
+  description:
+    "Admin keys only. Generates an RSA 2048 DKIM key (the private half sealed, never shown) and a selector, and answers with the DKIM, SPF and DMARC records to publish. 400 when `domain` is not a domain name; 409 when the organisation already has it.",
   middleware: [admins] as const,
   request: { body: { content: { "application/json": { schema: CreateDomainBody } }, required: true } },
   responses: { 201: json(SenderDomainView, "Created, pending until verified"), ...errorResponses(400, 401, 403, 409) },
@@ -38,6 +41,7 @@ const get = createRoute({
   path: "/v1/domains/{id}",
   operationId: "getSenderDomain",
   summary: "One sender domain, its records and its last check",
+  description: "Viewer, editor and admin keys. 404 for a domain of another organisation.",
   middleware: [readers] as const,
   request: { params: DomainParams },
   responses: { 200: json(SenderDomainView, "Sender domain"), ...errorResponses(400, 401, 403, 404) },
@@ -48,6 +52,8 @@ const remove = createRoute({
   path: "/v1/domains/{id}",
   operationId: "deleteSenderDomain",
   summary: "Remove a sender domain and its key; mail from it is refused from then on",
+  description:
+    "Admin keys only. Idempotent for the caller: 404 once it is gone. Mail whose From is at the domain is refused at send time from then on, unless the deployment allows the domain.",
   middleware: [admins] as const,
   request: { params: DomainParams },
   responses: { 200: json(SenderDomainView, "Removed; the removed domain"), ...errorResponses(400, 401, 403, 404) },
@@ -58,6 +64,8 @@ const verify = createRoute({
   path: "/v1/domains/{id}/verify",
   operationId: "verifySenderDomain",
   summary: "Look the domain's records up in DNS: verified when DKIM and SPF are right, else which record is missing or wrong",
+  description:
+    "Admin keys only. Asks the DNS-over-HTTPS resolver (DNS_RESOLVER_URL) for the DKIM, SPF and DMARC records; answers 200 with `status` and each record's result (`ok`, `missing`, `wrong`). A verified domain that no longer passes becomes `failed`. 503 when the resolver fails or does not answer in time; the domain is unchanged.",
   middleware: [admins] as const,
   request: { params: DomainParams },
   responses: { 200: json(SenderDomainView, "Checked: status and what each record looked like"), ...errorResponses(400, 401, 403, 404, 503) },

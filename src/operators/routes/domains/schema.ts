@@ -14,6 +14,7 @@ const DomainName = z
 
 export const CreateDomainBody = z
   .object({ domain: DomainName.openapi({ description: "The domain of your From address; letter case and a trailing dot do not matter" }) })
+  .openapi({ example: { domain: "example.com" } })
   .openapi("CreateSenderDomainBody");
 export type CreateDomainBody = z.infer<typeof CreateDomainBody>;
 

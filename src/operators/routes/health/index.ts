@@ -10,6 +10,7 @@ const live = createRoute({
   operationId: "getHealth",
   tags: ["health"],
   summary: "Liveness: the Worker answers; touches nothing else, so load balancers may call it often",
+  description: 'No key needed. Always `{ "ok": true }` while the Worker runs; use GET /health/ready to check its dependencies.',
   security: [],
   responses: { 200: { description: "Alive", content: { "application/json": { schema: Liveness } } } },
 });
