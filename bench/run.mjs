@@ -72,6 +72,7 @@ async function main() {
         rate: args.twoTenant.rate,
         concurrency: args.concurrency,
         deadline,
+        politeFlood: args.twoTenant.politeFlood,
         progress,
       });
       const postedAt = new Map([...run.alone.postedAt, ...run.flooded.postedAt, ...run.flood.postedAt]);

@@ -12,6 +12,7 @@ export const USAGE = `npm run bench -- [options]
   --org-recipients-per-second <r>
                                 two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 20)
   --org-recipients-burst <b>    two-tenant: RATE_LIMIT_RECIPIENTS_BURST (default 2 seconds' worth)
+  --polite-flood                two-tenant: the flooding client waits out each 429's Retry-After (default: it ignores them)
   --per-recipient <k>           digest: events per recipient, interleaved over the run (default 25)
   --digest-minutes <m>          digest: the window's length (default 1)
   --digest-max-items <x>        digest: a window closes early at this many items (default 50)
@@ -45,6 +46,7 @@ export function readArgs(argv) {
       rate: { type: "string", default: "10" },
       "org-recipients-per-second": { type: "string", default: "20" },
       "org-recipients-burst": { type: "string" },
+      "polite-flood": { type: "boolean", default: false },
       "cpu-profile": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -84,6 +86,7 @@ export function readArgs(argv) {
         ? {
             rate: int("rate", values.rate),
             recipientsPerSecond: int("org-recipients-per-second", values["org-recipients-per-second"]),
+            politeFlood: values["polite-flood"] ?? false,
             recipientsBurst: int("org-recipients-burst", values["org-recipients-burst"] ?? String(2 * Number(values["org-recipients-per-second"]))),
           }
         : undefined,

@@ -18,10 +18,12 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Posts `n` events to POST /v1/events with `concurrency` requests in flight, on 127.0.0.1 only.
- * @param {{ port: number, apiKey: string, n: number, concurrency: number, runId: string, deadline: number, oneQueue?: boolean, recipients?: number }} options
+ * With `honourRetryAfter`, a worker that gets a 429 waits as long as its Retry-After says before
+ * posting its next event, as a well-behaved client library does (the two-tenant scenario's polite flood).
+ * @param {{ port: number, apiKey: string, n: number, concurrency: number, runId: string, deadline: number, oneQueue?: boolean, recipients?: number, honourRetryAfter?: boolean }} options
  * @returns {Promise<IngestResult>}
  */
-export async function postEvents({ port, apiKey, n, concurrency, runId, deadline, oneQueue = false, recipients }) {
+export async function postEvents({ port, apiKey, n, concurrency, runId, deadline, oneQueue = false, recipients, honourRetryAfter = false }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   /** @type {IngestResult} */
   const result = { postedAt: new Map(), events: 0, failedEvents: 0, statuses: {}, startedAt: Date.now(), endedAt: 0, postMs: [] };
@@ -41,6 +43,7 @@ export async function postEvents({ port, apiKey, n, concurrency, runId, deadline
           result.postMs.push(Date.now() - startedAt);
           for (const notification of JSON.parse(answer.body).notifications) result.postedAt.set(notification.id, startedAt);
         } else if (answer.status !== "network" && answer.status < 500) {
+          if (answer.status === 429 && honourRetryAfter) await new Promise((resolve) => setTimeout(resolve, Math.min(answer.retryAfterMs, Math.max(0, deadline - Date.now()))));
           break; // 4xx will not change on a retry
         }
       }
@@ -56,7 +59,7 @@ export async function postEvents({ port, apiKey, n, concurrency, runId, deadline
 
 /**
  * @param {http.Agent} agent @param {number} port @param {string} apiKey @param {string} body
- * @returns {Promise<{ status: number | "network", body: string }>}
+ * @returns {Promise<{ status: number | "network", body: string, retryAfterMs: number }>}
  */
 function post(agent, port, apiKey, body) {
   return new Promise((resolve) => {
@@ -74,12 +77,12 @@ function post(agent, port, apiKey, body) {
         /** @type {Buffer[]} */
         const chunks = [];
         res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", () => resolve({ status: "network", body: "" }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), retryAfterMs: 1000 * Number(res.headers["retry-after"] ?? 1) }));
+        res.on("error", () => resolve({ status: "network", body: "", retryAfterMs: 0 }));
       },
     );
     req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", () => resolve({ status: "network", body: "" }));
+    req.on("error", () => resolve({ status: "network", body: "", retryAfterMs: 0 }));
     req.end(body);
   });
 }

@@ -10,17 +10,18 @@ export const FLOOD_ORGANIZATION = { id: "00000000-0000-4000-8000-000000000002", 
  * The two-tenant scenario: a quiet organisation posts `n` events at a steady `rate`, first alone,
  * then while a second organisation floods ingest with `concurrency` POSTs in flight for as long.
  * The quiet organisation's end-to-end latency in both phases tells whether the flood reached it.
- * @param {{ port: number, quietKey: string, floodKey: string, n: number, rate: number, concurrency: number, deadline: number, progress: (m: string) => void }} options
+ * With `politeFlood`, the flooding client waits out each 429's Retry-After, as client libraries do.
+ * @param {{ port: number, quietKey: string, floodKey: string, n: number, rate: number, concurrency: number, deadline: number, politeFlood: boolean, progress: (m: string) => void }} options
  */
-export async function runTwoTenant({ port, quietKey, floodKey, n, rate, concurrency, deadline, progress }) {
+export async function runTwoTenant({ port, quietKey, floodKey, n, rate, concurrency, deadline, politeFlood, progress }) {
   const runId = Math.random().toString(36).slice(2, 8);
   progress(`quiet organisation alone: ${n} events at ${rate}/s …`);
   const alone = await postAtRate({ port, apiKey: quietKey, n, rate, runId: `${runId}a`, deadline });
-  progress(`quiet organisation again, while the other floods with ${concurrency} POSTs in flight …`);
+  progress(`quiet organisation again, while the other floods with ${concurrency} POSTs in flight${politeFlood ? ", waiting out each 429's Retry-After" : ", ignoring 429s"} …`);
   const stopFlood = Date.now() + (n / rate) * 1000;
   const [flooded, flood] = await Promise.all([
     postAtRate({ port, apiKey: quietKey, n, rate, runId: `${runId}b`, deadline }),
-    postEvents({ port, apiKey: floodKey, n: Number.MAX_SAFE_INTEGER, concurrency, runId: `${runId}f`, deadline: Math.min(stopFlood, deadline) }),
+    postEvents({ port, apiKey: floodKey, n: Number.MAX_SAFE_INTEGER, concurrency, runId: `${runId}f`, deadline: Math.min(stopFlood, deadline), honourRetryAfter: politeFlood }),
   ]);
   progress(`flood: ${flood.events} events accepted, answers ${JSON.stringify(flood.statuses)}`);
   return { alone, flooded, flood };
