@@ -45,7 +45,14 @@ async function main() {
   const floodKey = args.twoTenant ? newApiKey() : undefined;
   const stack = await startStack({
     ...(args.twoTenant && floodKey
-      ? { flood: { apiKey: floodKey, recipientsPerSecond: args.twoTenant.recipientsPerSecond, recipientsBurst: args.twoTenant.recipientsBurst } }
+      ? {
+          flood: {
+            apiKey: floodKey,
+            recipientsPerSecond: args.twoTenant.recipientsPerSecond,
+            recipientsBurst: args.twoTenant.recipientsBurst,
+            keyConcurrency: args.twoTenant.keyConcurrency,
+          },
+        }
       : {}),
     root,
     serverUrl: args.databaseUrl,

@@ -12,6 +12,7 @@ export const USAGE = `npm run bench -- [options]
   --org-recipients-per-second <r>
                                 two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 20)
   --org-recipients-burst <b>    two-tenant: RATE_LIMIT_RECIPIENTS_BURST (default 2 seconds' worth)
+  --key-concurrency <k>         two-tenant: RATE_LIMIT_KEY_CONCURRENCY, requests one key may have in flight (default 4)
   --polite-flood                two-tenant: the flooding client waits out each 429's Retry-After (default: it ignores them)
   --per-recipient <k>           digest: events per recipient, interleaved over the run (default 25)
   --digest-minutes <m>          digest: the window's length (default 1)
@@ -47,6 +48,7 @@ export function readArgs(argv) {
       "org-recipients-per-second": { type: "string", default: "20" },
       "org-recipients-burst": { type: "string" },
       "polite-flood": { type: "boolean", default: false },
+      "key-concurrency": { type: "string", default: "4" },
       "cpu-profile": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -87,6 +89,7 @@ export function readArgs(argv) {
             rate: int("rate", values.rate),
             recipientsPerSecond: int("org-recipients-per-second", values["org-recipients-per-second"]),
             politeFlood: values["polite-flood"] ?? false,
+            keyConcurrency: int("key-concurrency", values["key-concurrency"]),
             recipientsBurst: int("org-recipients-burst", values["org-recipients-burst"] ?? String(2 * Number(values["org-recipients-per-second"]))),
           }
         : undefined,

@@ -123,7 +123,7 @@ export function formatProfiles(profiles, stem) {
 /**
  * The two-tenant table: the quiet organisation's end-to-end latency alone and during the other's flood.
  * @param {ReturnType<typeof import("./two-tenant.mjs").twoTenantFigures>} r
- * @param {{ n: number, concurrency: number, twoTenant?: { rate: number, recipientsPerSecond: number, recipientsBurst: number, politeFlood: boolean } }} args
+ * @param {{ n: number, concurrency: number, twoTenant?: { rate: number, recipientsPerSecond: number, recipientsBurst: number, politeFlood: boolean, keyConcurrency: number } }} args
  */
 export function formatTwoTenant(r, args) {
   const l = (/** @type {{ n: number, p50?: number, p95?: number, max?: number }} */ s) => `${f(s.p50)} / ${f(s.p95)} / ${f(s.max)} ms (${f(s.n)} emails)`;
@@ -141,7 +141,7 @@ export function formatTwoTenant(r, args) {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const valueWidth = Math.max(...rows.map(([, v]) => v.length));
-  const header = `Tidings bench — scenario two-tenant: ${args.n} events per phase at ${args.twoTenant?.rate}/s; flood with ${args.concurrency} POSTs in flight${args.twoTenant?.politeFlood ? " waiting out 429s" : " ignoring 429s"}; RATE_LIMIT_RECIPIENTS_PER_SECOND=${args.twoTenant?.recipientsPerSecond}, _BURST=${args.twoTenant?.recipientsBurst}`;
+  const header = `Tidings bench — scenario two-tenant: ${args.n} events per phase at ${args.twoTenant?.rate}/s; flood with ${args.concurrency} POSTs in flight${args.twoTenant?.politeFlood ? " waiting out 429s" : " ignoring 429s"}; RATE_LIMIT_RECIPIENTS_PER_SECOND=${args.twoTenant?.recipientsPerSecond}, _BURST=${args.twoTenant?.recipientsBurst}, RATE_LIMIT_KEY_CONCURRENCY=${args.twoTenant?.keyConcurrency}`;
   return [header, "-".repeat(width + valueWidth + 4), ...rows.map(([k, v, target]) => `${k.padEnd(width)}  ${v.padEnd(valueWidth)}${target ? `  spec: ${target}` : ""}`)].join(
     "\n",
   );

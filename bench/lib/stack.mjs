@@ -20,7 +20,7 @@ const SENDGRID_KEY = "SG.bench-key";
  * limits on Redis, which must answer: limits that fail open would measure nothing.
  * @param {{ root: string, serverUrl?: string, gate: boolean, providerLatencyMs: number,
  *   retryBaseSeconds: number, logFile: string, onLine: (line: string) => void,
- *   flood?: { apiKey: string, recipientsPerSecond: number, recipientsBurst: number } }} options
+ *   flood?: { apiKey: string, recipientsPerSecond: number, recipientsBurst: number, keyConcurrency: number } }} options
  */
 export async function startStack({ root, serverUrl, gate, providerLatencyMs, retryBaseSeconds, logFile, onLine, flood }) {
   /** @type {(() => Promise<unknown>)[]} */
@@ -68,7 +68,13 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
         CIRCUIT_COOLDOWN_SECONDS: String(Math.max(1, retryBaseSeconds)),
         // A throw-away key for whatever the Worker seals at rest during the run.
         SECRETS_KEY: randomBytes(32).toString("base64"),
-        ...(flood ? { RATE_LIMIT_RECIPIENTS_PER_SECOND: String(flood.recipientsPerSecond), RATE_LIMIT_RECIPIENTS_BURST: String(flood.recipientsBurst) } : {}),
+        ...(flood
+          ? {
+              RATE_LIMIT_RECIPIENTS_PER_SECOND: String(flood.recipientsPerSecond),
+              RATE_LIMIT_RECIPIENTS_BURST: String(flood.recipientsBurst),
+              RATE_LIMIT_KEY_CONCURRENCY: String(flood.keyConcurrency),
+            }
+          : {}),
       },
       ...(flood
         ? { redis: true, seed: (/** @type {string} */ url) => seedDemo(url, { apiKey: flood.apiKey, organizationId: FLOOD_ORGANIZATION.id, name: FLOOD_ORGANIZATION.name }) }

@@ -9,6 +9,7 @@ type Overrides = Partial<
     | "RATE_LIMIT_KEY_PER_SECOND"
     | "RATE_LIMIT_RECIPIENTS_PER_SECOND"
     | "RATE_LIMIT_RECIPIENTS_BURST"
+    | "RATE_LIMIT_KEY_CONCURRENCY"
     | "RATE_LIMIT_LOGIN_PER_MINUTE"
     | "RATE_LIMIT_PAGES_PER_MINUTE"
     | "RATE_LIMIT_WEBHOOKS_PER_MINUTE"
@@ -66,6 +67,15 @@ describe("rate limits", () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await request("GET", "/v1/sending", { key: forged, env: { RATE_LIMIT_KEY_PER_SECOND: "1" } })).status);
     expect(statuses).toEqual([401, 401, 429, 429]);
+  });
+
+  it("refuse at once a request past the key's share of requests in flight, and serve the next one after the first is done", async () => {
+    const org = await createOrganization();
+    const one = { RATE_LIMIT_KEY_CONCURRENCY: "1" };
+    const both = await Promise.all([request("GET", "/v1/sending", { key: org.apiKey, env: one }), request("GET", "/v1/sending", { key: org.apiKey, env: one })]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 429]);
+    expect(both.find((r) => r.status === 429)?.json?.error.message).toContain("in flight");
+    expect((await request("GET", "/v1/sending", { key: org.apiKey, env: one })).status).toBe(200);
   });
 
   it("count an organisation's recipients, not its requests, and leave another organisation alone", async () => {
