@@ -21,6 +21,7 @@ import { registerDomainRoutes } from "./operators/routes/domains";
 import { registerPreferenceDefaultRoutes } from "./decide/routes/preference-defaults";
 import { registerPreferenceRoutes } from "./decide/routes/preferences";
 import { registerProviderRoutes } from "./operators/routes/providers";
+import { registerRecipientRoutes } from "./operators/routes/recipients";
 import { registerSendingRoutes } from "./followup/routes/sending";
 import { registerSuppressionRoutes } from "./followup/routes/suppressions";
 import { registerRecipientPageRoutes } from "./recipient-pages/routes";
@@ -60,6 +61,7 @@ export function newApp() {
   registerEventTypeRoutes(app);
   registerPreferenceRoutes(app);
   registerPreferenceDefaultRoutes(app);
+  registerRecipientRoutes(app);
   registerRecipientPageRoutes(app);
   registerDashboardRoutes(app);
   registerWebhookRoutes(app);

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { dueAt, maxItems } from "./schedule";
 import { insertOpenDigest, upsertClosedDigest } from "./store";
-import { AddItemsInput, ClosedDigest, FlushInput, type Placement, type WindowKey, type WindowState } from "./window-types";
+import { AddItemsInput, ClosedDigest, FlushInput, type Placement, RemoveItemsInput, type WindowKey, type WindowState } from "./window-types";
 import { parseEnv } from "../env";
 import type { DigestSchedule } from "../decide/preferences/model";
 import { messageOf } from "../platform/log";
@@ -82,6 +82,32 @@ export class DigestWindow extends DurableObject<Record<string, unknown>> {
     await this.drain();
     await this.scheduleAlarm();
     return { digestId };
+  }
+
+  /**
+   * Takes items out of the window and out of closed windows still in the outbox; a window left
+   * empty ends without a digest (close() writes nothing for it). Answers how many items left.
+   */
+  async removeItems(raw: RemoveItemsInput): Promise<{ removed: number }> {
+    const input = RemoveItemsInput.parse(raw);
+    const gone = new Set(input.notificationIds);
+    const removed = this.ctx.storage.transactionSync(() => {
+      let count = 0;
+      for (const id of gone) count += this.ctx.storage.sql.exec("DELETE FROM items WHERE notification_id = ?", id).rowsWritten;
+      for (const row of this.sql<{ digest_id: string; payload: string }>("SELECT digest_id, payload FROM outbox")) {
+        const closed = ClosedDigest.parse(JSON.parse(row.payload));
+        const kept = closed.notificationIds.filter((id) => !gone.has(id));
+        if (kept.length === closed.notificationIds.length) continue;
+        count += closed.notificationIds.length - kept.length;
+        if (kept.length === 0) this.ctx.storage.sql.exec("DELETE FROM outbox WHERE digest_id = ?", row.digest_id);
+        else this.ctx.storage.sql.exec("UPDATE outbox SET payload = ? WHERE digest_id = ?", JSON.stringify({ ...closed, notificationIds: kept }), row.digest_id);
+      }
+      const w = this.window();
+      if (w && this.itemCount(w.digest_id) === 0) this.ctx.storage.sql.exec("DELETE FROM window");
+      return count;
+    });
+    await this.scheduleAlarm();
+    return { removed };
   }
 
   override async alarm(): Promise<void> {

@@ -28,6 +28,10 @@ export const FlushInput = z.object({
 });
 export type FlushInput = z.input<typeof FlushInput>;
 
+/** Items to take out of a window (their recipient was erased): they leave the open window and any closed one not yet written. */
+export const RemoveItemsInput = z.object({ notificationIds: z.array(z.string().uuid()).min(1).max(1000) });
+export type RemoveItemsInput = z.input<typeof RemoveItemsInput>;
+
 /** A closed window as it is written to the digests table and announced on the queue. */
 export const ClosedDigest = z.object({
   digestId: z.string().uuid(),

@@ -14,6 +14,9 @@ export const AuditAction = z.enum([
   "event_type.upsert",
   "preference_defaults.update",
   "recipient.preferences_update",
+  // Counts only: an erase or export is audited without the data it removed or disclosed.
+  "recipient.erase",
+  "recipient.export",
   "suppression.add",
   "suppression.remove",
   "sender_domain.create",

@@ -1,0 +1,157 @@
+import { sql } from "drizzle-orm";
+import type { Caller } from "../../context";
+import { removeWindowItems, type WindowItems } from "../../digest/remove-items";
+import { invalidateRecipientPreferences } from "../../decide/preferences/load";
+import { recordApiChange } from "../../platform/audit/record";
+import { hashEmail } from "../../platform/crypto/email-hash";
+import type { Database } from "../../platform/db/client";
+import { err, ok, type BaseError, type Result } from "../../platform/result";
+import type { Services } from "../../services";
+import { erasedExternalId, scrubPattern } from "./lookup";
+import { ErasureRecord, type ErasureReport } from "./schema";
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+type Person = { id: string; email: string; name: string | null; emailHash: string | null };
+export type EraseError = BaseError<"NOT_FOUND">;
+
+/** Mail still waiting for this person: it ends `skipped` (there is no `cancelled` status) and is never sent. */
+const WAITING = sql`('pending', 'queued', 'paused', 'batched')`;
+
+/**
+ * Erases a recipient, or answers the first erase again. The row stays as a tombstone (no address,
+ * name, locale or zone; the external id replaced by a hash of it) because the notification and
+ * digest rows the organisation keeps for its counts must point at a recipient, and so that a
+ * repeated erase can be told from an id that never existed.
+ */
+export async function eraseRecipient(services: Services, caller: Caller, externalId: string): Promise<Result<ErasureReport, EraseError>> {
+  const { db } = services;
+  const organizationId = caller.organizationId;
+  const tombstoneId = await erasedExternalId(organizationId, externalId);
+  const hashKey = await services.keys.emailHash();
+  const erased = await db.transaction(async (tx) => {
+    const old = await tx.execute<{ id: string; email: string; name: string | null }>(sql`
+      WITH old AS (
+        SELECT id, email, name FROM recipients
+         WHERE organization_id = ${organizationId}::uuid AND external_id = ${externalId} FOR UPDATE
+      )
+      UPDATE recipients r
+         SET external_id = ${tombstoneId}, email = '', email_hash = NULL, name = NULL, locale = NULL, timezone = NULL,
+             unsubscribed_at = now(), text_only = false, updated_at = now()
+        FROM old WHERE r.id = old.id
+      RETURNING old.id, old.email, old.name`);
+    const person = old.rows[0];
+    if (!person) return undefined;
+    const emailHash = hashKey ? await hashEmail(hashKey, person.email) : null;
+    const { record, windows } = await eraseRows(tx, organizationId, { ...person, emailHash });
+    await recordApiChange(tx, caller, { action: "recipient.erase", targetType: "recipient", targetId: person.id, details: record });
+    return { record, windows, recipientId: person.id };
+  });
+  if (!erased) return firstErasure(db, organizationId, externalId, tombstoneId);
+  await removeWindowItems(services, erased.windows);
+  await invalidateRecipientPreferences(services, { organizationId, recipientId: erased.recipientId });
+  return ok({ recipientId: externalId, ...erased.record });
+}
+
+/** Everything below the recipient row, in the transaction that tombstones it. */
+async function eraseRows(tx: Tx, organizationId: string, person: Person) {
+  const r = sql`${person.id}::uuid`;
+  const cancelled = await tx.execute<{ id: string; was: string; category: string }>(sql`
+    WITH target AS (
+      SELECT n.id, n.status AS was, et.category FROM notifications n JOIN event_types et ON et.id = n.event_type_id
+       WHERE n.recipient_id = ${r} AND n.status IN ${WAITING} FOR UPDATE OF n
+    )
+    UPDATE notifications n
+       SET status = 'skipped', decision_rule = 'recipient_erased', retry_at = NULL, lease_expires_at = NULL, updated_at = now()
+      FROM target WHERE n.id = target.id
+    RETURNING n.id, target.was, target.category`);
+  const digests = await tx.execute<{ id: string }>(sql`
+    UPDATE digests SET status = 'skipped', failure_reason = 'recipient erased', notification_ids = '{}'::uuid[], item_count = 0,
+           lease_expires_at = NULL, retry_at = NULL, updated_at = now()
+     WHERE recipient_id = ${r} AND status IN ('open', 'queued', 'paused') RETURNING id`);
+  const preferences = await tx.execute(sql`DELETE FROM preferences WHERE recipient_id = ${r}`);
+  // An event with other recipients keeps its data: it is theirs too.
+  const events = await tx.execute(sql`
+    UPDATE events e SET data = '{}'::jsonb, content_purged_at = coalesce(e.content_purged_at, now()), updated_at = now()
+     WHERE e.organization_id = ${organizationId}::uuid AND e.data <> '{}'::jsonb
+       AND e.id IN (SELECT event_id FROM notifications WHERE recipient_id = ${r})
+       AND NOT EXISTS (SELECT 1 FROM notifications o WHERE o.event_id = e.id AND o.recipient_id <> ${r})`);
+  // A digest email's events keep only the digest id: it is how the digest's own view finds them.
+  const deliveryEvents = await tx.execute(sql`
+    UPDATE delivery_events SET detail = CASE WHEN notification_id IS NULL THEN jsonb_build_object('digestId', detail->'digestId') ELSE '{}'::jsonb END
+     WHERE organization_id = ${organizationId}::uuid
+       AND (notification_id IN (SELECT id FROM notifications WHERE recipient_id = ${r})
+            OR (notification_id IS NULL AND detail->>'digestId' IN (SELECT id::text FROM digests WHERE recipient_id = ${r})))`);
+  await scrubTexts(tx, organizationId, person);
+  const kept = await tx.execute<{ notifications: number; digests: number; suppressed: boolean }>(sql`
+    SELECT (SELECT count(*)::int FROM notifications WHERE recipient_id = ${r}) AS notifications,
+           (SELECT count(*)::int FROM digests WHERE recipient_id = ${r}) AS digests,
+           EXISTS (SELECT 1 FROM suppressions WHERE organization_id = ${organizationId}::uuid AND email_hash = ${person.emailHash} AND suppressed_at IS NOT NULL) AS suppressed`);
+
+  const batched = cancelled.rows.filter((n) => n.was === "batched");
+  const byCategory = new Map<string, string[]>();
+  for (const n of batched) byCategory.set(n.category, [...(byCategory.get(n.category) ?? []), n.id]);
+  const windows: WindowItems[] = [...byCategory].map(([category, notificationIds]) => ({ key: { organizationId, recipientId: person.id, category }, notificationIds }));
+  const record: ErasureRecord = {
+    erasedAt: new Date().toISOString(),
+    erased: {
+      notificationsCancelled: cancelled.rows.length,
+      digestItemsRemoved: batched.length,
+      digestsCancelled: digests.rows.length,
+      preferences: preferences.rowCount ?? 0,
+      eventsEmptied: events.rowCount ?? 0,
+      deliveryEventsScrubbed: deliveryEvents.rowCount ?? 0,
+    },
+    kept: { notifications: kept.rows[0]?.notifications ?? 0, digests: kept.rows[0]?.digests ?? 0, suppressed: kept.rows[0]?.suppressed ?? false },
+  };
+  return { record, windows };
+}
+
+/**
+ * Provider answers, failure reasons and alerts can quote the address (and an SMTP reply the name):
+ * what is kept for the organisation's records keeps the text with the person taken out.
+ */
+async function scrubTexts(tx: Tx, organizationId: string, person: Person) {
+  const r = sql`${person.id}::uuid`;
+  const both = scrubPattern([person.email, person.name]);
+  const address = scrubPattern([person.email]);
+  if (!both || !address) return;
+  await tx.execute(sql`
+    UPDATE delivery_attempts SET error = regexp_replace(error, ${both}, '[erased]', 'gi')
+     WHERE notification_id IN (SELECT id FROM notifications WHERE recipient_id = ${r}) AND error ~* ${both}`);
+  await tx.execute(sql`
+    UPDATE notifications SET failure_reason = regexp_replace(failure_reason, ${both}, '[erased]', 'gi')
+     WHERE recipient_id = ${r} AND failure_reason ~* ${both}`);
+  await tx.execute(sql`
+    UPDATE digests SET failure_reason = regexp_replace(failure_reason, ${both}, '[erased]', 'gi'),
+           attempt_log = regexp_replace(attempt_log::text, ${address}, '[erased]', 'gi')::jsonb
+     WHERE recipient_id = ${r} AND (failure_reason ~* ${both} OR attempt_log::text ~* ${address})`);
+  // The address's own suppression entry may quote a bounce naming the person; other rows of the
+  // organisation are matched on the address only, since a short name would match strangers' text.
+  await tx.execute(sql`
+    UPDATE suppressions SET detail = regexp_replace(detail, CASE WHEN email_hash = ${person.emailHash} THEN ${both} ELSE ${address} END, '[erased]', 'gi')
+     WHERE organization_id = ${organizationId}::uuid
+       AND (detail ~* ${address} OR (email_hash = ${person.emailHash} AND detail ~* ${both}))`);
+  await tx.execute(sql`
+    UPDATE alerts SET payload = regexp_replace(payload::text, ${address}, '[erased]', 'gi')::jsonb
+     WHERE organization_id = ${organizationId}::uuid AND payload::text ~* ${address}`);
+}
+
+/** A repeated erase answers what the first one did, read back from its audit row; an id never seen is a 404. */
+async function firstErasure(db: Database, organizationId: string, externalId: string, tombstoneId: string): Promise<Result<ErasureReport, EraseError>> {
+  const found = await db.execute<{ details: unknown; updated_at: Date }>(sql`
+    SELECT a.details, r.updated_at FROM recipients r
+      LEFT JOIN audit_log a ON a.organization_id = r.organization_id AND a.action = 'recipient.erase' AND a.target_type = 'recipient' AND a.target_id = r.id::text
+     WHERE r.organization_id = ${organizationId}::uuid AND r.external_id = ${tombstoneId}
+     ORDER BY a.created_at LIMIT 1`);
+  const row = found.rows[0];
+  if (!row) return err({ code: "NOT_FOUND", message: `No recipient ${externalId}.`, retry: false });
+  const parsed = ErasureRecord.safeParse(row.details);
+  const record: ErasureRecord = parsed.success
+    ? parsed.data
+    : {
+        erasedAt: new Date(row.updated_at).toISOString(),
+        erased: { notificationsCancelled: 0, digestItemsRemoved: 0, digestsCancelled: 0, preferences: 0, eventsEmptied: 0, deliveryEventsScrubbed: 0 },
+        kept: { notifications: 0, digests: 0, suppressed: false },
+      };
+  return ok({ recipientId: externalId, ...record });
+}
