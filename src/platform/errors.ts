@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../context";
 import { log } from "./log";
+import { describeError, stackFrames } from "./redact/errors";
 import { reportError } from "./monitoring/sentry";
 
 export const ErrorCode = z.enum([
@@ -106,11 +107,9 @@ export function handleError(error: Error, c: Context<HonoEnv>) {
     return renderError(c, code, error.message);
   }
   reportError(error, { requestId: c.get("requestId") ?? "", route: c.req.routePath });
-  (c.get("services")?.log ?? log).error("unhandled", {
-    requestId: c.get("requestId"),
-    error: String(error.stack ?? error),
-    cause: String((error as { cause?: unknown }).cause ?? ""),
-  });
+  // The error's kind, code, SQL text and causes, and the stack's frames: never its message lines as
+  // thrown, which for a failed query hold every bound parameter (src/platform/redact/errors.ts).
+  (c.get("services")?.log ?? log).error("unhandled", { requestId: c.get("requestId"), error: describeError(error), stack: stackFrames(error) });
   return renderError(c, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request id helps us find it.");
 }
 

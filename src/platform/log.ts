@@ -1,4 +1,8 @@
-/** Fields of one structured log line; values are JSON-serialised, errors reduced to name and message. */
+import { safeMessage } from "./redact/errors";
+import { isPrivateKey, redactText } from "./redact/text";
+import { redactValue } from "./redact/value";
+
+/** Fields of one structured log line; values are JSON-serialised after redaction (see `clean`). */
 export type LogFields = Record<string, unknown>;
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -14,18 +18,16 @@ export interface Logger {
 }
 
 /**
- * Field names whose values are never written, whatever the caller passes: a secret in a log line
- * outlives every rotation of it.
+ * Every field passes the one redaction rule (src/platform/redact): secrets and personal fields are
+ * marked `[redacted]` whatever the caller passes (a secret in a log line outlives every rotation of
+ * it), errors are reduced to their kind, code and SQL text, and text loses addresses, keys and
+ * bound parameters.
  */
-const SECRET_FIELD = /^(authorization|password|secret|token|apiKey|api_key|privateKey|credentials|signature|cookie)$/i;
-
 function clean(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if (SECRET_FIELD.test(name)) out[name] = "[redacted]";
-    else if (value instanceof Error) out[name] = `${value.name}: ${value.message}`;
-    else out[name] = value;
+    out[name] = isPrivateKey(name) ? "[redacted]" : redactValue(value, "mark");
   }
   return out;
 }
@@ -38,7 +40,7 @@ const WRITERS: Record<LogLevel, (line: string) => void> = {
 };
 
 export function createLogger(base: LogFields = {}): Logger {
-  const write = (level: LogLevel, msg: string, fields: LogFields = {}) => WRITERS[level](JSON.stringify({ level, msg, ...clean(base), ...clean(fields) }));
+  const write = (level: LogLevel, msg: string, fields: LogFields = {}) => WRITERS[level](JSON.stringify({ level, msg: redactText(msg), ...clean(base), ...clean(fields) }));
   return {
     debug: (msg, fields) => write("debug", msg, fields),
     info: (msg, fields) => write("info", msg, fields),
@@ -51,5 +53,5 @@ export function createLogger(base: LogFields = {}): Logger {
 /** For code that runs before any Services exist (environment parsing, Durable Object start-up). */
 export const log = createLogger();
 
-/** The message of anything thrown, for a log field. */
-export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** The message of anything thrown, for a log field or a stored reason: redacted, a database error reduced to its code and SQL text. */
+export const messageOf = (e: unknown): string => safeMessage(e);

@@ -1,6 +1,7 @@
 import type { Breadcrumb, ErrorEvent } from "@sentry/cloudflare";
 import { describe, expect, it } from "vitest";
-import { redactBreadcrumb, redactEvent, redactText, redactUrl } from "../../src/platform/monitoring/redact";
+import { redactBreadcrumb, redactEvent } from "../../src/platform/monitoring/redact";
+import { redactText, redactUrl } from "../../src/platform/redact/text";
 
 const ADDRESS = "ada.lovelace+news@example.co.uk";
 
@@ -86,7 +87,8 @@ describe("redactEvent", () => {
     const redacted = redactEvent(event());
     expect(redacted.exception?.values?.[0]).toMatchObject({ type: "Error", value: "recipient [email] bounced" });
     expect(redacted.tags).toEqual({ requestId: "r1", who: "[email]" });
-    expect(redacted.extra).toEqual({ recipient: { email: "[email]", name: "Ada" }, count: 3 });
+    // A recipient goes whole: their name is as personal as their address, and no pattern finds a name.
+    expect(redacted.extra).toEqual({ count: 3 });
     expect(redacted.user).toBeUndefined();
     expect(redacted.sdkProcessingMetadata).toEqual({ dynamicSamplingContext: { trace_id: "t1", transaction: "GET /v1/suppressions/[email]" } });
   });

@@ -1,23 +1,15 @@
 import type { Breadcrumb, Event } from "@sentry/cloudflare";
+import { describeError, formatSummary } from "../redact/errors";
+import { redactText, redactUrl } from "../redact/text";
+import { redactValue as redactWith } from "../redact/value";
 
 /**
  * What leaves for Sentry must carry no personal data: recipients' addresses show up in URLs
  * (`/v1/suppressions/{email}`), error messages and log breadcrumbs, and keys and signed links in
- * headers, paths and query strings. Everything an event or breadcrumb holds goes through here, as
- * the last step before it is sent; the SDK's own collection is switched off as well (sentry.ts).
+ * headers, paths and query strings. Everything an event or breadcrumb holds goes through the one
+ * redaction rule (src/platform/redact), as the last step before it is sent; the SDK's own
+ * collection is switched off as well (sentry.ts).
  */
-
-const EMAIL = /[\p{L}\p{N}._%+-]+(?:@|%40)(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]{2,}/giu;
-const API_KEY = /\btid_[A-Za-z0-9_-]+/g;
-const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
-// Recipients' pages carry a signed link token as their last path segment.
-const PAGE_TOKEN = /\/(u|p)\/[^/?#\s"']+/g;
-// Drizzle's "Failed query: … \nparams: …" carries the bound values: addresses, names, an event's data.
-const QUERY_PARAMS = /params: (?:(?!\\n)[^\n])*/g;
-
-/** Keys whose values are never sent, at any depth: secrets, bodies and the events' template data. */
-const DROPPED_KEY =
-  /^(authorization|proxy-authorization|cookies?|set-cookie|password|secret|token|api[_-]?key|private[_-]?key|credentials|signature|body|data|payload|recipients|variables|env)$/i;
 
 /** Request headers worth a look when debugging, none of them personal. */
 const KEPT_HEADERS = new Set(["accept", "content-length", "content-type", "cf-ray", "host", "user-agent", "x-request-id"]);
@@ -25,38 +17,23 @@ const KEPT_HEADERS = new Set(["accept", "content-length", "content-type", "cf-ra
 /** Breadcrumb fields kept: what an HTTP or console breadcrumb needs to be read, nothing it was sent. */
 const KEPT_BREADCRUMB_DATA = new Set(["method", "status_code", "url", "reason", "logger", "level"]);
 
-const MAX_DEPTH = 12;
+/** Sentry's schema has no place for a marker: private keys are dropped, not marked. */
+const redactValue = (value: unknown, depth: number): unknown => redactWith(value, "drop", depth);
 
-export function redactText(text: string): string {
-  return text
-    .replace(EMAIL, "[email]")
-    .replace(API_KEY, "[api-key]")
-    .replace(BEARER, "$1 [redacted]")
-    .replace(PAGE_TOKEN, "/$1/[token]")
-    .replace(QUERY_PARAMS, "params: [redacted]");
-}
-
-/** A URL without its query's values (names stay: they say which filter was used) and without addresses or tokens. */
-export function redactUrl(url: string): string {
-  const [base = "", ...rest] = url.split("?");
-  const query = rest.join("?").split("#")[0] ?? "";
-  const names = query
-    .split("&")
-    .filter(Boolean)
-    .map((pair) => `${pair.split("=")[0]}=[redacted]`);
-  return redactText(base.split("#")[0] ?? "") + (names.length > 0 ? `?${redactText(names.join("&"))}` : "");
-}
-
-function redactValue(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return redactText(value);
-  if (depth >= MAX_DEPTH || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (DROPPED_KEY.test(key)) continue;
-    out[redactText(key)] = redactValue(item, depth + 1);
-  }
-  return out;
+/**
+ * Each exception's value as the one rule describes the error it came from (kind, code, SQL text,
+ * never bound parameters or the server's DETAIL). The SDK lists the cause chain deepest first and
+ * the error itself last; when the chain does not line up (an AggregateError), only the last is
+ * replaced and the rest keep the text rule.
+ */
+function describeExceptions(values: NonNullable<NonNullable<Event["exception"]>["values"]>, original: unknown): void {
+  const chain: unknown[] = [];
+  for (let e: unknown = original; e instanceof Error && chain.length < values.length; e = (e as { cause?: unknown }).cause) chain.push(e);
+  const pairs = chain.length === values.length ? chain : chain.slice(0, 1);
+  pairs.forEach((error, i) => {
+    const value = values[values.length - 1 - i];
+    if (value?.value !== undefined) value.value = formatSummary(describeError(error));
+  });
 }
 
 function redactRequest(request: NonNullable<Event["request"]>): Event["request"] {
@@ -86,13 +63,15 @@ export function redactBreadcrumb(breadcrumb: Breadcrumb): Breadcrumb {
 }
 
 /**
- * The event as it may be sent: addresses, keys and link tokens replaced everywhere; the request
+ * The event as it may be sent: exceptions described by the error they came from (when the SDK
+ * hands it over), addresses, keys and link tokens replaced everywhere; the request
  * reduced to its method, its URL without query values and a few plain headers (no body, cookies,
  * authorization or client address); no user; breadcrumbs as `redactBreadcrumb` leaves them.
  */
-export function redactEvent<E extends Event>(event: E): E {
+export function redactEvent<E extends Event>(event: E, originalException?: unknown): E {
   const { request, user: _user, breadcrumbs, sdkProcessingMetadata, ...rest } = event;
   const redacted = redactValue(rest, 0) as E;
+  if (originalException instanceof Error && redacted.exception?.values) describeExceptions(redacted.exception.values, originalException);
   if (request) redacted.request = redactRequest(request);
   if (breadcrumbs) redacted.breadcrumbs = breadcrumbs.map(redactBreadcrumb);
   if (sdkProcessingMetadata) redacted.sdkProcessingMetadata = redactProcessingMetadata(sdkProcessingMetadata);

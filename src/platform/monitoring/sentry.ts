@@ -36,7 +36,7 @@ export function sentryOptions(dsn: string): Sentry.CloudflareOptions {
       graphQL: { document: false, variables: false },
     },
     tracePropagationTargets: [],
-    beforeSend: (event) => redactEvent(event),
+    beforeSend: (event, hint) => redactEvent(event, hint.originalException),
     // Transactions exist only if SENTRY_TRACES_SAMPLE_RATE turns tracing on; they are dropped all
     // the same. The static lifecycle is the one whose transactions pass beforeSendTransaction.
     traceLifecycle: "static",
