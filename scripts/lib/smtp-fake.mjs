@@ -11,6 +11,8 @@ import { SMTPServer } from "smtp-server";
  * @property {number} failureStatus  an SMTP reply code: 451, 452 (temporary), 550, 552, 554 (permanent)
  * @property {"rcpt" | "data"} failAt  refuse the recipient (RCPT TO) or the message (end of DATA)
  * @property {number} failNext       the next N messages fail, whatever failureRate is
+ * @property {boolean} quoteRecipient  a refusal at RCPT TO quotes the address back, as Postfix does
+ *   ("5.1.1 <ada@example.com>: Recipient address rejected: …")
  *
  * @typedef {{ domain: string, selector: string, publicKeyPem: string }} DkimKey
  * @typedef {(name: string) => string[] | undefined} DnsTxt  TXT records at a name, each whole
@@ -85,7 +87,7 @@ export async function startSmtpFake({
   failureStatus = 451,
   maxReceived = 100_000,
 } = {}) {
-  const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failAt: "rcpt", failNext: 0 });
+  const initial = validateBehaviour({ latencyMs, failureRate, failureStatus, failAt: "rcpt", failNext: 0, quoteRecipient: false });
   const behaviours = createBehaviours(initial, validateBehaviour);
   /** @type {ReceivedMail[]} */
   const received = [];
@@ -112,7 +114,9 @@ export async function startSmtpFake({
     },
     onRcptTo(address, _session, callback) {
       const { b, code } = injectedFailure(address.address, "rcpt");
-      setTimeout(() => callback(code ? smtpError(code) : undefined), b.latencyMs);
+      const quoted =
+        code && b.quoteRecipient ? `${code >= 500 ? "5.1.1" : "4.2.0"} <${address.address}>: Recipient address rejected: User unknown in local recipient table` : undefined;
+      setTimeout(() => callback(code ? smtpError(code, quoted) : undefined), b.latencyMs);
     },
     onData(stream, session, callback) {
       /** @type {Buffer[]} */
@@ -175,8 +179,8 @@ export async function startSmtpFake({
         for await (const chunk of req) chunks.push(chunk);
         const patch = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
         if (typeof patch !== "object" || patch === null) throw new Error("behaviour must be a JSON object");
-        const { to: scope, latencyMs, failureRate, failureStatus, failAt, failNext } = patch;
-        const picked = Object.fromEntries(Object.entries({ latencyMs, failureRate, failureStatus, failAt, failNext }).filter(([, v]) => v !== undefined));
+        const { to: scope, latencyMs, failureRate, failureStatus, failAt, failNext, quoteRecipient } = patch;
+        const picked = Object.fromEntries(Object.entries({ latencyMs, failureRate, failureStatus, failAt, failNext, quoteRecipient }).filter(([, v]) => v !== undefined));
         return json(200, setBehaviour({ ...picked, ...(scope ? { to: String(scope) } : {}) }));
       } catch (err) {
         return json(400, { error: err instanceof Error ? err.message : String(err) });
@@ -270,5 +274,6 @@ function validateBehaviour(b) {
     throw new Error(`failureStatus must be an SMTP 4xx/5xx code, got ${b.failureStatus}`);
   if (b.failAt !== "rcpt" && b.failAt !== "data") throw new Error(`failAt must be "rcpt" or "data", got ${b.failAt}`);
   if (!(Number.isInteger(b.failNext) && b.failNext >= 0)) throw new Error(`failNext must be an integer >= 0, got ${b.failNext}`);
-  return { latencyMs: b.latencyMs, failureRate: b.failureRate, failureStatus: b.failureStatus, failAt: b.failAt, failNext: b.failNext };
+  if (typeof b.quoteRecipient !== "boolean") throw new Error(`quoteRecipient must be a boolean, got ${b.quoteRecipient}`);
+  return { latencyMs: b.latencyMs, failureRate: b.failureRate, failureStatus: b.failureStatus, failAt: b.failAt, failNext: b.failNext, quoteRecipient: b.quoteRecipient };
 }

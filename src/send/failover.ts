@@ -1,4 +1,5 @@
 import type { AttemptRecord } from "../platform/db/schema/delivery-attempts";
+import { redactForAddressee } from "../platform/redact/text";
 import type { EmailProvider, OutgoingEmail, SendError, SendErrorCode } from "../providers/provider";
 import type { BatchCircuits } from "./circuits";
 
@@ -46,7 +47,9 @@ export async function sendWithFailover(chain: ProviderHandle[], email: OutgoingE
       attempts.push({ provider: provider.id, outcome: "accepted", httpStatus: result.value.httpStatus ?? null, providerMessageId: result.value.messageId, latencyMs, error: null });
       return { kind: "accepted", provider: provider.id, messageId: result.value.messageId, attempts, misconfigured };
     }
-    const e = result.error;
+    // Providers quote the recipient back ("<ada@…>: Recipient address rejected"); from here the text
+    // is stored (attempts, failure reasons, digests' attempt logs) and sent in alerts, so it is scrubbed once, here.
+    const e = { ...result.error, message: redactForAddressee(result.error.message, email.to) };
     attempts.push({ provider: provider.id, outcome: OUTCOME[e.code], httpStatus: e.httpStatus ?? null, providerMessageId: null, latencyMs, error: e.message });
     if (!e.retry) {
       // The provider is healthy: it answered, and the fault is the message's.
