@@ -7,6 +7,9 @@ import { describeRequest, expectAnswered, type HostileRequest, send } from "./re
 /** 1,000 per route in `npm test`; HOSTILE_RUNS=50 for a quick local pass. */
 export const HOSTILE_RUNS = Number((env as { HOSTILE_RUNS?: string }).HOSTILE_RUNS ?? 1_000);
 
+/** GETs that write their own audit row (exports of a person's data): they may add to audit_log and nothing else. */
+const AUDITED_READS = /^\/v1\/recipients\/[^/]+\/export$/;
+
 /** Long enough for 1,000 requests and the waits after accepted ones on a 2-core machine. */
 export const HOSTILE_TIMEOUT_MS = 900_000;
 
@@ -26,7 +29,8 @@ export async function attack<Plan>(organizationId: string, plans: fc.Arbitrary<P
         const answer = await send(req);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         const verdict = expectAnswered(req, answer, route);
-        await ledger.after(verdict === "refused" || req.method === "GET" ? "unchanged" : "may change", () => describeRequest(req));
+        const read = req.method === "GET" ? (AUDITED_READS.test(req.path) && verdict !== "refused" ? "audited read" : "unchanged") : "may change";
+        await ledger.after(verdict === "refused" ? "unchanged" : read, () => describeRequest(req));
       }),
       { numRuns: HOSTILE_RUNS },
     );
