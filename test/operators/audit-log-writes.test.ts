@@ -85,7 +85,7 @@ describe("audit rows written by the admin API", () => {
       action: "event_type.upsert",
       targetType: "event_type",
       targetId: "invoice.paid",
-      details: { category: "billing", template: "comment", priority: "normal", critical: true },
+      details: { category: "billing", template: "comment", priority: "normal", critical: true, retainContent: true },
     });
   });
 

@@ -6,13 +6,19 @@ import { eventTypes, templates } from "../../platform/db/schema";
 import { ApiError, errorResponses } from "../../platform/errors";
 import { requireApiKey } from "../../platform/http/auth";
 
-const EventTypeView = z.object({ key: z.string(), category: z.string(), template: z.string(), priority: z.enum(["normal", "high"]), critical: z.boolean() }).openapi("EventType");
+const EventTypeView = z
+  .object({ key: z.string(), category: z.string(), template: z.string(), priority: z.enum(["normal", "high"]), critical: z.boolean(), retainContent: z.boolean() })
+  .openapi("EventType");
 const PutEventTypeBody = z
   .object({
     category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, _ - (e.g. comments)"),
     template: z.string().min(1).openapi({ description: "The key of one of the organisation's templates" }),
     priority: z.enum(["normal", "high"]).default("normal"),
     critical: z.boolean().default(false).openapi({ description: "Critical mail (password reset, security alert) ignores opt-outs and digests and carries no unsubscribe" }),
+    retainContent: z.boolean().default(true).openapi({
+      description:
+        "False for mail such as password resets and one-time codes: the event's data is emptied as soon as a provider accepts the email, instead of after the retention period",
+    }),
   })
   .openapi("PutEventTypeBody", { example: { category: "billing", template: "invoice.paid", priority: "normal", critical: false } });
 const Params = z.object({
@@ -40,7 +46,7 @@ const put = createRoute({
   tags: ["event types"],
   summary: "Create or change an event type",
   description:
-    "Creates the event type `type`, or changes it: the category recipients' preferences apply to, the template it renders with, its default priority, and whether it is critical (sent whatever the preferences, without an unsubscribe link). Roles: editor, admin. Errors: 422 when the template does not exist or has no published version.",
+    "Creates the event type `type`, or changes it: the category recipients' preferences apply to, the template it renders with, its default priority, whether it is critical (sent whatever the preferences, without an unsubscribe link), and whether its event data is kept for the retention period or emptied once the email is sent (`retainContent`). Roles: editor, admin. Errors: 422 when the template does not exist or has no published version.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["editor", "admin"] })] as const,
   request: { params: Params, body: { content: { "application/json": { schema: PutEventTypeBody } }, required: true } },
@@ -51,7 +57,14 @@ export const registerEventTypeRoutes = (app: App) => {
   app.openapi(list, async (c) => {
     const rows = await c
       .get("services")
-      .db.select({ key: eventTypes.key, category: eventTypes.category, template: templates.key, priority: eventTypes.priority, critical: eventTypes.critical })
+      .db.select({
+        key: eventTypes.key,
+        category: eventTypes.category,
+        template: templates.key,
+        priority: eventTypes.priority,
+        critical: eventTypes.critical,
+        retainContent: eventTypes.retainContent,
+      })
       .from(eventTypes)
       .innerJoin(templates, eq(templates.id, eventTypes.templateId))
       .where(eq(eventTypes.organizationId, c.get("caller").organizationId))
@@ -71,12 +84,12 @@ export const registerEventTypeRoutes = (app: App) => {
     if (!template) throw new ApiError("UNPROCESSABLE_ENTITY", `No template "${body.template}".`, [{ path: "template", message: "unknown template" }]);
     if (template.publishedVersion === null)
       throw new ApiError("UNPROCESSABLE_ENTITY", `Template "${body.template}" has no published version yet.`, [{ path: "template", message: "publish a version first" }]);
-    const values = { category: body.category, templateId: template.id, priority: body.priority, critical: body.critical };
+    const values = { category: body.category, templateId: template.id, priority: body.priority, critical: body.critical, retainContent: body.retainContent };
     await db
       .insert(eventTypes)
       .values({ organizationId, key: type, ...values })
       .onConflictDoUpdate({ target: [eventTypes.organizationId, eventTypes.key], set: { ...values, updatedAt: new Date() } });
     await recordApiChange(db, caller, { action: "event_type.upsert", targetType: "event_type", targetId: type, details: body });
-    return c.json({ key: type, category: body.category, template: body.template, priority: body.priority, critical: body.critical }, 200);
+    return c.json({ key: type, category: body.category, template: body.template, priority: body.priority, critical: body.critical, retainContent: body.retainContent }, 200);
   });
 };

@@ -29,6 +29,9 @@ export const PatchOrganizationBody = z
       .refine(isTimeZone, "must be an IANA time zone like Europe/Paris")
       .optional()
       .openapi({ description: "For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it" }),
+    retentionDays: z.number().int().min(1).max(3650).optional().openapi({
+      description: "Days event data and provider event details are kept (default 30); after them the retention job empties them, keeping statuses, timestamps and counts",
+    }),
   })
   .openapi("PatchOrganizationBody", {
     example: {
@@ -53,6 +56,7 @@ export const OrganizationView = z
     dkim: z.object({ selector: z.string(), configured: z.literal(true) }).nullable(),
     branding: z.record(z.string(), z.unknown()),
     timezone: z.string(),
+    retentionDays: z.number().int(),
     sendingPaused: z.object({ since: z.string(), reason: z.string().nullable() }).nullable(),
   })
   .openapi("Organization");
