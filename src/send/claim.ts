@@ -16,6 +16,8 @@ export type ClaimedNotification = {
   /** The event type's category and whether it is critical (bypasses opt-outs and digests). */
   category: string;
   critical: boolean;
+  /** False when the event type keeps no content: the event's data is emptied once its mail is sent (src/send/drop-content.ts). */
+  retainContent: boolean;
   /** The recipient's internal id (recipient.id is the organisation's own id for them). */
   recipientId: string;
   data: Record<string, unknown>;
@@ -46,6 +48,7 @@ type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "retry_rounds" 
   event_type: Col<typeof events, "type">;
   category: Col<typeof eventTypes, "category">;
   critical: Col<typeof eventTypes, "critical">;
+  retain_content: Col<typeof eventTypes, "retain_content">;
   data: Record<string, unknown>;
   recipient_external_id: Col<R, "external_id">;
   recipient_name: Col<R, "name">;
@@ -82,7 +85,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
        WHERE id IN (${idList}) AND status IN ('pending', 'queued')
        RETURNING id, organization_id, attempts, retry_rounds, event_id, recipient_id, event_type_id
     )
-    SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, et.category, et.critical, c.recipient_id, e.data,
+    SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, et.category, et.critical, et.retain_content, c.recipient_id, e.data,
            r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone, r.text_only,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
            o.sending_paused_at IS NOT NULL AS organization_paused,
@@ -107,6 +110,7 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     eventType: row.event_type,
     category: row.category,
     critical: row.critical,
+    retainContent: row.retain_content,
     recipientId: row.recipient_id,
     data: row.data,
     recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone, textOnly: row.text_only },

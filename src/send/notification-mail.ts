@@ -2,10 +2,12 @@ import { decideNotifications, recordDecisions } from "../decide/decide";
 import { recipientLinks } from "../recipient-pages/links";
 import { renderNotification, SYSTEM_BASE_LAYOUT } from "../render";
 import { brandingValues } from "../render/branding";
+import { messageOf } from "../platform/log";
 import type { Services } from "../services";
 import { type ClaimedNotification, claimNotifications } from "./claim";
 import { err, ok } from "../platform/result";
 import type { Composed, MailKind } from "./mail";
+import { dropContentOfFinishedEvents } from "./drop-content";
 import { recordOutcomes } from "./record";
 
 /** A notification: one event's email to one of its recipients. */
@@ -25,16 +27,40 @@ export const notificationMail: MailKind<ClaimedNotification> = {
   async decide(services, claimed) {
     // Opted out (skipped) and digest items (batched) are written here and never reach a provider.
     const decisions = await decideNotifications(services, claimed);
-    await recordDecisions(services.db, claimed, decisions);
+    const landed = await recordDecisions(services.db, claimed, decisions);
+    await dropUnretainedContent(
+      services,
+      claimed.filter((n) => landed.has(n.id) && decisions.get(n.id)?.action === "skip"),
+    );
     return claimed.filter((n) => decisions.get(n.id)?.action === "send");
   },
 
   compose: composeNotification,
 
   async record(services, outcomes) {
-    await recordOutcomes(services.db, outcomes);
+    const landed = await recordOutcomes(services.db, outcomes);
+    // A `queued` outcome comes back for another round and still needs the data.
+    await dropUnretainedContent(
+      services,
+      outcomes.filter((o) => landed.has(o.mail.id) && o.next.status !== "queued").map((o) => o.mail),
+    );
   },
 };
+
+/**
+ * Event types that keep no content lose their event's data as soon as its mail is finished. Mail
+ * of other types costs no statement. A failure here only leaves the data to the retention job: it
+ * must not fail the recording of what a provider already accepted.
+ */
+async function dropUnretainedContent(services: Services, finished: ClaimedNotification[]): Promise<void> {
+  const eventIds = finished.filter((n) => !n.retainContent).map((n) => n.eventId);
+  if (eventIds.length === 0) return;
+  try {
+    await dropContentOfFinishedEvents(services.db, eventIds, services.clock.now());
+  } catch (e) {
+    services.log.warn("dropping the content of sent mail failed; the retention job will empty it", { count: eventIds.length, error: messageOf(e) });
+  }
+}
 
 async function composeNotification(services: Services, n: ClaimedNotification): Promise<Composed> {
   const { template } = n;
