@@ -1,17 +1,22 @@
 /**
- * Which job each of wrangler.toml's cron triggers runs. wrangler.toml is where the schedules are
- * set; this only names their jobs, and test/node/schedules.node.test.ts fails when the two differ.
+ * Which jobs each of wrangler.toml's cron triggers runs, in order. wrangler.toml is where the
+ * schedules are set; this only names their jobs, and test/node/schedules.node.test.ts fails when
+ * the two differ.
  */
 export const SCHEDULED_JOBS = {
   /** Re-enqueue notifications stuck in `pending` and take over expired send leases. */
-  "* * * * *": "sweep",
+  "* * * * *": ["sweep"],
   /**
    * Daily and weekly digests whose local hour has come (every real UTC offset is a multiple of 15
    * minutes, so :00/:15/:30/:45 local all fall on a tick), and windows whose alarm was missed.
+   * Then retention: event data and provider event details older than each organisation's period
+   * are emptied, a capped number of rows per run; small runs every five minutes spread the work
+   * better than one large daily one, and a Worker has few cron triggers to spare.
    */
-  "*/5 * * * *": "digests",
+  "*/5 * * * *": ["digests", "retention"],
 } as const;
 
-export type ScheduledJob = (typeof SCHEDULED_JOBS)[keyof typeof SCHEDULED_JOBS];
+export type ScheduledJob = (typeof SCHEDULED_JOBS)[keyof typeof SCHEDULED_JOBS][number];
 
-export const jobOf = (cron: string): ScheduledJob | undefined => (Object.hasOwn(SCHEDULED_JOBS, cron) ? SCHEDULED_JOBS[cron as keyof typeof SCHEDULED_JOBS] : undefined);
+export const jobsOf = (cron: string): readonly ScheduledJob[] | undefined =>
+  Object.hasOwn(SCHEDULED_JOBS, cron) ? SCHEDULED_JOBS[cron as keyof typeof SCHEDULED_JOBS] : undefined;
