@@ -16,7 +16,7 @@ type Due = { id: string; cutoff: string };
 /**
  * A provider event's personal part: the address hash, the diagnostic or reason, the clicked url.
  * A digest's events keep only `digestId`, which is how history and analytics find them. Written
- * so that a partial index `WHERE detail - 'digestId' <> '{}'` would serve the scan unchanged.
+ * to match the partial index delivery_events_unpurged_idx, which serves the scan.
  */
 const UNPURGED_DETAIL = sql`(detail - 'digestId') <> '{}'::jsonb`;
 

@@ -1,0 +1,1 @@
+CREATE INDEX "delivery_events_unpurged_idx" ON "delivery_events" USING btree ("organization_id","occurred_at") WHERE ("delivery_events"."detail" - 'digestId') <> '{}'::jsonb;
