@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the Worker answers; touches nothing else, so load balancers may call it often */
+        /**
+         * Liveness: the Worker answers; touches nothing else, so load balancers may call it often
+         * @description No key needed. Always `{ "ok": true }` while the Worker runs; use GET /health/ready to check its dependencies.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -154,7 +157,7 @@ export interface paths {
         };
         /**
          * Sender identity, DKIM, branding and sending state of the caller's organisation
-         * @description The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.
+         * @description The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, retention period in days, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.
          */
         get: operations["getOrganization"];
         put?: never;
@@ -163,7 +166,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the sender address, reply-to, sending domain, DKIM key, branding or time zone
+         * Change the sender address, reply-to, sending domain, DKIM key, branding, time zone or retention period
          * @description Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay. The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).
          */
         patch: operations["updateOrganization"];
@@ -176,10 +179,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organisation's sender domains, with the DNS records each needs */
+        /**
+         * The organisation's sender domains, with the DNS records each needs
+         * @description Viewer, editor and admin keys. Each domain with its status (`pending`, `verified`, `failed`), the DNS records to publish and the last check's results.
+         */
         get: operations["listSenderDomains"];
         put?: never;
-        /** Add a sender domain: Tidings makes its DKIM key and answers with the DNS records to publish */
+        /**
+         * Add a sender domain: Tidings makes its DKIM key and answers with the DNS records to publish
+         * @description Admin keys only. Generates an RSA 2048 DKIM key (the private half sealed, never shown) and a selector, and answers with the DKIM, SPF and DMARC records to publish. 400 when `domain` is not a domain name; 409 when the organisation already has it.
+         */
         post: operations["createSenderDomain"];
         delete?: never;
         options?: never;
@@ -194,11 +203,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One sender domain, its records and its last check */
+        /**
+         * One sender domain, its records and its last check
+         * @description Viewer, editor and admin keys. 404 for a domain of another organisation.
+         */
         get: operations["getSenderDomain"];
         put?: never;
         post?: never;
-        /** Remove a sender domain and its key; mail from it is refused from then on */
+        /**
+         * Remove a sender domain and its key; mail from it is refused from then on
+         * @description Admin keys only. Idempotent for the caller: 404 once it is gone. Mail whose From is at the domain is refused at send time from then on, unless the deployment allows the domain.
+         */
         delete: operations["deleteSenderDomain"];
         options?: never;
         head?: never;
@@ -214,7 +229,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Look the domain's records up in DNS: verified when DKIM and SPF are right, else which record is missing or wrong */
+        /**
+         * Look the domain's records up in DNS: verified when DKIM and SPF are right, else which record is missing or wrong
+         * @description Admin keys only. Asks the DNS-over-HTTPS resolver (DNS_RESOLVER_URL) for the DKIM, SPF and DMARC records; answers 200 with `status` and each record's result (`ok`, `missing`, `wrong`). A verified domain that no longer passes becomes `failed`. 503 when the resolver fails or does not answer in time; the domain is unchanged.
+         */
         post: operations["verifySenderDomain"];
         delete?: never;
         options?: never;
@@ -364,7 +382,7 @@ export interface paths {
         get?: never;
         /**
          * Create or change an event type
-         * @description Creates the event type `type`, or changes it: the category recipients' preferences apply to, the template it renders with, its default priority, and whether it is critical (sent whatever the preferences, without an unsubscribe link). Roles: editor, admin. Errors: 422 when the template does not exist or has no published version.
+         * @description Creates the event type `type`, or changes it: the category recipients' preferences apply to, the template it renders with, its default priority, whether it is critical (sent whatever the preferences, without an unsubscribe link), and whether its event data is kept for the retention period or emptied once the email is sent (`retainContent`). Roles: editor, admin. Errors: 422 when the template does not exist or has no published version.
          */
         put: operations["putEventType"];
         post?: never;
@@ -415,6 +433,46 @@ export interface paths {
          * @description Sets the default per category (`null` removes a category's default) and locks or unlocks categories: a locked category uses the organisation's setting whatever a recipient chose. Recipients who did not choose follow the change at once. Ending digest delivery sends what is pending in their digests now. Roles: editor, admin.
          */
         put: operations["updatePreferenceDefaults"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recipients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase a recipient: their address, name, preferences, waiting mail and the event data that was theirs alone
+         * @description Erases the recipient (`id` is your id for them). Mail still waiting (pending, queued, paused, or batched into an open digest window) ends `skipped` with decisionRule `recipient_erased` and is never sent; their open and queued digests end `skipped`; their preferences are deleted; events sent to them alone have their data emptied (`contentPurgedAt` set), events with other recipients keep theirs; provider event details about their emails are emptied, and the address is taken out of provider errors, failure reasons and alerts. Kept, without personal data: the rows of past notifications and digests (statuses, timestamps, counts) and the suppression list's keyed hash of the address, so an address that bounced or complained is never mailed again. Idempotent: erasing again answers 200 with what the first erase did; an id that never existed is a 404. A new event with the same id afterwards creates a new recipient. Written to the audit log as `recipient.erase`, counts only. Roles: admin. Errors: 404 for an id this organisation never had.
+         */
+        delete: operations["eraseRecipient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recipients/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything Tidings holds on a recipient, as JSON
+         * @description The recipient's row (address, name, locale, time zone, unsubscribe and text-only switches), their own preferences, the suppression state of their address, every notification with its status, its event's data, provider attempts and provider events, and every digest they were sent, oldest first. Each export is written to the audit log as `recipient.export` (counts only, never the data). Roles: admin. Errors: 404 for an unknown recipient, or one already erased (nothing is held on them any more).
+         */
+        get: operations["exportRecipient"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -673,10 +731,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organisation's API keys, without the keys themselves */
+        /**
+         * The organisation's API keys, without the keys themselves
+         * @description Admin keys only. Each key with its id, name, prefix, role, status (`active`, `expired`, `revoked`), expiry and the key that replaced it; never the key or its hash.
+         */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create a key; the answer is the only time the key is shown */
+        /**
+         * Create a key; the answer is the only time the key is shown
+         * @description Admin keys only. `role` is `ingest`, `viewer`, `editor` or `admin`; `expiresAt`, when given, must be in the future (after it the key answers 401 KEY_EXPIRED). Audited as `api_key.create`.
+         */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -1143,6 +1207,7 @@ export interface components {
                 [key: string]: unknown;
             };
             timezone: string;
+            retentionDays: number;
             sendingPaused: {
                 since: string;
                 reason: string | null;
@@ -1197,6 +1262,8 @@ export interface components {
             };
             /** @description For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it */
             timezone?: string;
+            /** @description Days event data and provider event details are kept (default 30); after them the retention job empties them, keeping statuses, timestamps and counts */
+            retentionDays?: number;
         };
         SenderDomainList: {
             domains: components["schemas"]["SenderDomain"][];
@@ -1248,6 +1315,11 @@ export interface components {
             message: string;
             found: string[];
         };
+        /**
+         * @example {
+         *       "domain": "example.com"
+         *     }
+         */
         CreateSenderDomainBody: {
             /**
              * @description The domain of your From address; letter case and a trailing dot do not matter
@@ -1434,6 +1506,7 @@ export interface components {
             /** @enum {string} */
             priority: "normal" | "high";
             critical: boolean;
+            retainContent: boolean;
         };
         /**
          * @example {
@@ -1457,6 +1530,11 @@ export interface components {
              * @default false
              */
             critical?: boolean;
+            /**
+             * @description False for mail such as password resets and one-time codes: the event's data is emptied as soon as a provider accepts the email, instead of after the retention period
+             * @default true
+             */
+            retainContent?: boolean;
         };
         RecipientPreferences: {
             recipientId: string;
@@ -1649,6 +1727,183 @@ export interface components {
                     locked?: boolean;
                 } | null;
             };
+        };
+        RecipientErasure: {
+            /**
+             * Format: date-time
+             * @description When the recipient was erased (the first time)
+             */
+            erasedAt: string;
+            erased: {
+                /** @description Notifications still waiting (pending, queued, paused, batched) that ended `skipped` with decisionRule `recipient_erased`, never sent */
+                notificationsCancelled: number;
+                /** @description Of those, items that were waiting in an open digest window */
+                digestItemsRemoved: number;
+                /** @description The recipient's open, queued or paused digests, ended `skipped` and emptied */
+                digestsCancelled: number;
+                /** @description Preference rows deleted */
+                preferences: number;
+                /** @description Events sent to this recipient alone whose data was emptied (events with other recipients keep theirs) */
+                eventsEmptied: number;
+                /** @description Provider events about their emails whose details were emptied */
+                deliveryEventsScrubbed: number;
+            };
+            kept: {
+                /** @description Notification rows kept without personal data, for the organisation's counts and statuses */
+                notifications: number;
+                /** @description Digest rows kept the same way */
+                digests: number;
+                /** @description The address is on the suppression list: its keyed hash stays, so it is never mailed again */
+                suppressed: boolean;
+            };
+            /**
+             * @description Your id for the recipient, as given
+             * @example user_42
+             */
+            recipientId: string;
+        };
+        /** @description Everything Tidings holds on one recipient: their row, their own preferences, the suppression state of their address, every notification with its event's data, provider attempts and provider events, and every digest they were sent. Oldest first. */
+        RecipientExport: {
+            /** Format: date-time */
+            exportedAt: string;
+            recipient: {
+                /** @description Your id for the recipient */
+                id: string;
+                email: string;
+                name: string | null;
+                locale: string | null;
+                timezone: string | null;
+                /** Format: date-time */
+                unsubscribedAt: string | null;
+                textOnly: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            preferences: {
+                category: string;
+                enabled: boolean | null;
+                /** @enum {string|null} */
+                delivery: "immediate" | "digest" | null;
+                digest: {
+                    [key: string]: unknown;
+                } | null;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            /** @description The suppression entry of the recipient's address (`suppressedAt` null: soft bounces counted, not suppressed); null when there is none */
+            suppression: {
+                /** @enum {string|null} */
+                reason: "hard_bounce" | "complaint" | "repeated_soft_bounce" | "manual" | null;
+                softBounces: number;
+                /** Format: date-time */
+                suppressedAt: string | null;
+                detail: string | null;
+            } | null;
+            notifications: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                eventId: string;
+                type: string;
+                /** @enum {string} */
+                status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                /** @enum {string} */
+                priority: "high" | "normal";
+                decisionRule: string | null;
+                failureReason: string | null;
+                templateVersion: number | null;
+                provider: string | null;
+                providerMessageId: string | null;
+                /** Format: uuid */
+                digestId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                queuedAt: string | null;
+                /** Format: date-time */
+                sentAt: string | null;
+                /** Format: date-time */
+                failedAt: string | null;
+                event: {
+                    /** @description The event's data as your service sent it (empty once purged) */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    /** Format: date-time */
+                    contentPurgedAt: string | null;
+                };
+                attempts: {
+                    provider: string;
+                    /** @enum {string} */
+                    outcome: "accepted" | "retryable" | "permanent" | "configuration";
+                    httpStatus: number | null;
+                    providerMessageId: string | null;
+                    latencyMs: number;
+                    error: string | null;
+                    /**
+                     * Format: date-time
+                     * @description When the provider was called (digest attempts do not record it)
+                     */
+                    at: string | null;
+                }[];
+                /** @description What the provider reported about the email, oldest first */
+                events: {
+                    type: string;
+                    provider: string;
+                    /** Format: date-time */
+                    at: string;
+                    bounceKind: string | null;
+                    detail: {
+                        [key: string]: unknown;
+                    };
+                }[];
+            }[];
+            digests: {
+                /** Format: uuid */
+                id: string;
+                category: string;
+                /** @enum {string} */
+                kind: "window" | "daily" | "weekly";
+                /** @enum {string} */
+                status: "open" | "queued" | "sending" | "sent" | "failed" | "skipped" | "empty" | "suppressed" | "paused" | "delivered" | "bounced" | "complained";
+                itemCount: number;
+                notificationIds: string[];
+                /** Format: date-time */
+                openedAt: string;
+                /** Format: date-time */
+                dueAt: string;
+                /** Format: date-time */
+                sentAt: string | null;
+                provider: string | null;
+                providerMessageId: string | null;
+                failureReason: string | null;
+                attempts: {
+                    provider: string;
+                    /** @enum {string} */
+                    outcome: "accepted" | "retryable" | "permanent" | "configuration";
+                    httpStatus: number | null;
+                    providerMessageId: string | null;
+                    latencyMs: number;
+                    error: string | null;
+                    /**
+                     * Format: date-time
+                     * @description When the provider was called (digest attempts do not record it)
+                     */
+                    at: string | null;
+                }[];
+                events: {
+                    type: string;
+                    provider: string;
+                    /** Format: date-time */
+                    at: string;
+                    bounceKind: string | null;
+                    detail: {
+                        [key: string]: unknown;
+                    };
+                }[];
+            }[];
         };
         WebhookReceipt: {
             /** @description Events in the payload that Tidings tracks */
@@ -3779,6 +4034,124 @@ export interface operations {
             };
             /** @description Error */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    eraseRecipient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Your own id for the recipient */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the erase did (the first erase's counts on a repeat) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientErasure"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportRecipient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Your own id for the recipient */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recipient's data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientExport"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
