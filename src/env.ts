@@ -171,5 +171,8 @@ function productionProblems(env: Env, raw: unknown): string[] {
   if (typeof given !== "string" || !given.startsWith("https://"))
     problems.push("PUBLIC_BASE_URL: must be set to the service's https URL in production (links in every email use it)");
   if (env.DEV_MODE) problems.push("DEV_MODE: must be off in production (it opens /dev/outbox and the capture provider)");
+  // Without its own key the suppression list's hashes fall back to SECRETS_KEY, whose rotation would
+  // re-key them all and mail again every address that bounced or complained.
+  if (!env.EMAIL_HASH_KEY) problems.push("EMAIL_HASH_KEY: must be set in production (it keys the suppression list's address hashes; never reuse SECRETS_KEY)");
   return problems;
 }

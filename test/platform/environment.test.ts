@@ -19,13 +19,17 @@ describe("the environment a deployment starts with", () => {
 
   it("refuses a plain-http PUBLIC_BASE_URL and DEV_MODE in production", () => {
     expect(() => parseEnv(withSettings({ ENVIRONMENT: "production", DEV_MODE: "false", PUBLIC_BASE_URL: "http://tidings.example.com" }))).toThrow(/PUBLIC_BASE_URL/);
-    expect(() => parseEnv(withSettings({ ENVIRONMENT: "production", DEV_MODE: "true", PUBLIC_BASE_URL: "https://tidings.example.com" }))).toThrow(/DEV_MODE/);
+    expect(() => parseEnv(withSettings({ ENVIRONMENT: "production", DEV_MODE: "true", PUBLIC_BASE_URL: "https://tidings.example.com", EMAIL_HASH_KEY: "k" }))).toThrow(/DEV_MODE/);
   });
 
-  it("starts in production with an https PUBLIC_BASE_URL, and elsewhere with the development default", () => {
-    expect(parseEnv(withSettings({ ENVIRONMENT: "production", DEV_MODE: "false", PUBLIC_BASE_URL: "https://tidings.example.com" })).PUBLIC_BASE_URL).toBe(
-      "https://tidings.example.com",
-    );
+  it("refuses to start in production without its own EMAIL_HASH_KEY, which keeps the suppression list's hashes stable when SECRETS_KEY rotates", () => {
+    const production = { ENVIRONMENT: "production", DEV_MODE: "false", PUBLIC_BASE_URL: "https://tidings.example.com" };
+    expect(() => parseEnv(withSettings({ ...production, EMAIL_HASH_KEY: undefined }))).toThrow(/EMAIL_HASH_KEY/);
+  });
+
+  it("starts in production with an https PUBLIC_BASE_URL and an EMAIL_HASH_KEY, and elsewhere with the development default", () => {
+    const production = { ENVIRONMENT: "production", DEV_MODE: "false", PUBLIC_BASE_URL: "https://tidings.example.com", EMAIL_HASH_KEY: "a-key-for-this-test-only" };
+    expect(parseEnv(withSettings(production)).PUBLIC_BASE_URL).toBe("https://tidings.example.com");
     expect(parseEnv(withSettings({ ENVIRONMENT: "staging", PUBLIC_BASE_URL: undefined })).PUBLIC_BASE_URL).toBe("http://127.0.0.1:8787");
   });
 });
