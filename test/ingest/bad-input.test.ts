@@ -54,6 +54,7 @@ describe("input PostgreSQL or the stack cannot hold gets a 400 naming where it i
   it.each([
     ["a recipient id", "/v1/recipients/%00/preferences", "path"],
     ["a recipient id's history", "/v1/recipients/u%001/notifications", "path"],
+    ["a path segment that is not UTF-8 before its NUL", "/v1/recipients/%ED%A0%80x%00/preferences", "path"],
     ["a query parameter", "/v1/audit-log?action=%00", "query.action"],
   ])("answers a NUL in %s with a 400 naming where it is, not a 500 from the database", async (_, path, field) => {
     const org = await createOrganization();

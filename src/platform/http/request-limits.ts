@@ -60,17 +60,30 @@ export const requestLimits = ({ maxBodyBytes = 512 * 1024, smaller = [], maxDept
 function unstorableInUrl(url: string): FieldError | undefined {
   const { pathname, searchParams } = new URL(url);
   for (const segment of pathname.split("/")) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      continue; // not UTF-8: Hono leaves such a segment encoded, which stores fine
-    }
-    if (!isStorableText(decoded)) return { path: "path", message: "a path segment contains a NUL character or an unpaired surrogate" };
+    if (!isStorableText(decodeLikeTheRouter(segment))) return { path: "path", message: "a path segment contains a NUL character or an unpaired surrogate" };
   }
   for (const [name, value] of searchParams) {
     if (!isStorableText(name) || !isStorableText(value))
       return { path: `query.${isStorableText(name) ? name : "?"}`, message: "contains a NUL character or an unpaired surrogate" };
   }
   return undefined;
+}
+
+/**
+ * A path segment as Hono hands it to a route: decoded whole when it is valid UTF-8, else run of
+ * escapes by run, each left encoded when it does not decode; so `%ED%A0%80x%00` still reaches the
+ * route with its NUL decoded.
+ */
+function decodeLikeTheRouter(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
 }
