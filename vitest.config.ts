@@ -52,6 +52,8 @@ export default defineConfig({
           PUBLIC_BASE_URL: "https://tidings.test",
           // Requests per route in the hostile-input suite (test/hostile): 1,000 in CI, fewer for a quick local pass.
           HOSTILE_RUNS: process.env.HOSTILE_RUNS ?? "1000",
+          // Unset: each route's fixed seed (reproducible); "random" or a number to explore.
+          HOSTILE_SEED: process.env.HOSTILE_SEED ?? "",
           // Retries in tests wait one second, not half a minute; the backoff shape is unit-tested.
           RETRY_BASE_SECONDS: "1",
           // Four send rounds before an email fails (production: 10), so the give-up test takes seconds.
