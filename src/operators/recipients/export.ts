@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Caller } from "../../context";
+import { attemptView } from "../notifications/attempt-view";
 import { recordApiChange } from "../../platform/audit/record";
 import { deliveryAttempts, deliveryEvents, digests, events, notifications, preferences, recipients } from "../../platform/db/schema";
 import { err, ok, type BaseError, type Result } from "../../platform/result";
@@ -89,17 +90,7 @@ export async function exportRecipient(services: Services, caller: Caller, extern
       sentAt: iso(n.sentAt),
       failedAt: iso(n.failedAt),
       event: { data, contentPurgedAt: iso(contentPurgedAt) },
-      attempts: attempts
-        .filter((a) => a.notificationId === n.id)
-        .map((a) => ({
-          provider: a.provider,
-          outcome: a.outcome,
-          httpStatus: a.httpStatus,
-          providerMessageId: a.providerMessageId,
-          latencyMs: a.latencyMs,
-          error: a.error,
-          at: a.createdAt.toISOString(),
-        })),
+      attempts: attempts.filter((a) => a.notificationId === n.id).map(attemptView),
       events: notificationEvents.filter((e) => e.notificationId === n.id).map(providerEvent),
     })),
     digests: sent.map((d) => ({
