@@ -152,7 +152,16 @@ export const zEnv = z.object({
 export type Env = z.infer<typeof zEnv>;
 export type RawEnv = z.input<typeof zEnv>;
 
+/**
+ * Parsed environments by the bindings object they came from. An isolate is handed the same object
+ * for every request, batch and alarm, and it does not change under it: parsing it once instead of
+ * per request takes a zod pass over ~60 variables off every request, the refused ones included.
+ */
+const parsedEnvs = new WeakMap<object, Env>();
+
 export function parseEnv(raw: unknown): Env {
+  const cached = typeof raw === "object" && raw !== null ? parsedEnvs.get(raw) : undefined;
+  if (cached) return cached;
   const parsed = zEnv.safeParse(raw);
   const problems = parsed.success ? productionProblems(parsed.data, raw) : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   if (!parsed.success || problems.length > 0) {
@@ -160,6 +169,7 @@ export function parseEnv(raw: unknown): Env {
     log.error("BAD_ENVIRONMENT", { detail });
     throw new Error(`BAD_ENVIRONMENT: ${detail}`);
   }
+  if (typeof raw === "object" && raw !== null) parsedEnvs.set(raw, parsed.data);
   return parsed.data;
 }
 
