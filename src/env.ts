@@ -103,6 +103,8 @@ export const zEnv = z.object({
   RATE_LIMIT_RECIPIENTS_PER_SECOND: z.coerce.number().int().positive().default(500),
   /** Requests one API key may have in flight in one isolate; past it, 429 at once, so one client cannot queue every tenant behind it. */
   RATE_LIMIT_KEY_CONCURRENCY: z.coerce.number().int().positive().default(64),
+  /** A refused API request is answered after this long at most (and never later than its Retry-After): clients that ignore 429s cannot spin. */
+  RATE_LIMIT_REFUSAL_PAUSE_MS: z.coerce.number().int().nonnegative().default(1000),
   /** How many recipients an organisation may post at once after a quiet spell; unset: ten seconds' worth. */
   RATE_LIMIT_RECIPIENTS_BURST: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
