@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { ApiKeyRole, KeyRefusal } from "../auth/api-key";
-import { verifyApiKey } from "../auth/api-key";
+import { verifyApiKeyCached } from "../auth/api-key";
 import type { HonoEnv } from "../../context";
 import { ApiError, type ErrorCode } from "../errors";
 import { presentedKey } from "./key-gate";
@@ -21,7 +21,8 @@ export const requireApiKey = ({ roles }: AuthOptions): MiddlewareHandler<HonoEnv
   async function requireApiKey(c, next) {
     const key = presentedKey(c.req.header("authorization"));
     if (!key) throw new ApiError("UNAUTHORIZED", "Send your API key as `Authorization: Bearer <key>`.");
-    const verified = await verifyApiKey(c.get("services").db, key, c.get("services").clock.now());
+    const { db, clock, env } = c.get("services");
+    const verified = await verifyApiKeyCached(db, key, clock.now(), env.API_KEY_CACHE_SECONDS);
     if (!verified.ok) {
       const [code, message] = KEY_REFUSALS[verified.error];
       throw new ApiError(code, message);
