@@ -212,7 +212,15 @@ describe("an organisation made with the CLI, served by the Worker", () => {
     const stack = await startLocalStack({
       root,
       database: { url: database.url },
-      vars: { EMAIL_PROVIDERS: "capture", SECRETS_KEY: randomBytes(32).toString("base64"), TOKEN_SIGNING_KEYS: `c1:${randomBytes(32).toString("base64url")}` },
+      vars: {
+        EMAIL_PROVIDERS: "capture",
+        SECRETS_KEY: randomBytes(32).toString("base64"),
+        TOKEN_SIGNING_KEYS: `c1:${randomBytes(32).toString("base64url")}`,
+        // The CLI writes to the database, not through the Worker: with the isolate's key look-ups
+        // kept (5 s by default) its revocation would land within that bound, which
+        // test/platform/api-key-cache.test.ts proves with a controlled clock. Here: on the next request.
+        API_KEY_CACHE_SECONDS: "0",
+      },
       persistTo: path.join(dir, "state"),
       output: { file: path.join(root, "test-output", "cli-wrangler.log") },
     });
