@@ -71,7 +71,13 @@ export const registerSuppressionRoutes = (app: App) => {
   app.openapi(list, async (c) => {
     const { limit, after, email } = c.req.valid("query");
     const emailHash = email ? await hashEmail(await hashKey(c), email) : undefined;
-    const page = await listSuppressions(c.get("services").db, c.get("caller").organizationId, { limit, ...(after ? { after } : {}), ...(emailHash ? { emailHash } : {}) });
+    const services = c.get("services");
+    const page = await listSuppressions(services.db, c.get("caller").organizationId, {
+      limit,
+      sealing: await services.keys.sealing(),
+      ...(after ? { after } : {}),
+      ...(emailHash ? { emailHash } : {}),
+    });
     return c.json({ suppressions: page.entries.map((e) => view(e, email)), next: page.next }, 200);
   });
 
