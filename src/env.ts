@@ -75,6 +75,8 @@ export const zEnv = z.object({
   SWEEP_PENDING_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
   /** Seconds a consumer's claim on a notification lasts; an expired claim means the consumer died. */
   SEND_LEASE_SECONDS: z.coerce.number().int().positive().default(120),
+  /** Rows per table one run of the re-seal pass may rewrite (src/followup/reseal.ts); 0 turns the cron's pass off. */
+  RESEAL_RUN_LIMIT: z.coerce.number().int().min(0).default(5000),
   /** First retry delay; each further retry doubles it. */
   RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(30),
   /** Send rounds (providers tried, none took the email) before it fails; rounds skipped behind open circuits do not count. */
