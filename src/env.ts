@@ -121,6 +121,8 @@ export const zEnv = z.object({
    * its own: rotating SECRETS_KEY would otherwise change every hash and orphan the suppression list.
    */
   EMAIL_HASH_KEY: z.string().optional(),
+  /** The address-hash key before a rotation: entries hashed under it are still found (src/platform/crypto/email-hash.ts). */
+  EMAIL_HASH_KEY_PREVIOUS: z.string().optional(),
   /** Soft bounces of one address (with no delivery in between) that suppress it. */
   SOFT_BOUNCE_SUPPRESS_THRESHOLD: z.coerce.number().int().positive().default(3),
   /** Bounce-rate guard: the last N sent emails (notifications and digests), the fewest it judges, and the rates that pause sending. */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { hashEmail } from "../platform/crypto/email-hash";
+import { type EmailHashKey, hashEmail } from "../platform/crypto/email-hash";
 import { openEventData, openRecipient, sealPersonal } from "../platform/crypto/personal-data";
 import { type SealingKeys, sealedKeyId } from "../platform/crypto/sealed-box";
 import type { Database } from "../platform/db/client";
@@ -35,7 +35,7 @@ export async function resealPersonalData(services: Services, options: ResealOpti
   const keys = await services.keys.sealing();
   // Without a key there is nothing to seal with: rows stay in plain text until SECRETS_KEY is set.
   if (!keys || limit === 0) return report;
-  const hashKey = await services.keys.emailHash();
+  const hashKey = (await services.keys.emailHashes())?.current;
   const chunk = Math.min(options.chunk ?? CHUNK, limit);
   let active = await unfinishedPasses(services.db, keys.current.id, options.organizationId);
   const done = { recipients: 0, events: 0 };
@@ -99,7 +99,7 @@ type RecipientRow = {
 };
 
 /** One chunk of an organisation's recipients, by external id (the unique index's order); the pass's next state, or undefined when finished. */
-async function resealRecipients(db: Database, keys: SealingKeys, hashKey: CryptoKey | undefined, pass: Pass, size: number, report: ResealReport): Promise<Pass | undefined> {
+async function resealRecipients(db: Database, keys: SealingKeys, hashKey: EmailHashKey | undefined, pass: Pass, size: number, report: ResealReport): Promise<Pass | undefined> {
   const after = pass.cursorText === null ? sql`` : sql`AND external_id > ${pass.cursorText}`;
   const rows = (
     await db.execute<RecipientRow>(sql`
@@ -112,6 +112,8 @@ async function resealRecipients(db: Database, keys: SealingKeys, hashKey: Crypto
     email_sealed: string | null;
     name_sealed: string | null;
     email_hash: string | null;
+    /** Set only with a hash this pass made. */
+    email_hash_key_id: string | null;
     old_email: string | null;
     old_email_sealed: string | null;
     old_name: string | null;
@@ -135,7 +137,8 @@ async function resealRecipients(db: Database, keys: SealingKeys, hashKey: Crypto
       id: r.id,
       email_sealed: hasAddress ? await sealPersonal(keys, { ...place, column: "recipients.email" }, email) : null,
       name_sealed: name === null ? null : await sealPersonal(keys, { ...place, column: "recipients.name" }, name),
-      email_hash: r.email_hash ?? (hashKey && hasAddress ? await hashEmail(hashKey, email) : null),
+      email_hash: r.email_hash ?? (hashKey && hasAddress ? await hashEmail(hashKey.key, email) : null),
+      email_hash_key_id: r.email_hash === null && hashKey && hasAddress ? hashKey.id : null,
       old_email: r.email,
       old_email_sealed: r.email_sealed,
       old_name: r.name,
@@ -150,9 +153,9 @@ async function resealRecipients(db: Database, keys: SealingKeys, hashKey: Crypto
     await db.execute(sql`
       UPDATE recipients r
          SET email = CASE WHEN v.email_sealed IS NULL THEN r.email END, email_sealed = v.email_sealed, name = NULL, name_sealed = v.name_sealed,
-             email_hash = v.email_hash, updated_at = now()
+             email_hash = v.email_hash, email_hash_key_id = coalesce(v.email_hash_key_id, r.email_hash_key_id), updated_at = now()
         FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-          AS v(id uuid, email_sealed text, name_sealed text, email_hash text, old_email text, old_email_sealed text, old_name text, old_name_sealed text)
+          AS v(id uuid, email_sealed text, name_sealed text, email_hash text, email_hash_key_id text, old_email text, old_email_sealed text, old_name text, old_name_sealed text)
        WHERE r.id = v.id AND r.email IS NOT DISTINCT FROM v.old_email AND r.email_sealed IS NOT DISTINCT FROM v.old_email_sealed
          AND r.name IS NOT DISTINCT FROM v.old_name AND r.name_sealed IS NOT DISTINCT FROM v.old_name_sealed`);
   }

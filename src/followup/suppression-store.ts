@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { hashEmail } from "../platform/crypto/email-hash";
+import { type EmailHashKeys, hashesUnderEvery } from "../platform/crypto/email-hash";
+import { textArray } from "../platform/db/sql";
 import { openPersonal } from "../platform/crypto/personal-data";
 import type { SealingKeys } from "../platform/crypto/sealed-box";
 import type { Database } from "../platform/db/client";
@@ -48,7 +49,7 @@ const withEmail = sql`(SELECT jsonb_build_object('id', r.id, 'email', r.email, '
                         WHERE r.organization_id = s.organization_id AND r.email_hash = s.email_hash ORDER BY r.updated_at DESC LIMIT 1)`;
 
 /** `sealing` opens the addresses of the organisation's recipients shown beside their hashes. */
-export type ListOptions = { limit: number; after?: string; emailHash?: string; sealing?: SealingKeys | undefined };
+export type ListOptions = { limit: number; after?: string /** One address's hashes under every live key. */; emailHashes?: string[]; sealing?: SealingKeys | undefined };
 
 /**
  * Suppressed addresses, newest first, a page at a time. The cursor is the last entry's id, compared
@@ -58,7 +59,7 @@ export async function listSuppressions(db: Database, organizationId: string, opt
   const after = options.after
     ? sql`AND (s.suppressed_at, s.id) < (SELECT c.suppressed_at, c.id FROM suppressions c WHERE c.id = ${options.after}::uuid AND c.organization_id = s.organization_id)`
     : sql``;
-  const byHash = options.emailHash ? sql`AND s.email_hash = ${options.emailHash}` : sql``;
+  const byHash = options.emailHashes ? sql`AND s.email_hash = ANY(${textArray(options.emailHashes)})` : sql``;
   const result = await db.execute<Row>(sql`
     SELECT s.id, s.organization_id, s.email_hash, ${withEmail} AS recipient, s.reason, s.soft_bounces, s.detail, s.suppressed_at
       FROM suppressions s
@@ -75,17 +76,23 @@ export async function listSuppressions(db: Database, organizationId: string, opt
  */
 export async function addManualSuppression(
   db: Database,
-  key: CryptoKey,
+  keys: EmailHashKeys,
   organizationId: string,
   email: string,
   note: string | null,
 ): Promise<{ created: boolean; entry: SuppressionEntry }> {
-  const emailHash = await hashEmail(key, email);
+  // An address already listed under the previous hash key keeps its entry; a new one is hashed under the current key.
+  const hashes = await hashesUnderEvery(keys, email);
+  const listed = await db.execute<{ email_hash: string }>(sql`
+    SELECT email_hash FROM suppressions WHERE organization_id = ${organizationId}::uuid AND email_hash = ANY(${textArray(hashes.map((h) => h.hash))})`);
+  const target = hashes.find((h) => listed.rows.some((r) => r.email_hash === h.hash)) ?? hashes[0];
+  if (!target) throw new Error("no address-hash key");
+  const emailHash = target.hash;
   const result = await db.execute<Row & { created: boolean }>(sql`
     WITH before AS (SELECT suppressed_at FROM suppressions WHERE organization_id = ${organizationId}::uuid AND email_hash = ${emailHash}),
     upserted AS (
-      INSERT INTO suppressions AS s (id, organization_id, email_hash, reason, detail, suppressed_at)
-      VALUES (${crypto.randomUUID()}::uuid, ${organizationId}::uuid, ${emailHash}, 'manual', ${note}, now())
+      INSERT INTO suppressions AS s (id, organization_id, email_hash, email_hash_key_id, reason, detail, suppressed_at)
+      VALUES (${crypto.randomUUID()}::uuid, ${organizationId}::uuid, ${emailHash}, ${target.keyId}, 'manual', ${note}, now())
       ON CONFLICT (organization_id, email_hash) DO UPDATE SET
         reason = CASE WHEN s.suppressed_at IS NULL THEN 'manual' ELSE s.reason END,
         detail = CASE WHEN s.suppressed_at IS NULL THEN excluded.detail ELSE s.detail END,
@@ -107,9 +114,9 @@ export type RemoveError = { code: "NOT_FOUND" } | { code: "PROTECTED"; reason: S
  * Removes an address from the list (and its soft-bounce count). Hard bounces and complaints are
  * protected unless `force`: the route only grants that to admin keys.
  */
-export async function removeSuppression(db: Database, key: CryptoKey, organizationId: string, email: string, force: boolean): Promise<Result<SuppressionEntry, RemoveError>> {
-  const emailHash = await hashEmail(key, email);
-  const found = await listSuppressions(db, organizationId, { limit: 1, emailHash });
+export async function removeSuppression(db: Database, keys: EmailHashKeys, organizationId: string, email: string, force: boolean): Promise<Result<SuppressionEntry, RemoveError>> {
+  const emailHashes = (await hashesUnderEvery(keys, email)).map((h) => h.hash);
+  const found = await listSuppressions(db, organizationId, { limit: 1, emailHashes });
   const entry = found.entries[0];
   if (!entry) return err({ code: "NOT_FOUND" });
   if (!force && (entry.reason === "hard_bounce" || entry.reason === "complaint")) return err({ code: "PROTECTED", reason: entry.reason });

@@ -29,7 +29,7 @@ export async function acceptEvent(
    * The address-hash key (src/platform/crypto/email-hash.ts; without it recipients get no email_hash)
    * and the sealing keys (without them addresses, names and data are stored in plain text).
    */
-  options: { emailHashKey?: CryptoKey | undefined; sealingKeys?: SealingKeys | undefined } = {},
+  options: { emailHashKey?: CryptoKey | undefined; emailHashKeyId?: string | undefined; sealingKeys?: SealingKeys | undefined } = {},
 ): Promise<Result<StoredEvent, IngestError>> {
   const { idempotencyKey, ...content } = input;
   const print = await fingerprint(content);
@@ -60,6 +60,7 @@ export async function acceptEvent(
         external_id: r.id,
         email: r.email,
         email_hash: hashes?.get(normalizeEmail(r.email)) ?? null,
+        email_hash_key_id: hashes ? (options.emailHashKeyId ?? null) : null,
         name: r.name ?? null,
         locale: r.locale ?? null,
         timezone: r.timezone ?? null,
@@ -80,10 +81,10 @@ export async function acceptEvent(
       RETURNING id
     ), people AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
-        AS p(recipient_id uuid, notification_id uuid, external_id text, email text, email_sealed text, email_hash text, name text, name_sealed text, locale text, timezone text)
+        AS p(recipient_id uuid, notification_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text, locale text, timezone text)
     ), upserted AS (
-      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, name, name_sealed, locale, timezone)
-      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_sealed, email_hash, name, name_sealed, locale, timezone FROM people
+      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone)
+      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone FROM people
        WHERE EXISTS (SELECT 1 FROM event)
       ON CONFLICT (organization_id, external_id) DO UPDATE SET
         -- Sealed values are bound to the row id they were sealed for. When another request created
@@ -94,6 +95,8 @@ export async function acceptEvent(
         -- Follows the address: a hash of the old one would point suppressions at the wrong person.
         email_hash = CASE WHEN r.id <> excluded.id THEN r.email_hash
                           ELSE coalesce(excluded.email_hash, CASE WHEN r.email = excluded.email THEN r.email_hash END) END,
+        email_hash_key_id = CASE WHEN r.id <> excluded.id THEN r.email_hash_key_id WHEN excluded.email_hash IS NOT NULL THEN excluded.email_hash_key_id
+                                 WHEN r.email = excluded.email THEN r.email_hash_key_id END,
         -- An event without a name keeps the one the recipient had.
         name = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name ELSE excluded.name END,
         name_sealed = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name_sealed ELSE excluded.name_sealed END,
@@ -126,6 +129,7 @@ type Person = {
   email: string | null;
   email_sealed?: string | null;
   email_hash: string | null;
+  email_hash_key_id: string | null;
   name: string | null;
   name_sealed?: string | null;
   locale: string | null;

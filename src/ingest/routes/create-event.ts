@@ -44,8 +44,13 @@ export const registerCreateEvent = (app: App) =>
     // An organisation pays for its recipients, not its requests: one event to a thousand people costs a thousand.
     const limit = await services.rateLimits.take("organizationRecipients", c.get("caller").organizationId, body.recipients.length);
     if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds, "recipients for this organisation");
-    const [emailHashKey, sealingKeys] = await Promise.all([services.keys.emailHash(), services.keys.sealing()]);
-    const result = await acceptEvent(db, c.get("caller").organizationId, { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) }, { emailHashKey, sealingKeys });
+    const [hashKeys, sealingKeys] = await Promise.all([services.keys.emailHashes(), services.keys.sealing()]);
+    const result = await acceptEvent(
+      db,
+      c.get("caller").organizationId,
+      { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) },
+      { emailHashKey: hashKeys?.current.key, emailHashKeyId: hashKeys?.current.id, sealingKeys },
+    );
     if (!result.ok) {
       const e = result.error;
       if (e.code === "unknown_event_type") {

@@ -17,6 +17,8 @@ export const recipients = pgTable(
     emailSealed: text("email_sealed"),
     /** Keyed hash of the lower-cased address: how suppressions find a recipient without storing addresses. */
     emailHash: text("email_hash"),
+    /** Which address-hash key made `emailHash` (null: before key ids were kept). */
+    emailHashKeyId: text("email_hash_key_id"),
     name: text("name"),
     nameSealed: text("name_sealed"),
     locale: text("locale"),
