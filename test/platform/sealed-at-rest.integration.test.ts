@@ -3,6 +3,10 @@ import { describe, expect, it, vi } from "vitest";
 import { recordDecisions, decideNotifications } from "../../src/decide/decide";
 import { acceptEvent } from "../../src/ingest/accept-event";
 import { withDb } from "../fixtures/database";
+import { call } from "../fixtures/http";
+import { fetchPage, ONE_CLICK, postForm } from "../fixtures/recipient-pages";
+import { organizationWithSendGrid } from "../fixtures/sendgrid-organization";
+import { postSendGrid, sendGridEvent } from "../fixtures/webhook-signers";
 import { postComment, waitForStatus } from "../fixtures/notifications";
 import { createOrganization } from "../fixtures/organization";
 import { claim, deliverDigest, digestsOf, setChoice, windowStub } from "../fixtures/preferences";
@@ -108,6 +112,35 @@ describe("personal data at rest", () => {
     expect(digest?.body.personalizations[0]?.to).toEqual([{ email: person.email, name: person.name }]);
     expect(digest?.body.content.map((c) => c.value).join("\n")).toContain(person.data.task);
 
+    expect(await leaksOf(needlesOf(person))).toEqual([]);
+  });
+  it("keeps none after provider webhooks quoting the address, the preference centre, a one-click unsubscribe and an erase", async () => {
+    const org = await organizationWithSendGrid();
+    const person = distinctive();
+    const recipientId = `user-${crypto.randomUUID()}`;
+    const { notificationId } = await postComment(org.apiKey, person.email, { recipients: [{ id: recipientId, email: person.email, name: person.name }], data: person.data });
+    const sent = await waitForStatus(notificationId, ["sent"]);
+    const [mail] = await receivedBy(person.email);
+
+    const about = { messageId: sent.providerMessageId ?? "", notificationId, email: person.email };
+    const posted = await postSendGrid(org.path, org.account, [
+      sendGridEvent("delivered", about),
+      sendGridEvent("open", about),
+      // Provider texts are scrubbed of addresses on arrival; a name quoted in one is taken out by an erase only.
+      sendGridEvent("bounce", about, { type: "bounce", reason: `550 5.1.1 <${person.email}>: no such user` }),
+    ]);
+    expect(posted.status, JSON.stringify(posted.body)).toBeLessThan(300);
+    await waitForStatus(notificationId, ["bounced"]);
+
+    const html = mail?.body.content.find((c) => c.type === "text/html")?.value ?? "";
+    const preferences = html.match(/https:\/\/tidings\.test(\/p\/[^"]+)/)?.[1] ?? expect.fail("a preference-centre link");
+    expect((await fetchPage(preferences)).status).toBe(200);
+    const unsubscribe = mail?.body.headers?.["List-Unsubscribe"]?.match(/<https:\/\/tidings\.test(\/u\/[^>]+)>/)?.[1] ?? expect.fail("a one-click link");
+    expect((await postForm(unsubscribe, ONE_CLICK)).status).toBe(200);
+    expect(await leaksOf(needlesOf(person))).toEqual([]);
+
+    const erased = await call("DELETE", `/v1/recipients/${recipientId}`, { key: org.apiKey });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     expect(await leaksOf(needlesOf(person))).toEqual([]);
   });
 });
