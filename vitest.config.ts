@@ -49,6 +49,11 @@ export default defineConfig({
           RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
           RATE_LIMIT_PAGES_PER_MINUTE: "100000",
           RATE_LIMIT_WEBHOOKS_PER_MINUTE: "100000",
+          // Keys are looked up on every request, so a test may change one in the database and see it
+          // at once; the isolate's look-up cache has its own tests (test/platform/api-key-cache.test.ts).
+          API_KEY_CACHE_SECONDS: "0",
+          // Refusals are answered at once here; the pause itself has its own test.
+          RATE_LIMIT_REFUSAL_PAUSE_MS: "0",
           PUBLIC_BASE_URL: "https://tidings.test",
           // Requests per route in the hostile-input suite (test/hostile): 1,000 in CI, fewer for a quick local pass.
           HOSTILE_RUNS: process.env.HOSTILE_RUNS ?? "1000",

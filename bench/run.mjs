@@ -71,6 +71,8 @@ async function main() {
   try {
     if (args.twoTenant && floodKey) {
       const deadline = Date.now() + args.timeoutSeconds * 1000;
+      const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort) : undefined;
+      await profiler?.start();
       const run = await runTwoTenant({
         port: stack.port,
         quietKey: stack.apiKey,
@@ -82,12 +84,16 @@ async function main() {
         politeFlood: args.twoTenant.politeFlood,
         progress,
       });
+      // Both phases' posting, alone and flooded: where the Worker's thread went while the quiet organisation waited.
+      const cpuProfiles = profiler ? { run: await profiler.stop(`${stem}-run.cpuprofile`).catch((e) => ({ error: String(e) })) } : undefined;
+      profiler?.close();
       const postedAt = new Map([...run.alone.postedAt, ...run.flooded.postedAt, ...run.flood.postedAt]);
       const timedOut = !(await waitForDelivery({ settled: settledOnTheirOwn({ receipts, accepted: postedAt, db }), total: postedAt.size, deadline, stallMs: STALL_MS, progress }));
       await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
       receipts.drain();
       const figures = twoTenantFigures(run, receipts.byId, await db.failedIds());
       console.log(formatTwoTenant(figures, args));
+      if (cpuProfiles) console.log(formatProfiles(cpuProfiles, path.basename(stem)));
       await writeFile(
         `${stem}.json`,
         `${JSON.stringify({ args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined }, environment: { database: stack.database.kind, commit: gitCommit() }, figures }, null, 2)}\n`,

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "./context";
 import { ApiError, handleError, handleZodError } from "./platform/errors";
 import { init } from "./platform/http/init";
+import { keyGate } from "./platform/http/key-gate";
 import { requestLimits } from "./platform/http/request-limits";
 import { createServices } from "./services";
 import { registerAlertRoutes } from "./operators/routes/alerts";
@@ -38,6 +39,8 @@ export function newApp() {
     throw new ApiError("NOT_FOUND", "No such route.");
   });
   app.use("*", init({ createServices }));
+  // Before the body checks: a key over its limits is refused without its body being read.
+  app.use("/v1/*", keyGate());
   // One body limit per request (hono's limiter cannot be stacked): a one-click body is 26 bytes and
   // the preference form a few hundred; the dashboard's forms are smaller still.
   app.use(

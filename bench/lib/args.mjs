@@ -12,7 +12,7 @@ export const USAGE = `npm run bench -- [options]
   --org-recipients-per-second <r>
                                 two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 20)
   --org-recipients-burst <b>    two-tenant: RATE_LIMIT_RECIPIENTS_BURST (default 2 seconds' worth)
-  --key-concurrency <k>         two-tenant: RATE_LIMIT_KEY_CONCURRENCY, requests one key may have in flight (default 4)
+  --key-concurrency <k>         two-tenant: RATE_LIMIT_KEY_CONCURRENCY, requests one key may have in flight (default 64, as in production)
   --polite-flood                two-tenant: the flooding client waits out each 429's Retry-After (default: it ignores them)
   --per-recipient <k>           digest: events per recipient, interleaved over the run (default 25)
   --digest-minutes <m>          digest: the window's length (default 1)
@@ -48,7 +48,7 @@ export function readArgs(argv) {
       "org-recipients-per-second": { type: "string", default: "20" },
       "org-recipients-burst": { type: "string" },
       "polite-flood": { type: "boolean", default: false },
-      "key-concurrency": { type: "string", default: "4" },
+      "key-concurrency": { type: "string", default: "64" },
       "cpu-profile": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },

@@ -134,6 +134,7 @@ export function formatTwoTenant(r, args) {
     ["quiet org p95, flood ÷ alone", f(r.quiet.p95Ratio, 2), "≤ 2"],
     ["quiet org POST answer p50 / p95, alone", `${f(r.quiet.postAlone.p50)} / ${f(r.quiet.postAlone.p95)} ms`],
     ["quiet org POST answer p50 / p95, during the flood", `${f(r.quiet.postFlooded.p50)} / ${f(r.quiet.postFlooded.p95)} ms`],
+    ["quiet org answers, alone / during the flood (429s retried)", `${JSON.stringify(r.quiet.answersAlone)} / ${JSON.stringify(r.quiet.answersFlooded)}`],
     ["flooding org: events accepted, answers", `${f(r.flood.accepted)}, ${JSON.stringify(r.flood.statuses)}`],
     ["accepted / failed (both orgs)", `${f(r.accepted)} / ${f(r.failed)}`],
     ["lost (accepted, neither delivered nor failed)", f(r.lost), "0"],

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { listenLocal } from "./listen-local.mjs";
 
 /**
  * @typedef {object} ReceivedRequest
@@ -75,17 +76,7 @@ export async function startAlertSink({ port = 0, maxReceived = 10_000 } = {}) {
     return answer ? send(answer.status, answer.body, answer.contentType) : send(200, JSON.stringify({ ok: true }));
   });
 
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve(undefined));
-  });
-  const address = server.address();
-  const actualPort = typeof address === "object" && address ? address.port : port;
-
-  async function stop() {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(() => resolve(undefined)));
-  }
+  const { port: actualPort, stop } = await listenLocal(server, port);
   return { port: actualPort, url: `http://127.0.0.1:${actualPort}`, received, stop };
 }
 

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { gunzipSync } from "node:zlib";
+import { listenLocal } from "./listen-local.mjs";
 
 /**
  * @typedef {object} EnvelopeItem
@@ -71,17 +72,7 @@ export async function startSentryFake({ port = 0, publicKey = "public" } = {}) {
     return send(200, { id: envelope.header.event_id ?? null });
   });
 
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve(undefined));
-  });
-  const address = server.address();
-  const actualPort = typeof address === "object" && address ? address.port : port;
-
-  async function stop() {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(() => resolve(undefined)));
-  }
+  const { port: actualPort, stop } = await listenLocal(server, port);
   const base = `127.0.0.1:${actualPort}`;
   return { port: actualPort, url: `http://${base}`, dsn: (projectId = "1") => `http://${publicKey}@${base}/${projectId}`, received, stop };
 }

@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
-import type { ReceivedEnvelope } from "../../scripts/lib/sentry-fake.mjs";
 import { createOrganization } from "../fixtures/organization";
+import { envelopesMentioning } from "../fixtures/sentry-fake";
 
 /**
  * The database as PostgreSQL itself makes it refuse a write: every session read-only. The look-ups
@@ -27,16 +27,6 @@ beforeEach(() => {
   }
 });
 afterEach(() => Object.assign(console, originals));
-
-async function envelopesMentioning(marker: string): Promise<ReceivedEnvelope[]> {
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    const all = (await (await fetch(`${inject("sentryUrl")}/__fake/envelopes`)).json()) as ReceivedEnvelope[];
-    const found = all.filter((e) => e.raw.includes(marker));
-    if (found.length > 0) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return [];
-}
 
 describe("a database error during ingest", () => {
   it("logs and reports what failed without the address, the name or the event's data", async () => {

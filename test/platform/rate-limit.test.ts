@@ -1,5 +1,5 @@
 import { createExecutionContext, env } from "cloudflare:test";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import worker from "../../src/index";
 import type { ErrorBody } from "../../src/platform/errors";
 import { createOrganization, uniqueEmail } from "../fixtures/organization";
@@ -13,6 +13,7 @@ type Overrides = Partial<
     | "RATE_LIMIT_LOGIN_PER_MINUTE"
     | "RATE_LIMIT_PAGES_PER_MINUTE"
     | "RATE_LIMIT_WEBHOOKS_PER_MINUTE"
+    | "RATE_LIMIT_REFUSAL_PAUSE_MS"
     | "UPSTASH_REDIS_REST_URL",
     string
   >
@@ -67,6 +68,43 @@ describe("rate limits", () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await request("GET", "/v1/sending", { key: forged, env: { RATE_LIMIT_KEY_PER_SECOND: "1" } })).status);
     expect(statuses).toEqual([401, 401, 429, 429]);
+  });
+
+  it("refuse a key that has spent its requests before its body is read, so a flood of bad bodies is not parsed", async () => {
+    const forged = `tid_00000000_${crypto.randomUUID().replace(/-/g, "")}`;
+    const limits = { RATE_LIMIT_KEY_PER_SECOND: "1" }; // a burst of 2
+    const nested = JSON.parse(`${"[".repeat(40)}${"]".repeat(40)}`) as unknown;
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await request("POST", "/v1/events", { key: forged, body: nested, env: limits })).status);
+    // The first two are judged on their body (too deep: 400); the third never gets that far.
+    expect(statuses).toEqual([400, 400, 429]);
+  });
+
+  it("hold a refusal back for its pause before answering, so a client that ignores Retry-After cannot spin", async () => {
+    const forged = `tid_00000000_${crypto.randomUUID().replace(/-/g, "")}`;
+    const limits = { RATE_LIMIT_KEY_PER_SECOND: "1", RATE_LIMIT_REFUSAL_PAUSE_MS: "1000" }; // a burst of 2
+    for (let i = 0; i < 2; i++) expect((await request("GET", "/v1/sending", { key: forged, env: limits })).status).toBe(401);
+    // Only setTimeout is faked: Redis still answers for real, and the pause can only end when the
+    // test moves the fake clock past it. Without a pause the refusal lands after a step or two.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let answered = false;
+      const refusal = request("GET", "/v1/sending", { key: forged, env: limits }).finally(() => {
+        answered = true;
+      });
+      let advancedMs = 0;
+      while (!answered && advancedMs < 10_000) {
+        await vi.advanceTimersByTimeAsync(50);
+        advancedMs += 50;
+        await scheduler.wait(10);
+      }
+      const res = await refusal;
+      expect(res.status).toBe(429);
+      expect(res.json?.error.code).toBe("RATE_LIMITED");
+      expect(advancedMs).toBeGreaterThanOrEqual(1000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("refuse at once a request past the key's share of requests in flight, and serve the next one after the first is done", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
 import { reportUnhandledRejection } from "../../src/platform/monitoring/sentry";
 import type { ReceivedEnvelope } from "../../scripts/lib/sentry-fake.mjs";
+import { envelopesMentioning } from "../fixtures/sentry-fake";
 
 type SentryEvent = {
   exception?: { values?: { type?: string; value?: string }[] };
@@ -10,17 +11,6 @@ type SentryEvent = {
   request?: { method?: string; url?: string; headers?: Record<string, string>; data?: unknown; cookies?: unknown; query_string?: unknown };
   user?: unknown;
 };
-
-/** Every envelope the fake took whose text mentions `marker`, waiting for the first to arrive. */
-async function envelopesMentioning(marker: string): Promise<ReceivedEnvelope[]> {
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    const all = (await (await fetch(`${inject("sentryUrl")}/__fake/envelopes`)).json()) as ReceivedEnvelope[];
-    const found = all.filter((e) => e.raw.includes(marker));
-    if (found.length > 0) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return [];
-}
 
 const eventsOf = (envelopes: ReceivedEnvelope[]) => envelopes.flatMap((e) => e.items.filter((i) => i.header.type === "event").map((i) => i.payload as SentryEvent));
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../context";
-import { rateLimited } from "../../platform/http/rate-limit";
+import { pauseBeforeRefusing, rateLimited } from "../../platform/http/rate-limit";
 import { ApiError, errorResponses } from "../../platform/errors";
 import { acceptEvent } from "../accept-event";
 import { requireApiKey } from "../../platform/http/auth";
@@ -43,7 +43,10 @@ export const registerCreateEvent = (app: App) =>
     const { db } = services;
     // An organisation pays for its recipients, not its requests: one event to a thousand people costs a thousand.
     const limit = await services.rateLimits.take("organizationRecipients", c.get("caller").organizationId, body.recipients.length);
-    if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds, "recipients for this organisation");
+    if (!limit.allowed) {
+      await pauseBeforeRefusing(limit.retryAfterSeconds, services.env.RATE_LIMIT_REFUSAL_PAUSE_MS);
+      throw rateLimited(limit.retryAfterSeconds, "recipients for this organisation");
+    }
     const [hashKeys, sealingKeys] = await Promise.all([services.keys.emailHashes(), services.keys.sealing()]);
     const result = await acceptEvent(
       db,

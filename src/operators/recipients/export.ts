@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Caller } from "../../context";
+import { attemptView } from "../notifications/attempt-view";
 import { recordApiChange } from "../../platform/audit/record";
 import { deliveryAttempts, deliveryEvents, digests, events, notifications, preferences, recipients } from "../../platform/db/schema";
 import { openEventData, openRecipient } from "../../platform/crypto/personal-data";
@@ -105,17 +106,7 @@ export async function exportRecipient(services: Services, caller: Caller, extern
       sentAt: iso(n.sentAt),
       failedAt: iso(n.failedAt),
       event: { data: data[i]?.ok ? data[i].value : {}, contentPurgedAt: iso(contentPurgedAt) },
-      attempts: attempts
-        .filter((a) => a.notificationId === n.id)
-        .map((a) => ({
-          provider: a.provider,
-          outcome: a.outcome,
-          httpStatus: a.httpStatus,
-          providerMessageId: a.providerMessageId,
-          latencyMs: a.latencyMs,
-          error: a.error,
-          at: a.createdAt.toISOString(),
-        })),
+      attempts: attempts.filter((a) => a.notificationId === n.id).map(attemptView),
       events: notificationEvents.filter((e) => e.notificationId === n.id).map(providerEvent),
     })),
     digests: sent.map((d) => ({

@@ -97,9 +97,14 @@ async function authenticate(io: SmtpIo, capabilities: Reply, username: string, p
   }
 }
 
-class SmtpRefusal extends Error {}
+// Named here, not by their constructors: the bundle is built without esbuild's keepNames, so a
+// class's own name may be renamed, and logs report an error's kind by its `name`.
+class SmtpRefusal extends Error {
+  override name = "SmtpRefusal";
+}
 
 class SmtpReplyError extends Error {
+  override name = "SmtpReplyError";
   constructor(readonly reply: Reply) {
     super(`${reply.code} ${reply.lines.join(" ")}`);
   }

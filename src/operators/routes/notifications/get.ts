@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../../context";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
+import { attemptView } from "../../notifications/attempt-view";
 import { loadNotificationDetail } from "../../notifications/detail";
 import { NotificationView } from "./schema";
 import { iso, providerEventView } from "./view";
@@ -68,15 +69,7 @@ export const registerGetNotification = (app: App) =>
       queuedAt: iso(n.queuedAt),
       sentAt: iso(n.sentAt),
       failedAt: iso(n.failedAt),
-      attempts: attempts.map((a) => ({
-        provider: a.provider,
-        outcome: a.outcome,
-        httpStatus: a.httpStatus,
-        providerMessageId: a.providerMessageId,
-        latencyMs: a.latencyMs,
-        error: a.error,
-        at: a.createdAt.toISOString(),
-      })),
+      attempts: attempts.map(attemptView),
       events: detail.events.map(providerEventView),
     };
     return c.json(view, 200);
