@@ -63,6 +63,9 @@ export default defineConfig({
           RETRY_BASE_SECONDS: "1",
           // Four send rounds before an email fails (production: 10), so the give-up test takes seconds.
           SEND_MAX_ROUNDS: "4",
+          // The cron's re-seal pass would walk every test file's organisations and seal their plain-text
+          // fixture rows under tests that read them; test/followup/reseal.test.ts runs it by hand, scoped.
+          RESEAL_RUN_LIMIT: "0",
           // The environment's shared circuit must not open because one test injected failures;
           // circuit tests use organisations with their own provider configs (their own circuits).
           CIRCUIT_FAILURE_THRESHOLD: "1000",

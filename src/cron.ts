@@ -1,5 +1,6 @@
 import { runDigestSchedules } from "./digest/cron";
 import type { Env } from "./env";
+import { resealPersonalData } from "./followup/reseal";
 import { purgeExpiredContent } from "./followup/retention";
 import { messageOf } from "./platform/log";
 import { jobsOf, type ScheduledJob } from "./schedules";
@@ -43,5 +44,10 @@ async function runJob(services: Services, job: ScheduledJob, at: Date): Promise<
     case "retention":
       services.log.info("retention", { ...(await purgeExpiredContent(services, at)) });
       return;
+    case "reseal": {
+      const report = await resealPersonalData(services);
+      services.log.info("reseal", { ...report.recipients, events: report.events, unfinished: report.unfinished });
+      return;
+    }
   }
 }

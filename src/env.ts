@@ -75,6 +75,8 @@ export const zEnv = z.object({
   SWEEP_PENDING_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
   /** Seconds a consumer's claim on a notification lasts; an expired claim means the consumer died. */
   SEND_LEASE_SECONDS: z.coerce.number().int().positive().default(120),
+  /** Rows per table one run of the re-seal pass may rewrite (src/followup/reseal.ts); 0 turns the cron's pass off. */
+  RESEAL_RUN_LIMIT: z.coerce.number().int().min(0).default(5000),
   /** First retry delay; each further retry doubles it. */
   RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(30),
   /** Send rounds (providers tried, none took the email) before it fails; rounds skipped behind open circuits do not count. */
@@ -123,6 +125,8 @@ export const zEnv = z.object({
    * its own: rotating SECRETS_KEY would otherwise change every hash and orphan the suppression list.
    */
   EMAIL_HASH_KEY: z.string().optional(),
+  /** The address-hash key before a rotation: entries hashed under it are still found (src/platform/crypto/email-hash.ts). */
+  EMAIL_HASH_KEY_PREVIOUS: z.string().optional(),
   /** Soft bounces of one address (with no delivery in between) that suppress it. */
   SOFT_BOUNCE_SUPPRESS_THRESHOLD: z.coerce.number().int().positive().default(3),
   /** Bounce-rate guard: the last N sent emails (notifications and digests), the fewest it judges, and the rates that pause sending. */

@@ -11,9 +11,11 @@ export const SCHEDULED_JOBS = {
    * minutes, so :00/:15/:30/:45 local all fall on a tick), and windows whose alarm was missed.
    * Then retention: event data and provider event details older than each organisation's period
    * are emptied, a capped number of rows per run; small runs every five minutes spread the work
-   * better than one large daily one, and a Worker has few cron triggers to spare.
+   * better than one large daily one, and a Worker has few cron triggers to spare. Then the re-seal
+   * pass: personal data sealed under an older key, or still in plain text, brought to the current
+   * key in capped chunks (one query a run once it is done).
    */
-  "*/5 * * * *": ["digests", "retention"],
+  "*/5 * * * *": ["digests", "retention", "reseal"],
 } as const;
 
 export type ScheduledJob = (typeof SCHEDULED_JOBS)[keyof typeof SCHEDULED_JOBS][number];

@@ -1,7 +1,7 @@
 import { createPreferenceCache, type PreferenceCache } from "./decide/preferences/cache";
 import type { Env } from "./env";
 import { type AlertSink, createAlertSink } from "./platform/alerts/fire";
-import { emailHashKey } from "./platform/crypto/email-hash";
+import { type EmailHashKeys, emailHashKey, emailHashKeys } from "./platform/crypto/email-hash";
 import type { SealingKeys } from "./platform/crypto/sealed-box";
 import { sealingKeys } from "./platform/crypto/sealing-keys";
 import { type KeysError, loadTokenKeys, type TokenKeys } from "./platform/crypto/token-keys";
@@ -29,7 +29,13 @@ export type Services = {
   /** This batch's view of the provider circuits: one Durable Object call per circuit to admit, one to report. */
   circuits: BatchCircuits;
   /** Keys imported once per isolate: sealing (provider credentials, DKIM keys), the address-hash key, link and session signing. */
-  keys: { sealing(): Promise<SealingKeys | undefined>; emailHash(): Promise<CryptoKey | undefined>; tokens(): Promise<Result<TokenKeys, KeysError>> };
+  keys: {
+    sealing(): Promise<SealingKeys | undefined>;
+    emailHash(): Promise<CryptoKey | undefined>;
+    /** The current address-hash key and, after a rotation, the previous one: look-ups by address use both. */
+    emailHashes(): Promise<EmailHashKeys | undefined>;
+    tokens(): Promise<Result<TokenKeys, KeysError>>;
+  };
   /** Each organisation's provider chain (its own, else the environment's), one query per call; SES and SMTP sign with the organisation's key in `dkim`. */
   providerChains(organizationIds: string[], dkim: Map<string, DkimConfig>): Promise<Map<string, ProviderHandle[]>>;
   alerts: AlertSink;
@@ -72,7 +78,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     get circuits() {
       return circuits();
     },
-    keys: { sealing: () => sealingKeys(env), emailHash: async () => emailHashKey(env), tokens: () => loadTokenKeys(env) },
+    keys: { sealing: () => sealingKeys(env), emailHash: async () => emailHashKey(env), emailHashes: () => emailHashKeys(env), tokens: () => loadTokenKeys(env) },
     providerChains: (organizationIds, dkim) => loadProviderChains(services, organizationIds, dkim),
     get alerts() {
       return alerts();

@@ -33,13 +33,20 @@ type Row = RowOf<typeof suppressions, "organization_id" | "email_hash" | "reason
 export async function findBlockedSends(services: Services, candidates: SendCandidate[]): Promise<Result<Map<string, Blocked>, SuppressionCheckError>> {
   const blocked = new Map<string, Blocked>();
   if (candidates.length === 0) return ok(blocked);
-  const key = await services.keys.emailHash();
-  if (!key) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: addresses cannot be checked.", retry: false });
-  const hashes = await hashEmails(
-    key,
-    candidates.map((c) => c.email),
+  const keys = await services.keys.emailHashes();
+  if (!keys) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: addresses cannot be checked.", retry: false });
+  // Under every live key: an entry hashed before EMAIL_HASH_KEY rotated still stops the send.
+  const live = keys.previous ? [keys.current, keys.previous] : [keys.current];
+  const hashes = await Promise.all(
+    live.map((k) =>
+      hashEmails(
+        k.key,
+        candidates.map((c) => c.email),
+      ),
+    ),
   );
-  const pairs = [...new Set(candidates.map((c) => `${c.organizationId}|${hashes.get(normalizeEmail(c.email))}`))].map((pair) => {
+  const hashesOf = (c: SendCandidate) => hashes.map((h) => h.get(normalizeEmail(c.email)) ?? "");
+  const pairs = [...new Set(candidates.flatMap((c) => hashesOf(c).map((h) => `${c.organizationId}|${h}`)))].map((pair) => {
     const [organizationId, hash] = pair.split("|");
     return sql`(${organizationId}::uuid, ${hash})`;
   });
@@ -48,8 +55,13 @@ export async function findBlockedSends(services: Services, candidates: SendCandi
      WHERE suppressed_at IS NOT NULL AND (organization_id, email_hash) IN (${sql.join(pairs, sql`, `)})`);
   const reasons = new Map(result.rows.map((r) => [`${r.organization_id}|${r.email_hash}`, r.reason]));
   for (const c of candidates) {
-    const reason = reasons.get(`${c.organizationId}|${hashes.get(normalizeEmail(c.email))}`);
-    if (reason !== undefined && blocksSend(reason, c.critical)) blocked.set(c.id, { reason: reason ?? "manual" });
+    for (const hash of hashesOf(c)) {
+      const reason = reasons.get(`${c.organizationId}|${hash}`);
+      if (reason !== undefined && blocksSend(reason, c.critical)) {
+        blocked.set(c.id, { reason: reason ?? "manual" });
+        break;
+      }
+    }
   }
   return ok(blocked);
 }

@@ -39,7 +39,13 @@ export const digestMail: MailKind<DigestToSend> = {
       if (digest.unsettled > 0 && job.attempt <= SETTLE_WAITS) later.set(job.id, { retry: true, delaySeconds: SETTLE_DELAY_SECONDS });
       else ready.push(job.id);
     }
-    return { claimed: await claimDigests(services.db, ready, services.env.SEND_LEASE_SECONDS), later };
+    const { claimed, unreadable } = await claimDigests(services.db, ready, services.env.SEND_LEASE_SECONDS, await services.keys.sealing());
+    // As for notifications: a missing key is an operator's fix away, so retry until the lapsed-claim limit.
+    for (const u of unreadable) {
+      services.log.error("a digest's sealed address or name did not open", { digestId: u.id, reason: u.error });
+      later.set(u.id, { retry: true, delaySeconds: services.env.RETRY_BASE_SECONDS });
+    }
+    return { claimed, later };
   },
 
   async decide(services, claimed) {
@@ -58,11 +64,19 @@ export const digestMail: MailKind<DigestToSend> = {
       ended.map((o) => ({ digestId: o.id, rule: o.reason ?? "" })),
     );
 
-    const items = await loadDigestItems(
+    const { items, unreadable } = await loadDigestItems(
       db,
       wanted.map((d) => d.id),
+      await services.keys.sealing(),
     );
+    // A digest with an item whose data does not open waits for the key rather than going out without it.
+    const blocked = new Set(unreadable.map((u) => u.id));
+    for (const u of unreadable) services.log.error("a digest item's sealed event data did not open", { digestId: u.id, reason: u.error });
     const toSend = wanted.filter((d) => {
+      if (blocked.has(d.id)) {
+        ended.push({ id: d.id, attempt: d.attempt, status: "queued", reason: "sealed event data did not open", counted: false, delaySeconds: services.env.RETRY_BASE_SECONDS });
+        return false;
+      }
       // Only items marked `batched` into this digest go in: an item decided after it closed is in the next one.
       const listed = new Set(d.notificationIds);
       d.items = items

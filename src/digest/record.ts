@@ -6,6 +6,8 @@ import { uuidArray } from "../platform/db/sql";
 import type { digests, events, layouts, notifications, organizations, recipients, templateVersions } from "../platform/db/schema";
 import type { digestStatuses } from "../platform/db/schema/digests";
 import type { LayoutSource } from "../render";
+import { type OpenError, openEventData, openRecipient } from "../platform/crypto/personal-data";
+import type { SealingKeys } from "../platform/crypto/sealed-box";
 
 /** A digest this consumer now owns, with its recipient and organisation (the items come in the Decide step). */
 export type ClaimedDigest = {
@@ -27,7 +29,7 @@ export type ClaimedDigest = {
 type O = typeof organizations;
 type L = typeof layouts;
 type ClaimRow = RowOf<typeof digests, "id" | "attempts" | "retry_rounds" | "organization_id" | "recipient_id" | "category" | "kind" | "notification_ids"> &
-  RowOf<typeof recipients, "email" | "name" | "locale" | "timezone" | "text_only"> &
+  RowOf<typeof recipients, "email" | "email_sealed" | "name" | "name_sealed" | "locale" | "timezone" | "text_only"> &
   RowOf<O, "from_email" | "from_name" | "reply_to" | "branding"> & {
     organization_name: Col<O, "name">;
     organization_paused: boolean;
@@ -45,13 +47,22 @@ export async function digestReadiness(db: Database, digestIds: string[]): Promis
   return new Map(result.rows.map((r) => [r.id, { status: r.status, unsettled: r.unsettled }]));
 }
 
+/** A claimed digest or item whose sealed personal data did not open (a key missing from the deployment). */
+export type Unreadable = { id: string; error: OpenError };
+
 /**
  * `queued → sending` with a lease, like the notification claim, joined with what composing the
- * email needs: of two consumers holding the same job, one gets the row and the other sends
- * nothing. A lapsed lease (a consumer died) is counted and requeued by digest cron.
+ * email needs, the address and name opened: of two consumers holding the same job, one gets the
+ * row and the other sends nothing. A lapsed lease (a consumer died) is counted and requeued by
+ * digest cron.
  */
-export async function claimDigests(db: Database, digestIds: string[], leaseSeconds: number): Promise<ClaimedDigest[]> {
-  if (digestIds.length === 0) return [];
+export async function claimDigests(
+  db: Database,
+  digestIds: string[],
+  leaseSeconds: number,
+  keys: SealingKeys | undefined,
+): Promise<{ claimed: ClaimedDigest[]; unreadable: Unreadable[] }> {
+  if (digestIds.length === 0) return { claimed: [], unreadable: [] };
   const result = await db.execute<ClaimRow>(sql`
     WITH claimed AS (
       UPDATE digests
@@ -59,14 +70,28 @@ export async function claimDigests(db: Database, digestIds: string[], leaseSecon
        WHERE id = ANY(${uuidArray(digestIds)}) AND status = 'queued'
       RETURNING id, attempts, retry_rounds, organization_id, recipient_id, category, kind, notification_ids
     )
-    SELECT c.*, r.email, r.name, r.locale, r.timezone, r.text_only,
+    SELECT c.*, r.email, r.email_sealed, r.name, r.name_sealed, r.locale, r.timezone, r.text_only,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.sending_paused_at IS NOT NULL AS organization_paused,
            l.id AS layout_id, l.version AS layout_version, l.source AS layout_source
       FROM claimed c
       JOIN recipients r ON r.id = c.recipient_id
       JOIN organizations o ON o.id = c.organization_id
       LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'`);
-  return result.rows.map((r) => ({
+  const claimed: ClaimedDigest[] = [];
+  const unreadable: Unreadable[] = [];
+  for (const r of result.rows) {
+    const person = await openRecipient(keys, r.organization_id, r.recipient_id, {
+      email: { sealed: r.email_sealed, plain: r.email },
+      name: { sealed: r.name_sealed, plain: r.name },
+    });
+    if (person.ok) claimed.push(toClaimed(r, person.value));
+    else unreadable.push({ id: r.id, error: person.error });
+  }
+  return { claimed, unreadable };
+}
+
+function toClaimed(r: ClaimRow, person: { email: string; name: string | null }): ClaimedDigest {
+  return {
     id: r.id,
     organizationId: r.organization_id,
     attempt: r.attempts,
@@ -76,10 +101,10 @@ export async function claimDigests(db: Database, digestIds: string[], leaseSecon
     kind: r.kind,
     notificationIds: r.notification_ids,
     critical: false,
-    recipient: { email: r.email, name: r.name, locale: r.locale, timezone: r.timezone, textOnly: r.text_only },
+    recipient: { email: person.email, name: person.name, locale: r.locale, timezone: r.timezone, textOnly: r.text_only },
     organization: { name: r.organization_name, fromEmail: r.from_email, fromName: r.from_name, replyTo: r.reply_to, branding: r.branding, paused: r.organization_paused },
     layout: r.layout_id && r.layout_version !== null && r.layout_source !== null ? { id: r.layout_id, version: r.layout_version, source: r.layout_source } : null,
-  }));
+  };
 }
 
 export type DigestItemRow = {
@@ -91,11 +116,14 @@ export type DigestItemRow = {
   subject: Col<typeof templateVersions, "subject"> | null;
 };
 
-/** The items still `batched` into these digests, oldest first, with their template's subject for a title. */
-export async function loadDigestItems(db: Database, digestIds: string[]): Promise<DigestItemRow[]> {
-  if (digestIds.length === 0) return [];
-  const result = await db.execute<DigestItemRow>(sql`
-    SELECT n.digest_id, n.id, e.type, e.data, e.created_at, tv.subject
+/**
+ * The items still `batched` into these digests, oldest first, with their template's subject for a
+ * title and their event's data opened; `unreadable` names items whose data did not open.
+ */
+export async function loadDigestItems(db: Database, digestIds: string[], keys: SealingKeys | undefined): Promise<{ items: DigestItemRow[]; unreadable: Unreadable[] }> {
+  if (digestIds.length === 0) return { items: [], unreadable: [] };
+  const result = await db.execute<DigestItemRow & { organization_id: string; event_id: string; data_sealed: string | null }>(sql`
+    SELECT n.digest_id, n.id, n.organization_id, n.event_id, e.type, e.data, e.data_sealed, e.created_at, tv.subject
       FROM notifications n
       JOIN events e ON e.id = n.event_id
       JOIN event_types et ON et.id = n.event_type_id
@@ -103,7 +131,14 @@ export async function loadDigestItems(db: Database, digestIds: string[]): Promis
       LEFT JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
      WHERE n.digest_id = ANY(${uuidArray(digestIds)}) AND n.status = 'batched'
      ORDER BY e.created_at, n.id`);
-  return result.rows;
+  const items: DigestItemRow[] = [];
+  const unreadable: Unreadable[] = [];
+  for (const { organization_id, event_id, data_sealed, ...row } of result.rows) {
+    const data = await openEventData(keys, organization_id, event_id, { sealed: data_sealed, plain: row.data });
+    if (data.ok) items.push({ ...row, data: data.value });
+    else unreadable.push({ id: row.digest_id, error: data.error });
+  }
+  return { items, unreadable };
 }
 
 export type DigestStatus = (typeof digestStatuses)[number];

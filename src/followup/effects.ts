@@ -38,7 +38,8 @@ export async function advanceStatuses(db: Executor, changes: StatusChange[], tab
   return result.rows.map((r) => ({ id: r.id, organizationId: r.organization_id, status: r.status }));
 }
 
-export type AddressEffect = { organizationId: string; emailHash: string; detail: string | null };
+/** `emailHashKeyId`: the key that made `emailHash`, written on a new entry (src/platform/crypto/email-hash.ts). */
+export type AddressEffect = { organizationId: string; emailHash: string; emailHashKeyId?: string | null; detail: string | null };
 
 const REASON_ORDER = sql`ARRAY['manual', 'repeated_soft_bounce', 'hard_bounce', 'complaint']`;
 const rankOf = (reason: SuppressionReason) => ["manual", "repeated_soft_bounce", "hard_bounce", "complaint"].indexOf(reason);
@@ -60,12 +61,12 @@ function perAddress<T extends AddressEffect>(effects: T[], pick: (a: T, b: T) =>
  */
 export async function suppressAddresses(db: Executor, effects: (AddressEffect & { reason: "hard_bounce" | "complaint" })[]): Promise<void> {
   const rows = perAddress(effects, (a, b) => (rankOf(b.reason) > rankOf(a.reason) ? b : a)).map(
-    (e) => sql`(${crypto.randomUUID()}::uuid, ${e.organizationId}::uuid, ${e.emailHash}, ${e.reason}::text, ${e.detail}::text, now())`,
+    (e) => sql`(${crypto.randomUUID()}::uuid, ${e.organizationId}::uuid, ${e.emailHash}, ${e.emailHashKeyId ?? null}::text, ${e.reason}::text, ${e.detail}::text, now())`,
   );
   if (rows.length === 0) return;
   const stronger = sql`(s.suppressed_at IS NULL OR array_position(${REASON_ORDER}, excluded.reason) > coalesce(array_position(${REASON_ORDER}, s.reason), 0))`;
   await db.execute(sql`
-    INSERT INTO suppressions AS s (id, organization_id, email_hash, reason, detail, suppressed_at)
+    INSERT INTO suppressions AS s (id, organization_id, email_hash, email_hash_key_id, reason, detail, suppressed_at)
     VALUES ${sql.join(rows, sql`, `)}
     ON CONFLICT (organization_id, email_hash) DO UPDATE SET
       reason = CASE WHEN ${stronger} THEN excluded.reason ELSE s.reason END,
@@ -87,11 +88,11 @@ export async function countSoftBounces(db: Executor, effects: AddressEffect[], t
   if (counted.size === 0) return;
   const rows = [...counted.values()].map((e) => {
     const reached = e.count >= threshold;
-    return sql`(${crypto.randomUUID()}::uuid, ${e.organizationId}::uuid, ${e.emailHash}, ${e.count}::int, ${reached ? "repeated_soft_bounce" : null}::text, ${e.detail}::text, ${reached ? sql`now()` : sql`NULL::timestamptz`})`;
+    return sql`(${crypto.randomUUID()}::uuid, ${e.organizationId}::uuid, ${e.emailHash}, ${e.emailHashKeyId ?? null}::text, ${e.count}::int, ${reached ? "repeated_soft_bounce" : null}::text, ${e.detail}::text, ${reached ? sql`now()` : sql`NULL::timestamptz`})`;
   });
   const reaches = sql`(s.suppressed_at IS NULL AND s.soft_bounces + excluded.soft_bounces >= ${threshold}::int)`;
   await db.execute(sql`
-    INSERT INTO suppressions AS s (id, organization_id, email_hash, soft_bounces, reason, detail, suppressed_at)
+    INSERT INTO suppressions AS s (id, organization_id, email_hash, email_hash_key_id, soft_bounces, reason, detail, suppressed_at)
     VALUES ${sql.join(rows, sql`, `)}
     ON CONFLICT (organization_id, email_hash) DO UPDATE SET
       soft_bounces = s.soft_bounces + excluded.soft_bounces,

@@ -1,6 +1,7 @@
+import { sql } from "drizzle-orm";
 import { deliveryEvents } from "../platform/db/schema";
 import { storableText } from "../platform/json-text";
-import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
+import { type EmailHashKey, hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { type BaseError, err, ok, type Result } from "../platform/result";
 import type { Services } from "../services";
 import type { DeliveryEvent } from "../providers/webhook-events";
@@ -26,7 +27,7 @@ export type ProcessReport = {
 
 export type ProcessError = BaseError<"NO_HASH_KEY">;
 
-type Placed = { event: DeliveryEvent; target: Target; organizationId: string; emailHash: string };
+type Placed = { event: DeliveryEvent; target: Target; organizationId: string; emailHash: string; emailHashKeyId: string };
 
 const ADDRESS = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g;
 /** Diagnostics quote the address ("550 <bob@…>: no such user"); the tables keep none. */
@@ -47,11 +48,11 @@ export async function processDeliveryEvents(services: Services, received: Delive
   const events = received.map(storableEvent);
   const report: ProcessReport = { received: events.length, stored: 0, duplicates: 0, unmatched: 0, paused: [], alerts: [] };
   if (events.length === 0) return ok(report);
-  const key = await services.keys.emailHash();
-  if (!key) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: bounced addresses cannot be suppressed.", retry: true });
+  const keys = await services.keys.emailHashes();
+  if (!keys) return err({ code: "NO_HASH_KEY", message: "Neither EMAIL_HASH_KEY nor SECRETS_KEY is set: bounced addresses cannot be suppressed.", retry: true });
   const [hashes, targets] = await Promise.all([
     hashEmails(
-      key,
+      keys.current.key,
       events.map((e) => e.recipient),
     ),
     matchEvents(services.db, events, scope),
@@ -64,8 +65,9 @@ export async function processDeliveryEvents(services: Services, received: Delive
       report.unmatched++;
       return;
     }
-    placed.push({ event, target, organizationId: target.organizationId, emailHash: hashes.get(normalizeEmail(event.recipient)) ?? "" });
+    placed.push({ event, target, organizationId: target.organizationId, emailHash: hashes.get(normalizeEmail(event.recipient)) ?? "", emailHashKeyId: keys.current.id });
   });
+  if (keys.previous) await keepListedHashes(services, keys.previous, placed);
   if (report.unmatched > 0) {
     services.log.warn("webhook events matched no notification", { provider: events[0]?.provider, count: report.unmatched });
   }
@@ -131,7 +133,12 @@ function toRow({ event, target, organizationId, emailHash }: Placed): typeof del
 }
 
 async function applyEffects(tx: Transaction, services: Services, news: Placed[]): Promise<Changed[]> {
-  const address = (p: Placed): AddressEffect => ({ organizationId: p.organizationId, emailHash: p.emailHash, detail: scrub(p.event.bounce?.diagnostic ?? p.event.reason) });
+  const address = (p: Placed): AddressEffect => ({
+    organizationId: p.organizationId,
+    emailHash: p.emailHash,
+    emailHashKeyId: p.emailHashKeyId,
+    detail: scrub(p.event.bounce?.diagnostic ?? p.event.reason),
+  });
   const hard = news.filter((p) => p.event.type === "bounced" && p.event.bounce?.kind !== "soft");
   const soft = news.filter((p) => p.event.type === "bounced" && p.event.bounce?.kind === "soft");
   const complaints = news.filter((p) => p.event.type === "complained");
@@ -164,6 +171,29 @@ async function applyEffects(tx: Transaction, services: Services, news: Placed[])
     })),
   );
   return changed;
+}
+
+/**
+ * After EMAIL_HASH_KEY rotated, an address listed under the previous key keeps that entry: its
+ * bounces and soft-bounce counts go on the existing row instead of starting a second one.
+ */
+async function keepListedHashes(services: Services, previous: EmailHashKey, placed: Placed[]): Promise<void> {
+  const older = await hashEmails(
+    previous.key,
+    placed.map((p) => p.event.recipient),
+  );
+  const pairs = placed.flatMap((p) => [sql`(${p.organizationId}::uuid, ${p.emailHash})`, sql`(${p.organizationId}::uuid, ${older.get(normalizeEmail(p.event.recipient)) ?? ""})`]);
+  if (pairs.length === 0) return;
+  const listed = await services.db.execute<{ organization_id: string; email_hash: string }>(sql`
+    SELECT organization_id, email_hash FROM suppressions WHERE (organization_id, email_hash) IN (${sql.join(pairs, sql`, `)})`);
+  const found = new Set(listed.rows.map((r) => `${r.organization_id}|${r.email_hash}`));
+  for (const p of placed) {
+    const old = older.get(normalizeEmail(p.event.recipient)) ?? "";
+    if (!found.has(`${p.organizationId}|${p.emailHash}`) && found.has(`${p.organizationId}|${old}`)) {
+      p.emailHash = old;
+      p.emailHashKeyId = previous.id;
+    }
+  }
 }
 
 function storableEvent(e: DeliveryEvent): DeliveryEvent {

@@ -72,7 +72,7 @@ async function purgeEvents(db: Database, org: Due, chunk: number, at: string): P
          AND NOT ${eventStillNeeded(sql`e.id`)}
        ORDER BY e.created_at LIMIT ${chunk} FOR UPDATE OF e SKIP LOCKED
     )
-    UPDATE events e SET data = '{}'::jsonb, content_purged_at = ${at}::timestamptz
+    UPDATE events e SET data = '{}'::jsonb, data_sealed = NULL, content_purged_at = ${at}::timestamptz
       FROM due WHERE e.id = due.id
     RETURNING e.id`);
   return result.rows.length;

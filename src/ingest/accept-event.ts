@@ -1,8 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { Col } from "../platform/db/rows";
+import { textArray } from "../platform/db/sql";
 import { type eventTypes, type events, notifications, recipients } from "../platform/db/schema";
 import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
+import { sealPersonal } from "../platform/crypto/personal-data";
+import type { SealingKeys } from "../platform/crypto/sealed-box";
 import { err, ok, type Result } from "../platform/result";
 import type { AcceptedEvent, CreateEventBody } from "./schema";
 import { fingerprint } from "./fingerprint";
@@ -22,12 +25,21 @@ export async function acceptEvent(
   db: Database,
   organizationId: string,
   input: CreateEventBody,
-  /** The address-hash key (src/platform/crypto/email-hash.ts); without it recipients get no email_hash. */
-  options: { emailHashKey?: CryptoKey } = {},
+  /**
+   * The address-hash key (src/platform/crypto/email-hash.ts; without it recipients get no email_hash)
+   * and the sealing keys (without them addresses, names and data are stored in plain text).
+   */
+  options: { emailHashKey?: CryptoKey | undefined; emailHashKeyId?: string | undefined; sealingKeys?: SealingKeys | undefined } = {},
 ): Promise<Result<StoredEvent, IngestError>> {
   const { idempotencyKey, ...content } = input;
   const print = await fingerprint(content);
-  const found = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey);
+  const found = await lookUpTypeAndKey(
+    db,
+    organizationId,
+    input.type,
+    idempotencyKey,
+    input.recipients.map((r) => r.id),
+  );
   if (!found) return err({ code: "unknown_event_type", type: input.type });
   if (found.existing) return answerDuplicate(db, found.existing, idempotencyKey ?? "", print, input);
 
@@ -39,37 +51,55 @@ export async function acceptEvent(
         input.recipients.map((r) => r.email),
       )
     : undefined;
-  const people = input.recipients.map((r) => ({
-    recipient_id: crypto.randomUUID(),
-    notification_id: crypto.randomUUID(),
-    external_id: r.id,
-    email: r.email,
-    email_hash: hashes?.get(normalizeEmail(r.email)) ?? null,
-    name: r.name ?? null,
-    locale: r.locale ?? null,
-    timezone: r.timezone ?? null,
-  }));
+  const people = await Promise.all(
+    input.recipients.map((r) =>
+      sealRecipient(options.sealingKeys, organizationId, {
+        // An existing recipient keeps its row id, which its sealed values are bound to.
+        recipient_id: found.recipientIds.get(r.id) ?? crypto.randomUUID(),
+        notification_id: crypto.randomUUID(),
+        external_id: r.id,
+        email: r.email,
+        email_hash: hashes?.get(normalizeEmail(r.email)) ?? null,
+        email_hash_key_id: hashes ? (options.emailHashKeyId ?? null) : null,
+        name: r.name ?? null,
+        locale: r.locale ?? null,
+        timezone: r.timezone ?? null,
+      }),
+    ),
+  );
+  const data = JSON.stringify(input.data);
+  const dataSealed = options.sealingKeys ? await sealPersonal(options.sealingKeys, { column: "events.data", organizationId, rowId: eventId }, data) : null;
   // One statement, so one round trip and atomic without BEGIN/COMMIT: the event, the recipients
   // (upserted; an existing row keeps its id) and a pending notification each. When the event
   // insert meets a concurrent request's row for the same idempotency key, nothing else is written.
   const written = await db.execute<{ id: string }>(sql`
     WITH event AS (
-      INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data)
-      VALUES (${eventId}::uuid, ${organizationId}::uuid, ${found.eventTypeId}::uuid, ${input.type}, ${idempotencyKey ?? null}, ${print}, ${priority}, ${JSON.stringify(input.data)}::jsonb)
+      INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data, data_sealed)
+      VALUES (${eventId}::uuid, ${organizationId}::uuid, ${found.eventTypeId}::uuid, ${input.type}, ${idempotencyKey ?? null}, ${print}, ${priority},
+              ${dataSealed === null ? data : "{}"}::jsonb, ${dataSealed})
       ON CONFLICT DO NOTHING
       RETURNING id
     ), people AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
-        AS p(recipient_id uuid, notification_id uuid, external_id text, email text, email_hash text, name text, locale text, timezone text)
+        AS p(recipient_id uuid, notification_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text, locale text, timezone text)
     ), upserted AS (
-      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_hash, name, locale, timezone)
-      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_hash, name, locale, timezone FROM people
+      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone)
+      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone FROM people
        WHERE EXISTS (SELECT 1 FROM event)
       ON CONFLICT (organization_id, external_id) DO UPDATE SET
-        email = excluded.email,
+        -- Sealed values are bound to the row id they were sealed for. When another request created
+        -- this recipient between our look-up and this write, ours were sealed for an id the row
+        -- does not have: the row keeps the values that request wrote a moment ago.
+        email = CASE WHEN r.id = excluded.id THEN excluded.email ELSE r.email END,
+        email_sealed = CASE WHEN r.id = excluded.id THEN excluded.email_sealed ELSE r.email_sealed END,
         -- Follows the address: a hash of the old one would point suppressions at the wrong person.
-        email_hash = coalesce(excluded.email_hash, CASE WHEN r.email = excluded.email THEN r.email_hash END),
-        name = coalesce(excluded.name, r.name),
+        email_hash = CASE WHEN r.id <> excluded.id THEN r.email_hash
+                          ELSE coalesce(excluded.email_hash, CASE WHEN r.email = excluded.email THEN r.email_hash END) END,
+        email_hash_key_id = CASE WHEN r.id <> excluded.id THEN r.email_hash_key_id WHEN excluded.email_hash IS NOT NULL THEN excluded.email_hash_key_id
+                                 WHEN r.email = excluded.email THEN r.email_hash_key_id END,
+        -- An event without a name keeps the one the recipient had.
+        name = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name ELSE excluded.name END,
+        name_sealed = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name_sealed ELSE excluded.name_sealed END,
         locale = coalesce(excluded.locale, r.locale),
         timezone = coalesce(excluded.timezone, r.timezone),
         updated_at = now()
@@ -82,7 +112,7 @@ export async function acceptEvent(
 
   if (written.rows.length === 0) {
     // A concurrent request with the same key committed first: answer as a duplicate of it.
-    const again = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey);
+    const again = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey, []);
     if (again?.existing) return answerDuplicate(db, again.existing, idempotencyKey ?? "", print, input);
     throw new Error("idempotent insert lost its row");
   }
@@ -92,13 +122,42 @@ export async function acceptEvent(
 
 type ExistingEvent = { id: string; fingerprint: string; priority: "high" | "normal" };
 
-/** The event type and, when a key is given, the event it already names: one round trip for both. */
+type Person = {
+  recipient_id: string;
+  notification_id: string;
+  external_id: string;
+  email: string | null;
+  email_sealed?: string | null;
+  email_hash: string | null;
+  email_hash_key_id: string | null;
+  name: string | null;
+  name_sealed?: string | null;
+  locale: string | null;
+  timezone: string | null;
+};
+
+/** With sealing keys, the address and name go sealed and their plain-text columns stay null. */
+async function sealRecipient(keys: SealingKeys | undefined, organizationId: string, person: Person): Promise<Person> {
+  if (!keys) return { ...person, email_sealed: null, name_sealed: null };
+  const place = { organizationId, rowId: person.recipient_id };
+  const [email, name] = await Promise.all([
+    sealPersonal(keys, { ...place, column: "recipients.email" }, person.email ?? ""),
+    person.name === null ? null : sealPersonal(keys, { ...place, column: "recipients.name" }, person.name),
+  ]);
+  return { ...person, email: null, email_sealed: email, name: null, name_sealed: name };
+}
+
+/**
+ * The event type, the event a given idempotency key already names, and the row ids of the
+ * recipients that exist already (their sealed values are bound to them): one round trip for all.
+ */
 async function lookUpTypeAndKey(
   db: Database,
   organizationId: string,
   type: string,
   idempotencyKey: string | undefined,
-): Promise<{ eventTypeId: string; priority: "high" | "normal"; existing?: ExistingEvent } | undefined> {
+  externalIds: string[],
+): Promise<{ eventTypeId: string; priority: "high" | "normal"; existing?: ExistingEvent; recipientIds: Map<string, string> } | undefined> {
   type E = typeof events;
   const result = await db.execute<{
     event_type_id: Col<typeof eventTypes, "id">;
@@ -106,8 +165,11 @@ async function lookUpTypeAndKey(
     existing_id: Col<E, "id"> | null;
     existing_fingerprint: Col<E, "fingerprint"> | null;
     existing_priority: Col<E, "priority"> | null;
+    recipients: { id: string; external_id: string }[] | null;
   }>(sql`
-    SELECT et.id AS event_type_id, et.priority, e.id AS existing_id, e.fingerprint AS existing_fingerprint, e.priority AS existing_priority
+    SELECT et.id AS event_type_id, et.priority, e.id AS existing_id, e.fingerprint AS existing_fingerprint, e.priority AS existing_priority,
+           (SELECT jsonb_agg(jsonb_build_object('id', r.id, 'external_id', r.external_id)) FROM recipients r
+             WHERE r.organization_id = et.organization_id AND r.external_id = ANY(${textArray(externalIds)})) AS recipients
       FROM event_types et
       LEFT JOIN events e ON e.organization_id = et.organization_id AND e.idempotency_key = ${idempotencyKey ?? null}
      WHERE et.organization_id = ${organizationId}::uuid AND et.key = ${type}
@@ -118,7 +180,8 @@ async function lookUpTypeAndKey(
     row.existing_id && row.existing_fingerprint && row.existing_priority
       ? { id: row.existing_id, fingerprint: row.existing_fingerprint, priority: row.existing_priority }
       : undefined;
-  return { eventTypeId: row.event_type_id, priority: row.priority, ...(existing ? { existing } : {}) };
+  const recipientIds = new Map((row.recipients ?? []).map((r) => [r.external_id, r.id]));
+  return { eventTypeId: row.event_type_id, priority: row.priority, recipientIds, ...(existing ? { existing } : {}) };
 }
 
 /** The first request's answer for a repeated key; a different body under the same key is a conflict. */

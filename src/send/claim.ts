@@ -3,6 +3,8 @@ import type { Database } from "../platform/db/client";
 import type { Col, RowOf } from "../platform/db/rows";
 import type { eventTypes, events, layouts, notifications, organizations, recipients, templates, templateVersions } from "../platform/db/schema";
 import type { LocaleVariants } from "../platform/db/schema/template-versions";
+import { type OpenError, openEventData, openRecipient } from "../platform/crypto/personal-data";
+import type { SealingKeys } from "../platform/crypto/sealed-box";
 
 /** A notification this consumer now owns, with everything needed to render and send it. */
 export type ClaimedNotification = {
@@ -50,6 +52,9 @@ type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "retry_rounds" 
   critical: Col<typeof eventTypes, "critical">;
   retain_content: Col<typeof eventTypes, "retain_content">;
   data: Record<string, unknown>;
+  data_sealed: Col<typeof events, "data_sealed">;
+  email_sealed: Col<R, "email_sealed">;
+  name_sealed: Col<R, "name_sealed">;
   recipient_external_id: Col<R, "external_id">;
   recipient_name: Col<R, "name">;
   organization_name: Col<O, "name">;
@@ -65,14 +70,23 @@ type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "retry_rounds" 
   RowOf<O, "from_email" | "from_name" | "reply_to" | "branding"> &
   RowOf<TV, "default_locale" | "subject" | "html" | "text" | "locales">;
 
+/** A claimed notification whose sealed address, name or data did not open (a key missing from the deployment). */
+export type UnreadableClaim = { id: string; error: OpenError };
+
 /**
  * `pending|queued → sending` for the given ids in one statement, with a lease, and returns the
- * claimed rows joined with what rendering needs. An id that is already sending, sent or failed is
- * not returned, which is what stops a redelivered or concurrent message from sending twice. Rows
- * come oldest event first, so a digest window receives its items in the order they happened.
+ * claimed rows joined with what rendering needs, personal data opened. An id that is already
+ * sending, sent or failed is not returned, which is what stops a redelivered or concurrent message
+ * from sending twice. Rows come oldest event first, so a digest window receives its items in the
+ * order they happened.
  */
-export async function claimNotifications(db: Database, ids: string[], leaseSeconds: number): Promise<ClaimedNotification[]> {
-  if (ids.length === 0) return [];
+export async function claimNotifications(
+  db: Database,
+  ids: string[],
+  leaseSeconds: number,
+  keys: SealingKeys | undefined,
+): Promise<{ claimed: ClaimedNotification[]; unreadable: UnreadableClaim[] }> {
+  if (ids.length === 0) return { claimed: [], unreadable: [] };
   const idList = sql.join(
     ids.map((id) => sql`${id}::uuid`),
     sql`, `,
@@ -85,8 +99,8 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
        WHERE id IN (${idList}) AND status IN ('pending', 'queued')
        RETURNING id, organization_id, attempts, retry_rounds, event_id, recipient_id, event_type_id
     )
-    SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, et.category, et.critical, et.retain_content, c.recipient_id, e.data,
-           r.external_id AS recipient_external_id, r.email, r.name AS recipient_name, r.locale, r.timezone, r.text_only,
+    SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, et.category, et.critical, et.retain_content, c.recipient_id, e.data, e.data_sealed,
+           r.external_id AS recipient_external_id, r.email, r.email_sealed, r.name AS recipient_name, r.name_sealed, r.locale, r.timezone, r.text_only,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
            o.sending_paused_at IS NOT NULL AS organization_paused,
            l.id AS layout_id, l.version AS layout_version, l.source AS layout_source,
@@ -101,7 +115,25 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
       JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
       LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'
      ORDER BY e.created_at, c.id`);
-  return result.rows.map((row) => ({
+  const claimed: ClaimedNotification[] = [];
+  const unreadable: UnreadableClaim[] = [];
+  for (const row of result.rows) {
+    const [person, data] = await Promise.all([
+      openRecipient(keys, row.organization_id, row.recipient_id, {
+        email: { sealed: row.email_sealed, plain: row.email },
+        name: { sealed: row.name_sealed, plain: row.recipient_name },
+      }),
+      openEventData(keys, row.organization_id, row.event_id, { sealed: row.data_sealed, plain: row.data }),
+    ]);
+    if (!person.ok) unreadable.push({ id: row.id, error: person.error });
+    else if (!data.ok) unreadable.push({ id: row.id, error: data.error });
+    else claimed.push(toClaimed(row, person.value, data.value));
+  }
+  return { claimed, unreadable };
+}
+
+function toClaimed(row: ClaimRow, person: { email: string; name: string | null }, data: Record<string, unknown>): ClaimedNotification {
+  return {
     id: row.id,
     organizationId: row.organization_id,
     attempt: row.attempts,
@@ -112,8 +144,8 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
     critical: row.critical,
     retainContent: row.retain_content,
     recipientId: row.recipient_id,
-    data: row.data,
-    recipient: { id: row.recipient_external_id, email: row.email, name: row.recipient_name, locale: row.locale, timezone: row.timezone, textOnly: row.text_only },
+    data,
+    recipient: { id: row.recipient_external_id, email: person.email, name: person.name, locale: row.locale, timezone: row.timezone, textOnly: row.text_only },
     organization: {
       name: row.organization_name,
       fromEmail: row.from_email,
@@ -134,5 +166,5 @@ export async function claimNotifications(db: Database, ids: string[], leaseSecon
       text: row.text,
       locales: row.locales,
     },
-  }));
+  };
 }

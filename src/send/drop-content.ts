@@ -26,7 +26,7 @@ export async function dropContentOfFinishedEvents(db: Database, eventIds: string
   const ids = [...new Set(eventIds)];
   if (ids.length === 0) return 0;
   const result = await db.execute<{ id: string }>(sql`
-    UPDATE events e SET data = '{}'::jsonb, content_purged_at = ${at.toISOString()}::timestamptz
+    UPDATE events e SET data = '{}'::jsonb, data_sealed = NULL, content_purged_at = ${at.toISOString()}::timestamptz
       FROM event_types et
      WHERE e.id = ANY(${uuidArray(ids)}) AND e.content_purged_at IS NULL
        AND et.id = e.event_type_id AND NOT et.retain_content

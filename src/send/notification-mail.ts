@@ -16,12 +16,16 @@ export const notificationMail: MailKind<ClaimedNotification> = {
   noun: "notification",
 
   async claim(services, jobs) {
-    const claimed = await claimNotifications(
+    const { claimed, unreadable } = await claimNotifications(
       services.db,
       jobs.map((j) => j.id),
       services.env.SEND_LEASE_SECONDS,
+      await services.keys.sealing(),
     );
-    return { claimed, later: new Map() };
+    // A key missing from the deployment (SECRETS_KEY_PREVIOUS dropped before the re-seal job ran)
+    // is an operator's fix away: retry, and the lapsed-claim limit fails the email if it never comes.
+    for (const u of unreadable) services.log.error("a notification's sealed personal data did not open", { notificationId: u.id, reason: u.error });
+    return { claimed, later: new Map(unreadable.map((u) => [u.id, { retry: true, delaySeconds: services.env.RETRY_BASE_SECONDS }])) };
   },
 
   async decide(services, claimed) {

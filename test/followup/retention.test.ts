@@ -1,5 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { events } from "../../src/platform/db/schema";
+import { openedEventData } from "../fixtures/sealed";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { purgeExpiredContent, type RetentionOptions } from "../../src/followup/retention";
@@ -46,12 +48,10 @@ async function storeSentEvent(organizationId: string, now: Date, daysAgo: number
 }
 
 /** The event's data, and when it was purged (raw statements answer timestamps as text). */
+/** The event's data as the readers see it (opened when sealed), and when it was purged. */
 async function eventRow(eventId: string) {
-  const [row] = await withDb(
-    async (db) =>
-      (await db.execute<{ data: Record<string, unknown>; content_purged_at: string | null }>(sql`SELECT data, content_purged_at FROM events WHERE id = ${eventId}::uuid`)).rows,
-  );
-  return row && { data: row.data, content_purged_at: row.content_purged_at === null ? null : new Date(row.content_purged_at) };
+  const [row] = await withDb((db) => db.select().from(events).where(eq(events.id, eventId)));
+  return row && { data: await openedEventData(row), content_purged_at: row.contentPurgedAt };
 }
 
 const detailsOf = (notificationId: string) =>

@@ -6,6 +6,7 @@ import type { CreateEventRequest, CreateEventResponse } from "../../src/ingest/r
 import type { ErrorBody } from "../../src/platform/errors";
 import { call } from "../fixtures/http";
 import { createOrganization, testEnv, uniqueEmail } from "../fixtures/organization";
+import { openedRecipient } from "../fixtures/sealed";
 
 const commentEvent = (email = uniqueEmail()): CreateEventRequest => ({
   type: "comment.created",
@@ -103,7 +104,7 @@ describe("POST /v1/events", () => {
     const rows = await db.select().from(recipients).where(eq(recipients.organizationId, org.organizationId));
     await close();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ email: newEmail, name: "Ada Lovelace", timezone: "Europe/London" });
+    expect(await openedRecipient(rows[0] ?? expect.fail("no recipient"))).toMatchObject({ email: newEmail, name: "Ada Lovelace", timezone: "Europe/London" });
   });
 
   it("uses the priority queue path for high priority and records the priority", async () => {

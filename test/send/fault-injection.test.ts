@@ -2,6 +2,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/platform/db/client";
 import { claimNotifications } from "../../src/send/claim";
+import { sealingKeys } from "../../src/platform/crypto/sealing-keys";
 import { recordOutcomes } from "../../src/send/record";
 import worker from "../../src/index";
 import { SendGridProvider } from "../../src/providers/sendgrid/send";
@@ -26,7 +27,9 @@ describe("the delivery guarantee under faults", () => {
     const { email, notificationId } = await storePendingComment(org.organizationId);
     const { db, close } = openDatabase(testEnv());
     // The doomed consumer: claims, gets the provider to accept, and dies before writing anything.
-    const [claimed] = await claimNotifications(db, [notificationId], 120);
+    const {
+      claimed: [claimed],
+    } = await claimNotifications(db, [notificationId], 120, await sealingKeys(testEnv()));
     const provider = new SendGridProvider({ apiKey: TEST_SENDGRID_API_KEY, baseUrl: String(env.SENDGRID_BASE_URL) });
     const accepted = await provider.send({
       notificationId,

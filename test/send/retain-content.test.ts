@@ -9,6 +9,7 @@ import { loadNotification, postComment, waitForStatus } from "../fixtures/notifi
 import { createOrganization, type TestOrganization, uniqueEmail } from "../fixtures/organization";
 import { createRecipient, setChoice } from "../fixtures/preferences";
 import { receivedBy } from "../fixtures/sendgrid-fake";
+import { openedEventData } from "../fixtures/sealed";
 
 const CODE = "493817";
 const DATA = { author: "Acme security", task: `code ${CODE}`, comment: `Your sign-in code is ${CODE}`, url: "https://app.test/login" };
@@ -20,15 +21,20 @@ async function codeType(org: TestOrganization, critical = true): Promise<string>
   return "login.code";
 }
 
+/** The event's data as the readers see it (opened when sealed), and when it was purged. */
 const eventOf = (notificationId: string) =>
-  withDb(
-    async (db) =>
-      (
-        await db.execute<{ data: Record<string, unknown>; content_purged_at: string | null }>(
-          sql`SELECT e.data, e.content_purged_at FROM events e JOIN notifications n ON n.event_id = e.id WHERE n.id = ${notificationId}::uuid`,
-        )
-      ).rows[0],
-  );
+  withDb(async (db) => {
+    const [row] = (
+      await db.execute<{ id: string; organization_id: string; data: Record<string, unknown>; data_sealed: string | null; content_purged_at: string | null }>(
+        sql`SELECT e.id, e.organization_id, e.data, e.data_sealed, e.content_purged_at FROM events e JOIN notifications n ON n.event_id = e.id WHERE n.id = ${notificationId}::uuid`,
+      )
+    ).rows;
+    if (!row) return undefined;
+    return {
+      data: await openedEventData({ id: row.id, organizationId: row.organization_id, data: row.data, dataSealed: row.data_sealed }),
+      content_purged_at: row.content_purged_at,
+    };
+  });
 
 async function sendNow(notificationId: string) {
   const batch = createMessageBatch("tidings-notifications", [{ id: `m-${notificationId}`, timestamp: new Date(), attempts: 1, body: { kind: "send", notificationId } }]);

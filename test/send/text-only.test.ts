@@ -4,6 +4,7 @@ import { recipients } from "../../src/platform/db/schema";
 import { postComment, waitForStatus } from "../fixtures/notifications";
 import { createOrganization } from "../fixtures/organization";
 import { createRecipient, setChoice } from "../fixtures/preferences";
+import { openedRecipient } from "../fixtures/sealed";
 import { withServices } from "../fixtures/services";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 
@@ -40,8 +41,9 @@ describe("recipients who want plain text only", () => {
     expect((await receivedBy(other.email))[0]?.body.content.map((c) => c.type)).toEqual(["text/plain", "text/html"]);
 
     await postComment(org.apiKey, r.email, { recipients: [{ ...r.asEventRecipient, name: "Ada Lovelace" }] });
-    const [row] = await withServices((s) => s.db.select({ textOnly: recipients.textOnly, name: recipients.name }).from(recipients).where(eq(recipients.id, r.id)));
-    expect(row).toEqual({ textOnly: true, name: "Ada Lovelace" });
+    const [row] = await withServices((s) => s.db.select().from(recipients).where(eq(recipients.id, r.id)));
+    const opened = await openedRecipient(row ?? expect.fail("no recipient"));
+    expect({ textOnly: opened.textOnly, name: opened.name }).toEqual({ textOnly: true, name: "Ada Lovelace" });
   });
 
   it("get their digest as plain text too, listing every item", async () => {

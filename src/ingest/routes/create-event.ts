@@ -47,8 +47,13 @@ export const registerCreateEvent = (app: App) =>
       await pauseBeforeRefusing(limit.retryAfterSeconds, services.env.RATE_LIMIT_REFUSAL_PAUSE_MS);
       throw rateLimited(limit.retryAfterSeconds, "recipients for this organisation");
     }
-    const hashKey = await services.keys.emailHash();
-    const result = await acceptEvent(db, c.get("caller").organizationId, { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) }, hashKey ? { emailHashKey: hashKey } : {});
+    const [hashKeys, sealingKeys] = await Promise.all([services.keys.emailHashes(), services.keys.sealing()]);
+    const result = await acceptEvent(
+      db,
+      c.get("caller").organizationId,
+      { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) },
+      { emailHashKey: hashKeys?.current.key, emailHashKeyId: hashKeys?.current.id, sealingKeys },
+    );
     if (!result.ok) {
       const e = result.error;
       if (e.code === "unknown_event_type") {

@@ -3,7 +3,9 @@ import type { Caller } from "../../context";
 import { removeWindowItems, type WindowItems } from "../../digest/remove-items";
 import { invalidateRecipientPreferences } from "../../decide/preferences/load";
 import { recordApiChange } from "../../platform/audit/record";
-import { hashEmail } from "../../platform/crypto/email-hash";
+import { hashesUnderEvery } from "../../platform/crypto/email-hash";
+import { textArray } from "../../platform/db/sql";
+import { openRecipient } from "../../platform/crypto/personal-data";
 import type { Database } from "../../platform/db/client";
 import { err, ok, type BaseError, type Result } from "../../platform/result";
 import type { Services } from "../../services";
@@ -11,8 +13,10 @@ import { erasedExternalId, scrubPattern } from "./lookup";
 import { ErasureRecord, type ErasureReport } from "./schema";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
-type Person = { id: string; email: string; name: string | null; emailHash: string | null };
-export type EraseError = BaseError<"NOT_FOUND">;
+/** `emailHashes`: the address's hashes under every live key, so an entry from before a hash-key rotation counts too. */
+type Person = { id: string; email: string; name: string | null; emailHashes: string[] };
+export type EraseError = BaseError<"NOT_FOUND" | "INTERNAL_SERVER_ERROR">;
+type Stored = { id: string; email: string | null; email_sealed: string | null; email_hash: string | null; name: string | null; name_sealed: string | null };
 
 /** Mail still waiting for this person: it ends `skipped` (there is no `cancelled` status) and is never sent. */
 const WAITING = sql`('pending', 'queued', 'paused', 'batched')`;
@@ -27,26 +31,35 @@ export async function eraseRecipient(services: Services, caller: Caller, externa
   const { db } = services;
   const organizationId = caller.organizationId;
   const tombstoneId = await erasedExternalId(organizationId, externalId);
-  const hashKey = await services.keys.emailHash();
+  const [hashKeys, sealing] = await Promise.all([services.keys.emailHashes(), services.keys.sealing()]);
   const erased = await db.transaction(async (tx) => {
-    const old = await tx.execute<{ id: string; email: string; name: string | null }>(sql`
-      WITH old AS (
-        SELECT id, email, name FROM recipients
-         WHERE organization_id = ${organizationId}::uuid AND external_id = ${externalId} FOR UPDATE
-      )
-      UPDATE recipients r
-         SET external_id = ${tombstoneId}, email = '', email_hash = NULL, name = NULL, locale = NULL, timezone = NULL,
-             unsubscribed_at = now(), text_only = false, updated_at = now()
-        FROM old WHERE r.id = old.id
-      RETURNING old.id, old.email, old.name`);
-    const person = old.rows[0];
-    if (!person) return undefined;
-    const emailHash = hashKey ? await hashEmail(hashKey, person.email) : null;
-    const { record, windows } = await eraseRows(tx, organizationId, { ...person, emailHash });
+    const old = await tx.execute<Stored>(sql`
+      SELECT id, email, email_sealed, email_hash, name, name_sealed FROM recipients
+       WHERE organization_id = ${organizationId}::uuid AND external_id = ${externalId} FOR UPDATE`);
+    const stored = old.rows[0];
+    if (!stored) return undefined;
+    // The address and name are needed once more, to find the suppression entry and scrub texts that
+    // quote them; opened before anything is written, so a missing key leaves the person as they were.
+    const opened = await openRecipient(sealing, organizationId, stored.id, {
+      email: { sealed: stored.email_sealed, plain: stored.email },
+      name: { sealed: stored.name_sealed, plain: stored.name },
+    });
+    if (!opened.ok) return { unreadable: opened.error };
+    await tx.execute(sql`
+      UPDATE recipients
+         SET external_id = ${tombstoneId}, email = '', email_sealed = NULL, email_hash = NULL, name = NULL, name_sealed = NULL,
+             locale = NULL, timezone = NULL, unsubscribed_at = now(), text_only = false, updated_at = now()
+       WHERE id = ${stored.id}::uuid`);
+    const person = { id: stored.id, ...opened.value };
+    const emailHashes = hashKeys && person.email ? (await hashesUnderEvery(hashKeys, person.email)).map((h) => h.hash) : stored.email_hash ? [stored.email_hash] : [];
+    const { record, windows } = await eraseRows(tx, organizationId, { ...person, emailHashes });
     await recordApiChange(tx, caller, { action: "recipient.erase", targetType: "recipient", targetId: person.id, details: record });
     return { record, windows, recipientId: person.id };
   });
   if (!erased) return firstErasure(db, organizationId, externalId, tombstoneId);
+  if ("unreadable" in erased) {
+    return err({ code: "INTERNAL_SERVER_ERROR", message: `The recipient's sealed address or name did not open (${erased.unreadable}): a sealing key is missing.`, retry: false });
+  }
   await removeWindowItems(services, erased.windows);
   await invalidateRecipientPreferences(services, { organizationId, recipientId: erased.recipientId });
   return ok({ recipientId: externalId, ...erased.record });
@@ -55,6 +68,7 @@ export async function eraseRecipient(services: Services, caller: Caller, externa
 /** Everything below the recipient row, in the transaction that tombstones it. */
 async function eraseRows(tx: Tx, organizationId: string, person: Person) {
   const r = sql`${person.id}::uuid`;
+  const hashes = textArray(person.emailHashes);
   const cancelled = await tx.execute<{ id: string; was: string; category: string }>(sql`
     WITH target AS (
       SELECT n.id, n.status AS was, et.category FROM notifications n JOIN event_types et ON et.id = n.event_type_id
@@ -71,8 +85,8 @@ async function eraseRows(tx: Tx, organizationId: string, person: Person) {
   const preferences = await tx.execute(sql`DELETE FROM preferences WHERE recipient_id = ${r}`);
   // An event with other recipients keeps its data: it is theirs too.
   const events = await tx.execute(sql`
-    UPDATE events e SET data = '{}'::jsonb, content_purged_at = coalesce(e.content_purged_at, now()), updated_at = now()
-     WHERE e.organization_id = ${organizationId}::uuid AND e.data <> '{}'::jsonb
+    UPDATE events e SET data = '{}'::jsonb, data_sealed = NULL, content_purged_at = coalesce(e.content_purged_at, now()), updated_at = now()
+     WHERE e.organization_id = ${organizationId}::uuid AND (e.data <> '{}'::jsonb OR e.data_sealed IS NOT NULL)
        AND e.id IN (SELECT event_id FROM notifications WHERE recipient_id = ${r})
        AND NOT EXISTS (SELECT 1 FROM notifications o WHERE o.event_id = e.id AND o.recipient_id <> ${r})`);
   // A digest email's events keep only the digest id: it is how the digest's own view finds them.
@@ -85,7 +99,7 @@ async function eraseRows(tx: Tx, organizationId: string, person: Person) {
   const kept = await tx.execute<{ notifications: number; digests: number; suppressed: boolean }>(sql`
     SELECT (SELECT count(*)::int FROM notifications WHERE recipient_id = ${r}) AS notifications,
            (SELECT count(*)::int FROM digests WHERE recipient_id = ${r}) AS digests,
-           EXISTS (SELECT 1 FROM suppressions WHERE organization_id = ${organizationId}::uuid AND email_hash = ${person.emailHash} AND suppressed_at IS NOT NULL) AS suppressed`);
+           EXISTS (SELECT 1 FROM suppressions WHERE organization_id = ${organizationId}::uuid AND email_hash = ANY(${hashes}) AND suppressed_at IS NOT NULL) AS suppressed`);
 
   const batched = cancelled.rows.filter((n) => n.was === "batched");
   const byCategory = new Map<string, string[]>();
@@ -112,6 +126,7 @@ async function eraseRows(tx: Tx, organizationId: string, person: Person) {
  */
 async function scrubTexts(tx: Tx, organizationId: string, person: Person) {
   const r = sql`${person.id}::uuid`;
+  const hashes = textArray(person.emailHashes);
   const both = scrubPattern([person.email, person.name]);
   const address = scrubPattern([person.email]);
   if (!both || !address) return;
@@ -128,9 +143,9 @@ async function scrubTexts(tx: Tx, organizationId: string, person: Person) {
   // The address's own suppression entry may quote a bounce naming the person; other rows of the
   // organisation are matched on the address only, since a short name would match strangers' text.
   await tx.execute(sql`
-    UPDATE suppressions SET detail = regexp_replace(detail, CASE WHEN email_hash = ${person.emailHash} THEN ${both} ELSE ${address} END, '[erased]', 'gi')
+    UPDATE suppressions SET detail = regexp_replace(detail, CASE WHEN email_hash = ANY(${hashes}) THEN ${both} ELSE ${address} END, '[erased]', 'gi')
      WHERE organization_id = ${organizationId}::uuid
-       AND (detail ~* ${address} OR (email_hash = ${person.emailHash} AND detail ~* ${both}))`);
+       AND (detail ~* ${address} OR (email_hash = ANY(${hashes}) AND detail ~* ${both}))`);
   await tx.execute(sql`
     UPDATE alerts SET payload = regexp_replace(payload::text, ${address}, '[erased]', 'gi')::jsonb
      WHERE organization_id = ${organizationId}::uuid AND payload::text ~* ${address}`);

@@ -3,12 +3,19 @@ import type { Caller } from "../../context";
 import { attemptView } from "../notifications/attempt-view";
 import { recordApiChange } from "../../platform/audit/record";
 import { deliveryAttempts, deliveryEvents, digests, events, notifications, preferences, recipients } from "../../platform/db/schema";
+import { openEventData, openRecipient } from "../../platform/crypto/personal-data";
 import { err, ok, type BaseError, type Result } from "../../platform/result";
 import type { Services } from "../../services";
 import { findSuppression } from "./lookup";
 import type { RecipientExport } from "./schema";
 
-export type ExportError = BaseError<"NOT_FOUND">;
+export type ExportError = BaseError<"NOT_FOUND" | "INTERNAL_SERVER_ERROR">;
+
+const unreadable = (what: string, reason: string): ExportError => ({
+  code: "INTERNAL_SERVER_ERROR",
+  message: `The recipient's sealed ${what} did not open (${reason}): a sealing key is missing from this deployment.`,
+  retry: false,
+});
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -28,11 +35,17 @@ export async function exportRecipient(services: Services, caller: Caller, extern
     .where(and(eq(recipients.organizationId, organizationId), eq(recipients.externalId, externalId)))
     .limit(1);
   if (!person) return err({ code: "NOT_FOUND", message: `No recipient ${externalId}.`, retry: false });
+  const keys = await services.keys.sealing();
+  const opened = await openRecipient(keys, organizationId, person.id, {
+    email: { sealed: person.emailSealed, plain: person.email },
+    name: { sealed: person.nameSealed, plain: person.name },
+  });
+  if (!opened.ok) return err(unreadable("address or name", opened.error));
 
   const [choices, rows, sent, suppression] = await Promise.all([
     db.select().from(preferences).where(eq(preferences.recipientId, person.id)).orderBy(asc(preferences.category)),
     db
-      .select({ n: notifications, type: events.type, data: events.data, contentPurgedAt: events.contentPurgedAt })
+      .select({ n: notifications, type: events.type, data: events.data, dataSealed: events.dataSealed, contentPurgedAt: events.contentPurgedAt })
       .from(notifications)
       .innerJoin(events, eq(events.id, notifications.eventId))
       .where(and(eq(notifications.organizationId, organizationId), eq(notifications.recipientId, person.id)))
@@ -42,8 +55,11 @@ export async function exportRecipient(services: Services, caller: Caller, extern
       .from(digests)
       .where(and(eq(digests.organizationId, organizationId), eq(digests.recipientId, person.id)))
       .orderBy(asc(digests.createdAt)),
-    findSuppression(services, organizationId, person.email),
+    findSuppression(services, organizationId, opened.value.email),
   ]);
+  const data = await Promise.all(rows.map((r) => openEventData(keys, organizationId, r.n.eventId, { sealed: r.dataSealed, plain: r.data })));
+  const closed = data.find((d) => !d.ok);
+  if (closed && !closed.ok) return err(unreadable("event data", closed.error));
   const ids = rows.map((r) => r.n.id);
   const digestIds = sent.map((d) => d.id);
   const [attempts, notificationEvents, digestEvents] = await Promise.all([
@@ -62,8 +78,8 @@ export async function exportRecipient(services: Services, caller: Caller, extern
     exportedAt: new Date().toISOString(),
     recipient: {
       id: person.externalId,
-      email: person.email,
-      name: person.name,
+      email: opened.value.email,
+      name: opened.value.name,
       locale: person.locale,
       timezone: person.timezone,
       unsubscribedAt: iso(person.unsubscribedAt),
@@ -73,7 +89,7 @@ export async function exportRecipient(services: Services, caller: Caller, extern
     },
     preferences: choices.map((p) => ({ category: p.category, enabled: p.enabled, delivery: p.delivery, digest: p.digest ?? null, updatedAt: p.updatedAt.toISOString() })),
     suppression: suppression ? { reason: suppression.reason, softBounces: suppression.softBounces, suppressedAt: iso(suppression.suppressedAt), detail: suppression.detail } : null,
-    notifications: rows.map(({ n, type, data, contentPurgedAt }) => ({
+    notifications: rows.map(({ n, type, contentPurgedAt }, i) => ({
       id: n.id,
       eventId: n.eventId,
       type,
@@ -89,7 +105,7 @@ export async function exportRecipient(services: Services, caller: Caller, extern
       queuedAt: iso(n.queuedAt),
       sentAt: iso(n.sentAt),
       failedAt: iso(n.failedAt),
-      event: { data, contentPurgedAt: iso(contentPurgedAt) },
+      event: { data: data[i]?.ok ? data[i].value : {}, contentPurgedAt: iso(contentPurgedAt) },
       attempts: attempts.filter((a) => a.notificationId === n.id).map(attemptView),
       events: notificationEvents.filter((e) => e.notificationId === n.id).map(providerEvent),
     })),

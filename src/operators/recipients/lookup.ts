@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { sha256Hex } from "../../platform/auth/api-key";
-import { hashEmail } from "../../platform/crypto/email-hash";
+import { hashesUnderEvery } from "../../platform/crypto/email-hash";
 import { suppressions } from "../../platform/db/schema";
 import type { Services } from "../../services";
 
@@ -11,15 +11,15 @@ import type { Services } from "../../services";
  */
 export const erasedExternalId = async (organizationId: string, externalId: string): Promise<string> => `erased:${await sha256Hex(`${organizationId}\u0000${externalId}`)}`;
 
-/** The suppression entry of an address, found by its keyed hash; undefined without a hash key or an entry. */
+/** The suppression entry of an address, found by its keyed hash under every live key; undefined without a hash key or an entry. */
 export async function findSuppression(services: Pick<Services, "db" | "keys">, organizationId: string, email: string) {
-  const key = await services.keys.emailHash();
-  if (!key || !email) return undefined;
-  const hash = await hashEmail(key, email);
+  const keys = await services.keys.emailHashes();
+  if (!keys || !email) return undefined;
+  const hashes = (await hashesUnderEvery(keys, email)).map((h) => h.hash);
   const [row] = await services.db
     .select()
     .from(suppressions)
-    .where(and(eq(suppressions.organizationId, organizationId), eq(suppressions.emailHash, hash)))
+    .where(and(eq(suppressions.organizationId, organizationId), inArray(suppressions.emailHash, hashes)))
     .limit(1);
   return row;
 }

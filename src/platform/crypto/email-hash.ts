@@ -21,6 +21,44 @@ export function emailHashKey(env: Pick<Env, "EMAIL_HASH_KEY" | "SECRETS_KEY">): 
   return key;
 }
 
+/** An address-hash key and its id (the first 8 hex of the SHA-256 of its secret), stored beside each hash it made. */
+export type EmailHashKey = { id: string; key: CryptoKey };
+/** The live address-hash keys: the current one hashes new entries; entries of the previous one are still found. */
+export type EmailHashKeys = { current: EmailHashKey; previous?: EmailHashKey };
+
+/** Isolate-scoped, like `imported`: the id is a pure function of the secret. */
+const identified = new Map<string, Promise<EmailHashKey>>();
+
+function identify(secret: string): Promise<EmailHashKey> {
+  let found = identified.get(secret);
+  if (!found) {
+    found = (async () => {
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
+      const id = [...digest.slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      return { id, key };
+    })();
+    identified.set(secret, found);
+  }
+  return found;
+}
+
+/**
+ * EMAIL_HASH_KEY with EMAIL_HASH_KEY_PREVIOUS; while hashes fall back to SECRETS_KEY, that key with
+ * SECRETS_KEY_PREVIOUS, so rotating it does not orphan the suppression list either.
+ */
+export async function emailHashKeys(env: Pick<Env, "EMAIL_HASH_KEY" | "EMAIL_HASH_KEY_PREVIOUS" | "SECRETS_KEY" | "SECRETS_KEY_PREVIOUS">): Promise<EmailHashKeys | undefined> {
+  const [current, previous] = env.EMAIL_HASH_KEY ? [env.EMAIL_HASH_KEY, env.EMAIL_HASH_KEY_PREVIOUS] : [env.SECRETS_KEY, env.SECRETS_KEY_PREVIOUS];
+  if (!current) return undefined;
+  return previous && previous !== current ? { current: await identify(current), previous: await identify(previous) } : { current: await identify(current) };
+}
+
+/** An address's hash under every live key, the current key's first. */
+export async function hashesUnderEvery(keys: EmailHashKeys, email: string): Promise<{ keyId: string; hash: string }[]> {
+  const live = keys.previous ? [keys.current, keys.previous] : [keys.current];
+  return Promise.all(live.map(async (k) => ({ keyId: k.id, hash: await hashEmail(k.key, email) })));
+}
+
 /**
  * hex(HMAC-SHA256(key, lower-cased address)). Keyed rather than a plain hash: a list of plain
  * SHA-256 hashes of addresses is reversed by hashing a list of known addresses.

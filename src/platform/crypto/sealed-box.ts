@@ -7,11 +7,12 @@ import { err, ok, type Result } from "../result";
  */
 export type SealingKeys = { current: { id: string; key: CryptoKey }; previous?: { id: string; key: CryptoKey } };
 
-const b64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+/** In chunks: spreading a whole event's data (up to 512 KiB) into one call overflows the stack. */
+function b64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
 const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 /** Imports a base64 (standard or url-safe) 32-byte key; its id is the first 8 hex of its SHA-256. */
@@ -24,21 +25,35 @@ export async function importSealingKey(base64: string): Promise<{ id: string; ke
   return { id, key };
 }
 
-export async function seal(keys: SealingKeys, plaintext: string): Promise<string> {
+const encoder = new TextEncoder();
+const params = (iv: Uint8Array, associatedData: string | undefined): SubtleCryptoEncryptAlgorithm =>
+  associatedData === undefined ? { name: "AES-GCM", iv } : { name: "AES-GCM", iv, additionalData: encoder.encode(associatedData) };
+
+/**
+ * `associatedData` is authenticated but not stored: a value sealed with it opens only when the same
+ * text is given again, which is how personal data is bound to its organisation, row and column.
+ */
+export async function seal(keys: SealingKeys, plaintext: string, associatedData?: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const cipher = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, keys.current.key, new TextEncoder().encode(plaintext));
+  const cipher = await crypto.subtle.encrypt(params(iv, associatedData), keys.current.key, encoder.encode(plaintext));
   return `v1.${keys.current.id}.${b64url(iv)}.${b64url(new Uint8Array(cipher))}`;
 }
 
 export type UnsealError = "malformed" | "unknown_key" | "tampered";
 
-export async function unseal(keys: SealingKeys, sealed: string): Promise<Result<string, UnsealError>> {
+/** The id of the key that sealed a value, or undefined when it is not a sealed value. */
+export function sealedKeyId(sealed: string): string | undefined {
+  const [version, keyId] = sealed.split(".", 2);
+  return version === "v1" && keyId ? keyId : undefined;
+}
+
+export async function unseal(keys: SealingKeys, sealed: string, associatedData?: string): Promise<Result<string, UnsealError>> {
   const [version, keyId, iv, cipher] = sealed.split(".");
   if (version !== "v1" || !keyId || !iv || !cipher) return err("malformed");
   const key = [keys.current, keys.previous].find((k) => k?.id === keyId)?.key;
   if (!key) return err("unknown_key");
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv) }, key, fromB64url(cipher));
+    const plain = await crypto.subtle.decrypt(params(fromB64url(iv), associatedData), key, fromB64url(cipher));
     return ok(new TextDecoder().decode(plain));
   } catch {
     return err("tampered");

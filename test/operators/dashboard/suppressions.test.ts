@@ -2,14 +2,12 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { addManualSuppression } from "../../../src/followup/suppression-store";
 import { uniqueEmail } from "../../fixtures/organization";
-import { storeSent, testHashKey } from "../../fixtures/followup";
+import { storeSent } from "../../fixtures/followup";
 import { withServices } from "../../fixtures/services";
 import { fetchDashboard, rowsOf, signedInOrganization } from "../../fixtures/dashboard";
 
-const suppress = async (organizationId: string, email: string, note: string | null = null) => {
-  const key = await testHashKey();
-  return withServices(({ db }) => addManualSuppression(db, key, organizationId, email, note));
-};
+const suppress = (organizationId: string, email: string, note: string | null = null) =>
+  withServices(async ({ db, keys }) => addManualSuppression(db, (await keys.emailHashes()) ?? expect.fail("a hash key"), organizationId, email, note));
 
 const storeManySuppressions = (organizationId: string, count: number) =>
   withServices(({ db }) =>

@@ -1,7 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { App, HonoEnv } from "../../../context";
-import { hashEmail } from "../../../platform/crypto/email-hash";
+import { type EmailHashKeys, hashesUnderEvery } from "../../../platform/crypto/email-hash";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
 import { addManualSuppression, listSuppressions, removeSuppression, type SuppressionEntry } from "../../suppression-store";
@@ -52,8 +52,8 @@ const remove = createRoute({
   responses: { 200: json(SuppressionView, "Removed; the removed entry"), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
-async function hashKey(c: Context<HonoEnv>): Promise<CryptoKey> {
-  const key = await c.get("services").keys.emailHash();
+async function hashKeys(c: Context<HonoEnv>): Promise<EmailHashKeys> {
+  const key = await c.get("services").keys.emailHashes();
   if (!key) throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has neither EMAIL_HASH_KEY nor SECRETS_KEY, so it cannot hash addresses.");
   return key;
 }
@@ -70,8 +70,15 @@ const view = (e: SuppressionEntry, email?: string): SuppressionView => ({
 export const registerSuppressionRoutes = (app: App) => {
   app.openapi(list, async (c) => {
     const { limit, after, email } = c.req.valid("query");
-    const emailHash = email ? await hashEmail(await hashKey(c), email) : undefined;
-    const page = await listSuppressions(c.get("services").db, c.get("caller").organizationId, { limit, ...(after ? { after } : {}), ...(emailHash ? { emailHash } : {}) });
+    // Under every live key: an address listed before EMAIL_HASH_KEY rotated is still found.
+    const emailHashes = email ? (await hashesUnderEvery(await hashKeys(c), email)).map((h) => h.hash) : undefined;
+    const services = c.get("services");
+    const page = await listSuppressions(services.db, c.get("caller").organizationId, {
+      limit,
+      sealing: await services.keys.sealing(),
+      ...(after ? { after } : {}),
+      ...(emailHashes ? { emailHashes } : {}),
+    });
     return c.json({ suppressions: page.entries.map((e) => view(e, email)), next: page.next }, 200);
   });
 
@@ -79,7 +86,7 @@ export const registerSuppressionRoutes = (app: App) => {
     const { email, note } = c.req.valid("json");
     const { db } = c.get("services");
     const caller = c.get("caller");
-    const added = await addManualSuppression(db, await hashKey(c), caller.organizationId, email, note ?? null);
+    const added = await addManualSuppression(db, await hashKeys(c), caller.organizationId, email, note ?? null);
     if (added.created) {
       await recordApiChange(db, caller, { action: "suppression.add", targetType: "suppression", targetId: added.entry.emailHash, details: { reason: "manual" } });
     }
@@ -92,7 +99,7 @@ export const registerSuppressionRoutes = (app: App) => {
     const caller = c.get("caller");
     if (force && caller.role !== "admin") throw new ApiError("FORBIDDEN", "Only an admin key may force the removal of a hard bounce or complaint.");
     const { db } = c.get("services");
-    const removed = await removeSuppression(db, await hashKey(c), caller.organizationId, email, force);
+    const removed = await removeSuppression(db, await hashKeys(c), caller.organizationId, email, force);
     if (removed.ok) {
       const details = { reason: removed.value.reason, forced: force };
       await recordApiChange(db, caller, { action: "suppression.remove", targetType: "suppression", targetId: removed.value.emailHash, details });

@@ -14,6 +14,7 @@ export const registerSuppressions = (app: App) =>
     const query = SuppressionsQuery.safeParse(c.req.query());
     if (!query.success) return renderMessage(c, "BAD_REQUEST", "Not a valid page link", "Start again from the newest suppressions.", "suppressions");
     const { after } = query.data;
-    const page = await listSuppressions(c.get("services").db, session.organization.id, { limit: PAGE_SIZE, ...(after ? { after } : {}) });
+    const services = c.get("services");
+    const page = await listSuppressions(services.db, session.organization.id, { limit: PAGE_SIZE, sealing: await services.keys.sealing(), ...(after ? { after } : {}) });
     return renderDashboard(c, <SuppressionsPage nonce={c.get("cspNonce")} session={session.shell} entries={page.entries} next={page.next} paged={after !== undefined} />);
   });

@@ -22,7 +22,10 @@ export const events = pgTable(
     idempotencyKey: text("idempotency_key"),
     fingerprint: text("fingerprint").notNull(),
     priority: text("priority", { enum: priorities }).notNull(),
+    /** `{}` when the data is sealed in `dataSealed` (or purged); the data itself only where no SECRETS_KEY seals it. */
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    /** The data as JSON, AES-GCM sealed and bound to organisation, row and column (src/platform/crypto/personal-data.ts). */
+    dataSealed: text("data_sealed"),
     /** When the retention job (or `retainContent: false`) emptied `data`; statuses and counts stay. */
     contentPurgedAt: timestamp("content_purged_at", { withTimezone: true, mode: "date" }),
     ...timestamps,

@@ -13,6 +13,7 @@ export * from "./preference-defaults";
 export * from "./preferences";
 export * from "./provider-configs";
 export * from "./recipients";
+export * from "./sealing-progress";
 export * from "./sender-domains";
 export * from "./suppressions";
 export * from "./template-versions";

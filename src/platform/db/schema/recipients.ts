@@ -11,10 +11,16 @@ export const recipients = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     externalId: text("external_id").notNull(),
-    email: text("email").notNull(),
+    /** Plain text only where no SECRETS_KEY seals it (or until the backfill does); else null and `emailSealed` holds it. */
+    email: text("email"),
+    /** AES-GCM under the sealing keys, bound to organisation, row and column (src/platform/crypto/personal-data.ts). */
+    emailSealed: text("email_sealed"),
     /** Keyed hash of the lower-cased address: how suppressions find a recipient without storing addresses. */
     emailHash: text("email_hash"),
+    /** Which address-hash key made `emailHash` (null: before key ids were kept). */
+    emailHashKeyId: text("email_hash_key_id"),
     name: text("name"),
+    nameSealed: text("name_sealed"),
     locale: text("locale"),
     timezone: text("timezone"),
     /** Set while the person is unsubscribed from all non-critical mail; critical mail still goes. */

@@ -16,6 +16,8 @@ export const suppressions = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     emailHash: text("email_hash").notNull(),
+    /** Which address-hash key made `emailHash` (null: before key ids were kept); look-ups try every live key. */
+    emailHashKeyId: text("email_hash_key_id"),
     reason: text("reason", { enum: suppressionReasons }),
     softBounces: integer("soft_bounces").notNull().default(0),
     detail: text("detail"),
