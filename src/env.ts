@@ -17,6 +17,15 @@ export const zEnv = z.object({
   /** Local only: host:port of the WebSocket-to-TCP bridge that carries the Neon driver to PostgreSQL. */
   DATABASE_WS_PROXY: z.string().optional(),
   /**
+   * Statements outside a transaction go over Neon's SQL-over-HTTP endpoint (one HTTP round trip,
+   * no connection to start); transactions keep a WebSocket connection. "false" sends everything
+   * over WebSockets. Locally the bridge answers /sql as Neon does.
+   */
+  DATABASE_HTTP_QUERIES: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  /**
    * The environment's default provider order, for organisations that configured none:
    * comma-separated ids, e.g. `sendgrid,mailgun`. `EMAIL_PROVIDER` is its one-provider spelling.
    */

@@ -75,7 +75,8 @@ export default async function setup(project: TestProject) {
     console.log("[tidings] tests use the embedded PostgreSQL (set TEST_DATABASE_URL to use a server)");
   }
   await applyMigrations(databaseUrl);
-  const bridge = await startWsBridge({});
+  const target = new URL(databaseUrl);
+  const bridge = await startWsBridge({ sql: { host: target.hostname, port: Number(target.port || 5432) } });
   stops.push(() => bridge.stop());
   const sendgrid = await startSendGridFake({ apiKey: TEST_SENDGRID_API_KEY });
   stops.push(() => sendgrid.stop());

@@ -68,6 +68,8 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
         CIRCUIT_COOLDOWN_SECONDS: String(Math.max(1, retryBaseSeconds)),
         // A throw-away key for whatever the Worker seals at rest during the run.
         SECRETS_KEY: randomBytes(32).toString("base64"),
+        // A/B runs of a setting without editing the sources: BENCH_WORKER_VARS='{"DATABASE_HTTP_QUERIES":"false"}'.
+        ...(process.env.BENCH_WORKER_VARS ? JSON.parse(process.env.BENCH_WORKER_VARS) : {}),
         ...(flood
           ? {
               RATE_LIMIT_RECIPIENTS_PER_SECOND: String(flood.recipientsPerSecond),

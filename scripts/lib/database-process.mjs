@@ -20,7 +20,7 @@ async function main() {
   if (!url) url = await startEmbedded();
   const db = new URL(url);
   // The bridge reaches only the database, so it is no open relay.
-  const bridge = await startWsBridge({ allow: (h, p) => h === db.hostname && Number(p) === Number(db.port || 5432) });
+  const bridge = await startWsBridge({ allow: (h, p) => h === db.hostname && Number(p) === Number(db.port || 5432), sql: { host: db.hostname, port: Number(db.port || 5432) } });
   stops.push(bridge.stop);
   process.send?.({ ready: true, url, bridgePort: bridge.port });
 }

@@ -145,7 +145,7 @@ async function startDatabase(choice, migrationsFolder = MIGRATIONS_FOLDER) {
     await applyMigrations(url, { migrationsFolder });
     const db = new URL(url);
     // The bridge reaches only the database, so it is no open relay.
-    const bridge = await startWsBridge({ allow: (h, p) => h === db.hostname && Number(p) === Number(db.port || 5432) });
+    const bridge = await startWsBridge({ allow: (h, p) => h === db.hostname && Number(p) === Number(db.port || 5432), sql: { host: db.hostname, port: Number(db.port || 5432) } });
     stops.push(bridge.stop);
     return { url, bridgePort: bridge.port, pid: undefined, kind, stats: async () => undefined, stop };
   } catch (e) {

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { WebSocketServer } from "ws";
+import { sqlOverHttp } from "./sql-over-http.mjs";
 
 /**
  * @typedef {object} WsBridge
@@ -25,17 +26,26 @@ const HIGH_WATER = 1 << 20;
  * Driver settings: neonConfig.wsProxy = (h, p) => `127.0.0.1:${port}/v2?address=${h}:${p}`,
  * useSecureWebSocket = false, pipelineTLS = false, pipelineConnect = false.
  *
- * @param {{ port?: number, host?: string, allow?: (host: string, port: number) => boolean }} [options]
+ * With `sql`, it also answers POST /sql as Neon's SQL-over-HTTP endpoint does (sql-over-http.mjs),
+ * from pooled connections to that one server: the driver's `Pool.query` goes there when
+ * `neonConfig.poolQueryViaFetch` is on (neonConfig.fetchEndpoint = `http://HOST:PORT/sql`).
+ *
+ * @param {{ port?: number, host?: string, allow?: (host: string, port: number) => boolean, sql?: { host: string, port: number } }} [options]
  *   allow: which targets may be reached; default only 127.0.0.1 / localhost / ::1, so the bridge
- *   is not an open relay.
+ *   is not an open relay. sql: the database server /sql queries go to.
  * @returns {Promise<WsBridge>}
  */
-export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = localOnly } = {}) {
+export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = localOnly, sql } = {}) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   /** @type {Set<import("node:net").Socket>} */
   const tcpSockets = new Set();
 
-  const server = createServer((_req, res) => {
+  const sqlEndpoint = sql ? sqlOverHttp(sql) : undefined;
+  const server = createServer((req, res) => {
+    if (sqlEndpoint && req.method === "POST" && (req.url ?? "").split("?")[0] === "/sql") {
+      sqlEndpoint.handle(req, res).catch(() => res.destroy());
+      return;
+    }
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
   });
   // Malformed requests and resets from clients must never take the process down.
@@ -112,6 +122,7 @@ export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = loca
   const actualPort = /** @type {import("node:net").AddressInfo} */ (server.address()).port;
 
   async function stop() {
+    await sqlEndpoint?.stop();
     for (const ws of wss.clients) ws.terminate();
     for (const tcp of tcpSockets) tcp.destroy();
     tcpSockets.clear();
