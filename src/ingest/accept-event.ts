@@ -15,11 +15,13 @@ export type IngestError = { code: "unknown_event_type"; type: string } | { code:
 export type StoredEvent = AcceptedEvent & { priority: "high" | "normal" };
 
 /**
- * Writes the event, its recipients and one `pending` notification per recipient atomically, in
+ * Writes the event, its recipients and one `queued` notification per recipient atomically, in
  * one statement (two round trips in all: the look-up, then the write). A repeated idempotency key
  * answers with the first event and writes nothing.
- * Enqueueing happens after the commit (see `enqueuePending`); if it fails, the rows stay
- * `pending` and the sweeper picks them up.
+ * The rows are written `queued` before their messages are sent, after the commit (see
+ * `enqueueAccepted`), so a successful send needs no third statement: if the send fails they are
+ * put back to `pending` for the sweeper, and if the Worker dies between the commit and the send,
+ * the sweeper's search for lost `queued` messages finds them.
  */
 export async function acceptEvent(
   db: Database,
@@ -105,8 +107,8 @@ export async function acceptEvent(
         updated_at = now()
       RETURNING id, external_id
     )
-    INSERT INTO notifications (id, organization_id, event_id, event_type_id, recipient_id, priority)
-    SELECT p.notification_id, ${organizationId}::uuid, ${eventId}::uuid, ${found.eventTypeId}::uuid, u.id, ${priority}
+    INSERT INTO notifications (id, organization_id, event_id, event_type_id, recipient_id, priority, status, queued_at, retry_at)
+    SELECT p.notification_id, ${organizationId}::uuid, ${eventId}::uuid, ${found.eventTypeId}::uuid, u.id, ${priority}, 'queued', now(), now()
       FROM people p JOIN upserted u ON u.external_id = p.external_id
     RETURNING id`);
 
@@ -117,7 +119,7 @@ export async function acceptEvent(
     throw new Error("idempotent insert lost its row");
   }
   if (written.rows.length !== people.length) throw new Error(`wrote ${written.rows.length} notifications for ${people.length} recipients`);
-  return ok({ eventId, duplicate: false, priority, notifications: people.map((p) => ({ id: p.notification_id, recipientId: p.external_id, status: "pending" as const })) });
+  return ok({ eventId, duplicate: false, priority, notifications: people.map((p) => ({ id: p.notification_id, recipientId: p.external_id, status: "queued" as const })) });
 }
 
 type ExistingEvent = { id: string; fingerprint: string; priority: "high" | "normal" };

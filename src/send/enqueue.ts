@@ -42,6 +42,31 @@ export async function enqueuePending(services: Pick<Services, "db" | "env">, pri
   return ok(undefined);
 }
 
+/**
+ * Sends the messages of notifications ingest wrote as `queued` (src/ingest/accept-event.ts). When
+ * the send fails they go back to `pending`, which the sweeper enqueues after its grace period.
+ * Should that update fail too, or the Worker die before the send, they stay `queued` without a
+ * message, and the sweeper's search for lost messages enqueues them (STALE_QUEUED_SECONDS).
+ */
+export async function enqueueAccepted(services: Pick<Services, "db" | "env" | "log">, priority: Priority, notificationIds: string[]): Promise<Result<void, string>> {
+  if (notificationIds.length === 0) return ok(undefined);
+  const queue = priority === "high" ? services.env.PRIORITY_QUEUE : services.env.NOTIFICATION_QUEUE;
+  const sent = await sendInChunks(
+    queue,
+    notificationIds.map((notificationId) => ({ kind: "send", notificationId })),
+  );
+  if (sent.ok) return sent;
+  try {
+    await services.db.execute(sql`
+      UPDATE notifications SET status = 'pending', queued_at = NULL, updated_at = now()
+       WHERE id = ANY(${uuidArray(notificationIds)}) AND status = 'queued'`);
+  } catch (e) {
+    // The event is committed either way: answering 500 would make the client post it again.
+    services.log.error("could not put unsent notifications back to pending; the sweep for lost messages finds them", { count: notificationIds.length, error: messageOf(e) });
+  }
+  return sent;
+}
+
 /** Announces `queued` digests; digest cron enqueues again any that no consumer picked up. */
 export function enqueueDigests(services: Pick<Services, "env">, digestIds: string[]): Promise<Result<void, string>> {
   return sendInChunks(

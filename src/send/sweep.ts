@@ -24,7 +24,9 @@ type LapsedRow = RowOf<typeof notifications, "id" | "priority" | "status" | "org
  *    so one that kills its consumer (CPU or memory limit) cannot drag its batch round forever;
  * 2. every `pending` notification older than the grace period (the enqueue after the commit
  *    failed, or step 1) is enqueued again and marked `queued`;
- * 3. a `queued` notification whose message was due long ago (lost) is enqueued again.
+ * 3. a `queued` notification whose message was due long ago is enqueued again: the message was
+ *    lost (queue retention, a failed re-enqueue), or never sent (ingest writes rows `queued` and
+ *    sends after the commit; the Worker died in between).
  * Work goes in chunks, so no statement grows with the backlog. A notification enqueued twice is
  * harmless: the consumer's conditional claim sends it once.
  */

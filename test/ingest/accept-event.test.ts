@@ -15,7 +15,7 @@ const AWKWARD = ['O\'Brien, "Bob"', "back\\slash", "{braces},[brackets]", "NULL"
 const withDb = <T>(fn: (db: Services["db"]) => Promise<T>) => withServices((s) => fn(s.db));
 
 describe("accepting an event", () => {
-  it("stores a thousand recipients exactly as given, awkward names included, with one pending notification each in request order", async () => {
+  it("stores a thousand recipients exactly as given, awkward names included, with one queued notification each in request order", async () => {
     const org = await createOrganization();
     const people = Array.from({ length: 1000 }, (_, i) => ({
       id: `person-${i}-${AWKWARD[i % AWKWARD.length]}`,
@@ -39,7 +39,7 @@ describe("accepting an event", () => {
     }
     expect(stored.notes).toHaveLength(1000);
     expect(new Set(stored.notes.map((n) => n.id))).toEqual(new Set(result.value.notifications.map((n) => n.id)));
-    expect(stored.notes.every((n) => n.status === "pending" && n.priority === "normal")).toBe(true);
+    expect(stored.notes.every((n) => n.status === "queued" && n.priority === "normal")).toBe(true);
     expect(new Set(stored.notes.map((n) => n.recipientId))).toEqual(new Set(stored.people.map((p) => p.id)));
     expect(stored.event?.data).toEqual(data);
   });

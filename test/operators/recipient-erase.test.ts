@@ -124,7 +124,7 @@ describe("erasing and exporting a recipient", () => {
     expect(byId.get(s.alertId)?.attempts).toMatchObject([{ provider: "sendgrid", outcome: "accepted" }]);
     expect(byId.get(s.alertId)?.events).toMatchObject([{ type: "bounced", bounceKind: "hard" }]);
     expect(byId.get(s.xBatched)).toMatchObject({ status: "batched", event: { data: { task: "Shared task" } } });
-    expect(byId.get(s.pendingId)).toMatchObject({ status: "pending", event: { data: { comment: `Only for ${NAME}` } } });
+    expect(byId.get(s.pendingId)).toMatchObject({ status: "queued", event: { data: { comment: `Only for ${NAME}` } } });
     expect(exported.digests).toMatchObject([{ category: "comments", status: "open" }]);
   });
 

@@ -2,6 +2,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/platform/db/client";
 import { claimNotifications } from "../../src/send/claim";
+import { acceptEvent } from "../../src/ingest/accept-event";
 import { sealingKeys } from "../../src/platform/crypto/sealing-keys";
 import { recordOutcomes } from "../../src/send/record";
 import worker from "../../src/index";
@@ -74,10 +75,32 @@ describe("the delivery guarantee under faults", () => {
     const body = (await res.json()) as CreateEventResponse;
     const notificationId = body.notifications[0]?.id ?? "";
     expect(body.notifications[0]?.status).toBe("pending");
+    // The rows were written `queued` and put back when the send failed: the sweeper's grace for `pending` applies.
+    expect((await loadNotification(notificationId)).status).toBe("pending");
 
     await sweepAt(inMinutes(2));
     await waitForStatus(notificationId, ["sent"]);
     await sweepAt(inMinutes(5));
+    expect(await receivedBy(email)).toHaveLength(1);
+  });
+
+  it("loses nothing when the Worker dies between the commit and the queue send: the sweep for lost messages sends it once", async () => {
+    const org = await createOrganization();
+    const email = uniqueEmail("died-before-send");
+    // What ingest has written when its isolate is killed before `sendBatch`: the rows, `queued`, and no message.
+    const { db, close } = openDatabase(testEnv());
+    const accepted = await acceptEvent(db, org.organizationId, { type: "comment.created", recipients: [{ id: "u1", email }], data: { author: "A", task: "T" } });
+    await close();
+    if (!accepted.ok) throw new Error(JSON.stringify(accepted.error));
+    const notificationId = accepted.value.notifications[0]?.id ?? "";
+    expect((await loadNotification(notificationId)).status).toBe("queued");
+
+    // Within the grace the sweeper cannot tell a lost message from one still in the queue.
+    await sweepAt(inMinutes(5));
+    expect((await loadNotification(notificationId)).status).toBe("queued");
+    await sweepAt(inMinutes(16));
+    await waitForStatus(notificationId, ["sent"]);
+    await sweepAt(inMinutes(40));
     expect(await receivedBy(email)).toHaveLength(1);
   });
 

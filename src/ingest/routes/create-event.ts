@@ -4,7 +4,7 @@ import { pauseBeforeRefusing, rateLimited } from "../../platform/http/rate-limit
 import { ApiError, errorResponses } from "../../platform/errors";
 import { acceptEvent } from "../accept-event";
 import { requireApiKey } from "../../platform/http/auth";
-import { enqueuePending } from "../../send/enqueue";
+import { enqueueAccepted } from "../../send/enqueue";
 import { AcceptedEvent, CreateEventBody } from "../schema";
 
 const route = createRoute({
@@ -66,11 +66,10 @@ export const registerCreateEvent = (app: App) =>
     const accepted = result.value;
     if (!accepted.duplicate) {
       const ids = accepted.notifications.map((n) => n.id);
-      const sent = await enqueuePending(services, accepted.priority, ids);
-      if (sent.ok) {
-        for (const n of accepted.notifications) n.status = "queued";
-      } else {
-        // The rows are committed as `pending`: the sweeper enqueues them, so this is not an error.
+      const sent = await enqueueAccepted(services, accepted.priority, ids);
+      if (!sent.ok) {
+        // The rows are committed and back to `pending`: the sweeper enqueues them, so the event is accepted.
+        for (const n of accepted.notifications) n.status = "pending";
         services.log.error("enqueue after commit failed", { eventId: accepted.eventId, error: sent.error });
       }
     }
