@@ -117,14 +117,30 @@ export async function claimNotifications(
      ORDER BY e.created_at, c.id`);
   const claimed: ClaimedNotification[] = [];
   const unreadable: UnreadableClaim[] = [];
-  for (const row of result.rows) {
-    const [person, data] = await Promise.all([
-      openRecipient(keys, row.organization_id, row.recipient_id, {
-        email: { sealed: row.email_sealed, plain: row.email },
-        name: { sealed: row.name_sealed, plain: row.recipient_name },
-      }),
-      openEventData(keys, row.organization_id, row.event_id, { sealed: row.data_sealed, plain: row.data }),
-    ]);
+  // An event's data is opened once for all its recipients in the batch (a fan-out event brings
+  // many), and every row's values are opened at once rather than one row after another.
+  const eventData = new Map<string, ReturnType<typeof openEventData>>();
+  const dataOf = (row: ClaimRow) => {
+    let opened = eventData.get(row.event_id);
+    if (!opened) {
+      opened = openEventData(keys, row.organization_id, row.event_id, { sealed: row.data_sealed, plain: row.data });
+      eventData.set(row.event_id, opened);
+    }
+    return opened;
+  };
+  const rows = await Promise.all(
+    result.rows.map(async (row) => {
+      const [person, data] = await Promise.all([
+        openRecipient(keys, row.organization_id, row.recipient_id, {
+          email: { sealed: row.email_sealed, plain: row.email },
+          name: { sealed: row.name_sealed, plain: row.recipient_name },
+        }),
+        dataOf(row),
+      ]);
+      return { row, person, data };
+    }),
+  );
+  for (const { row, person, data } of rows) {
     if (!person.ok) unreadable.push({ id: row.id, error: person.error });
     else if (!data.ok) unreadable.push({ id: row.id, error: data.error });
     else claimed.push(toClaimed(row, person.value, data.value));
