@@ -7,7 +7,8 @@ export type Caller = { organizationId: string; apiKeyId: string; role: ApiKeyRol
 
 export type HonoEnv = {
   Bindings: Env;
-  Variables: { requestId: string; services: Services; caller: Caller };
+  /** keyHash: the presented API key's SHA-256, computed once by keyGate for the limits and the look-up. */
+  Variables: { requestId: string; services: Services; caller: Caller; keyHash: string | undefined };
 };
 
 export type App = OpenAPIHono<HonoEnv>;

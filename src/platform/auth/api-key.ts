@@ -49,8 +49,9 @@ function judge(row: StoredKey | undefined, now: Date): Result<VerifiedKey, KeyRe
   return ok({ apiKeyId: row.apiKeyId, organizationId: row.organizationId, role: row.role });
 }
 
-export async function verifyApiKey(db: Database, key: string, now: Date): Promise<Result<VerifiedKey, KeyRefusal>> {
-  return judge(await findKey(db, await sha256Hex(key)), now);
+/** `keyHash`: the key's SHA-256 when the caller has it already (keyGate computed it for the limits). */
+export async function verifyApiKey(db: Database, key: string, now: Date, keyHash?: string): Promise<Result<VerifiedKey, KeyRefusal>> {
+  return judge(await findKey(db, keyHash ?? (await sha256Hex(key))), now);
 }
 
 /**
@@ -63,9 +64,9 @@ export async function verifyApiKey(db: Database, key: string, now: Date): Promis
 const looked = new Map<string, { row: StoredKey | undefined; staleAt: number }>();
 const MAX_LOOKED = 10_000;
 
-export async function verifyApiKeyCached(db: Database, key: string, now: Date, ttlSeconds: number): Promise<Result<VerifiedKey, KeyRefusal>> {
-  if (ttlSeconds <= 0) return verifyApiKey(db, key, now);
-  const keyHash = await sha256Hex(key);
+export async function verifyApiKeyCached(db: Database, key: string, now: Date, ttlSeconds: number, knownHash?: string): Promise<Result<VerifiedKey, KeyRefusal>> {
+  if (ttlSeconds <= 0) return verifyApiKey(db, key, now, knownHash);
+  const keyHash = knownHash ?? (await sha256Hex(key));
   const hit = looked.get(keyHash);
   if (hit && hit.staleAt > now.getTime()) return judge(hit.row, now);
   const row = await findKey(db, keyHash);

@@ -22,7 +22,7 @@ export const requireApiKey = ({ roles }: AuthOptions): MiddlewareHandler<HonoEnv
     const key = presentedKey(c.req.header("authorization"));
     if (!key) throw new ApiError("UNAUTHORIZED", "Send your API key as `Authorization: Bearer <key>`.");
     const { db, clock, env } = c.get("services");
-    const verified = await verifyApiKeyCached(db, key, clock.now(), env.API_KEY_CACHE_SECONDS);
+    const verified = await verifyApiKeyCached(db, key, clock.now(), env.API_KEY_CACHE_SECONDS, c.get("keyHash"));
     if (!verified.ok) {
       const [code, message] = KEY_REFUSALS[verified.error];
       throw new ApiError(code, message);

@@ -24,6 +24,7 @@ export const keyGate = (): MiddlewareHandler<HonoEnv> =>
     if (!key) return next();
     const { env, rateLimits } = c.get("services");
     const hash = await sha256Hex(key);
+    c.set("keyHash", hash);
     const leave = enterInFlight(hash, env.RATE_LIMIT_KEY_CONCURRENCY);
     if (!leave) {
       await pauseBeforeRefusing(1, env.RATE_LIMIT_REFUSAL_PAUSE_MS);
