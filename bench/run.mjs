@@ -16,9 +16,13 @@ import { databaseProfile } from "./lib/db-profile.mjs";
 import { createDigestTracker } from "./lib/digest-ledger.mjs";
 import { setDigestDefaults } from "./lib/digest-setup.mjs";
 import { computeFigures } from "./lib/figures.mjs";
+import { fanOutEvent, fanOutFigures } from "./lib/fan-out.mjs";
 import { postEvents } from "./lib/load.mjs";
+import { mixedPriorityEvent, priorityFigures } from "./lib/mixed-priority.mjs";
+import { postAtFixedRate, scheduleFigures } from "./lib/open-loop.mjs";
 import { createReceipts } from "./lib/receipts.mjs";
 import { formatProfiles, formatTable, formatTwoTenant } from "./lib/report.mjs";
+import { scenarioRows } from "./lib/scenario-report.mjs";
 import { startStack } from "./lib/stack.mjs";
 import { runTwoTenant, twoTenantFigures } from "./lib/two-tenant.mjs";
 import { createLogReader } from "./lib/wrangler-log.mjs";
@@ -107,6 +111,12 @@ async function main() {
     const runId = Math.random().toString(36).slice(2, 8);
     // The digest scenario: n events round-robin over n / perRecipient recipients.
     const recipients = args.digest ? Math.max(1, Math.ceil(args.n / args.digest.perRecipient)) : undefined;
+    const eventAt =
+      args.highShare !== undefined
+        ? mixedPriorityEvent(runId, args.highShare)
+        : args.recipientsPerEvent !== undefined
+          ? fanOutEvent(runId, args.recipientsPerEvent)
+          : (/** @type {number} */ i) => makeEvent(i, runId, { oneQueue: args.scenario === "depth", recipients });
     if (args.digest) {
       await setDigestDefaults({ port: stack.port, apiKey: stack.apiKey, ...args.digest });
       progress(
@@ -117,7 +127,7 @@ async function main() {
       // The fake has one failure status per scope: odd events' recipients get 429s, the rest 500s.
       stack.fake.setBehaviour({ failureRate: args.providerFailureRate, failureStatus: 500 });
       for (let i = 1; i < Math.min(args.n, recipients ?? args.n); i += 2) {
-        stack.fake.setBehaviour({ to: makeEvent(i, runId, { recipients }).recipients[0].email, failureRate: args.providerFailureRate, failureStatus: 429 });
+        stack.fake.setBehaviour({ to: eventAt(i).recipients[0].email, failureRate: args.providerFailureRate, failureStatus: 429 });
       }
     }
     const deadline = Date.now() + args.timeoutSeconds * 1000;
@@ -127,17 +137,13 @@ async function main() {
     /** @type {Record<string, unknown>} */
     const cpuProfiles = {};
     const cpuBefore = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
-    progress(`posting ${args.n} events, ${args.concurrency} at a time${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
-    const ingest = await postEvents({
-      port: stack.port,
-      apiKey: stack.apiKey,
-      n: args.n,
-      concurrency: args.concurrency,
-      runId,
-      deadline,
-      oneQueue: args.scenario === "depth",
-      recipients,
-    });
+    const pace = args.rate ? `at ${args.rate}/s (at most ${args.maxInFlight} in flight)` : `${args.concurrency} at a time`;
+    progress(`posting ${args.n} events, ${pace}${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
+    const load = { port: stack.port, apiKey: stack.apiKey, n: args.n, deadline, eventAt };
+    const ingest = args.rate
+      ? await postAtFixedRate({ ...load, rate: args.rate, maxInFlight: args.maxInFlight })
+      : await postEvents({ ...load, concurrency: args.concurrency, runId });
+    if (ingest.schedule?.skipped) progress(`${ingest.schedule.skipped} starts skipped: ${args.maxInFlight} POSTs were still unanswered`);
     progress(`ingested ${ingest.events} events in ${((ingest.endedAt - ingest.startedAt) / 1000).toFixed(1)} s`);
 
     /** @type {number | undefined} */
@@ -187,6 +193,9 @@ async function main() {
     if (folded) Object.assign(figures, { digest: folded.figures, unexpectedReceipts: folded.figures.unexpectedReceipts });
     const env = { database: stack.database.kind, cpus: os.cpus().length };
     const extra = {
+      ...(ingest.schedule ? { schedule: scheduleFigures(ingest.schedule, ingest.events) } : {}),
+      ...(args.highShare !== undefined ? { priority: priorityFigures(ingest, byId) } : {}),
+      ...(args.recipientsPerEvent !== undefined ? { fanOut: fanOutFigures({ ingest, figures, providerAccepted: stack.fake.counts.accepted }) } : {}),
       provider: { ...stack.fake.counts },
       database: databaseProfile({ dbAtStart, dbAtRelease, dbAtEnd, ingest, releasedAt, figures }),
       // With delivery held, ingest and delivery CPU can be told apart.
@@ -199,7 +208,7 @@ async function main() {
           }
         : {}),
     };
-    console.log(formatTable({ ...figures, ...extra }, args, env, stack.heldQueues));
+    console.log(formatTable({ ...figures, ...extra }, args, env, stack.heldQueues, scenarioRows(extra)));
 
     const result = {
       args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined },
