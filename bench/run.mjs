@@ -23,14 +23,14 @@ import { postAtFixedRate, scheduleFigures } from "./lib/open-loop.mjs";
 import { createReceipts } from "./lib/receipts.mjs";
 import { formatProfiles, formatTable, formatTwoTenant } from "./lib/report.mjs";
 import { scenarioRows } from "./lib/scenario-report.mjs";
+import { STALL_MS, settledOnTheirOwn, waitForDelivery } from "./lib/settle.mjs";
 import { startStack } from "./lib/stack.mjs";
 import { runTwoTenant, twoTenantFigures } from "./lib/two-tenant.mjs";
+import { splitWarmUp, warmUp } from "./lib/warm-up.mjs";
 import { createLogReader } from "./lib/wrangler-log.mjs";
 import { newApiKey } from "../scripts/lib/seed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-/** No progress for this long ends the wait early; the longest retry gap at the bench's RETRY_BASE_SECONDS is seconds. */
-const STALL_MS = 120_000;
 /** After the last expected email, keep listening this long for late duplicates. */
 const DUPLICATE_GRACE_MS = 3000;
 
@@ -111,12 +111,13 @@ async function main() {
     const runId = Math.random().toString(36).slice(2, 8);
     // The digest scenario: n events round-robin over n / perRecipient recipients.
     const recipients = args.digest ? Math.max(1, Math.ceil(args.n / args.digest.perRecipient)) : undefined;
-    const eventAt =
+    const eventsOf = (/** @type {string} */ id) =>
       args.highShare !== undefined
-        ? mixedPriorityEvent(runId, args.highShare)
+        ? mixedPriorityEvent(id, args.highShare)
         : args.recipientsPerEvent !== undefined
-          ? fanOutEvent(runId, args.recipientsPerEvent)
-          : (/** @type {number} */ i) => makeEvent(i, runId, { oneQueue: args.scenario === "depth", recipients });
+          ? fanOutEvent(id, args.recipientsPerEvent)
+          : (/** @type {number} */ i) => makeEvent(i, id, { oneQueue: args.scenario === "depth", recipients });
+    const eventAt = eventsOf(runId);
     if (args.digest) {
       await setDigestDefaults({ port: stack.port, apiKey: stack.apiKey, ...args.digest });
       progress(
@@ -131,6 +132,20 @@ async function main() {
       }
     }
     const deadline = Date.now() + args.timeoutSeconds * 1000;
+    const warm = args.warmUp
+      ? await warmUp({
+          port: stack.port,
+          apiKey: stack.apiKey,
+          count: args.warmUp,
+          concurrency: args.concurrency,
+          deadline,
+          eventAt: eventsOf(`${runId}w`),
+          receipts,
+          db,
+          progress,
+        })
+      : undefined;
+    const providerAtStart = { ...stack.fake.counts };
     const dbAtStart = await stack.database.stats();
     const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort) : undefined;
     await profiler?.start();
@@ -170,7 +185,7 @@ async function main() {
     }
 
     const digests = args.digest ? createDigestTracker({ db, receipts, accepted: ingest.postedAt, maxItems: args.digest.maxItems }) : undefined;
-    const settled = digests ? digests.settled : settledOnTheirOwn({ receipts, accepted: ingest.postedAt, db });
+    const settled = digests ? digests.settled : settledOnTheirOwn({ receipts, accepted: ingest.postedAt, db, failedBefore: warm?.failedBefore });
     // A window holds its items for its length: quiet is expected that long, and the cron backstop after it.
     const stallMs = STALL_MS + (args.digest ? args.digest.minutes * 60_000 : 0);
     const timedOut = !(await waitForDelivery({ settled, total: ingest.postedAt.size, deadline, stallMs, progress }));
@@ -187,16 +202,21 @@ async function main() {
     const statuses = await db.statuses();
     // In the digest scenario an item's receipt is its digest's, and items of a failed or skipped digest end there.
     const folded = await digests?.final();
-    const failedIds = folded?.settledWithoutEmail ?? (await db.failedIds());
-    const byId = folded?.byNotification ?? receipts.byId;
+    // The warm-up's notifications are checked apart and kept out of every other figure.
+    const split = splitWarmUp(warm?.ids ?? new Set(), folded?.byNotification ?? receipts.byId, folded?.settledWithoutEmail ?? (await db.failedIds()));
+    const { failedIds, byId } = split;
     const figures = computeFigures({ ingest, byId, failedIds, statuses, cpu, log, releasedAt, deliveredDuringHold, timedOut, heldQueues: stack.heldQueues });
     if (folded) Object.assign(figures, { digest: folded.figures, unexpectedReceipts: folded.figures.unexpectedReceipts });
     const env = { database: stack.database.kind, cpus: os.cpus().length };
+    const provider = /** @type {typeof stack.fake.counts} */ (
+      Object.fromEntries(Object.entries(stack.fake.counts).map(([k, v]) => [k, v - providerAtStart[/** @type {keyof typeof providerAtStart} */ (k)]]))
+    );
     const extra = {
       ...(ingest.schedule ? { schedule: scheduleFigures(ingest.schedule, ingest.events) } : {}),
       ...(args.highShare !== undefined ? { priority: priorityFigures(ingest, byId) } : {}),
-      ...(args.recipientsPerEvent !== undefined ? { fanOut: fanOutFigures({ ingest, figures, providerAccepted: stack.fake.counts.accepted }) } : {}),
-      provider: { ...stack.fake.counts },
+      ...(args.recipientsPerEvent !== undefined ? { fanOut: fanOutFigures({ ingest, figures, providerAccepted: provider.accepted }) } : {}),
+      ...(warm ? { warmUp: split.figures } : {}),
+      provider,
       database: databaseProfile({ dbAtStart, dbAtRelease, dbAtEnd, ingest, releasedAt, figures }),
       // With delivery held, ingest and delivery CPU can be told apart.
       ...(cpuAtRelease
@@ -224,8 +244,11 @@ async function main() {
     const digestFaults = folded
       ? folded.figures.subjectCountMismatches + folded.figures.itemsListedInTwoDigests + folded.figures.itemsWhoseDigestDisagrees + folded.figures.extraDigestReceipts
       : 0;
-    if (figures.lost > 0 || figures.duplicates > 0 || timedOut || digestFaults > 0) {
-      progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${digestFaults ? `, digest faults ${digestFaults}` : ""}${timedOut ? ", timed out" : ""}`);
+    const warmFaults = warm ? split.figures.lost + split.figures.duplicates : 0;
+    if (figures.lost > 0 || figures.duplicates > 0 || timedOut || digestFaults > 0 || warmFaults > 0) {
+      progress(
+        `FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${warmFaults ? `, warm-up lost ${split.figures.lost} and duplicates ${split.figures.duplicates}` : ""}${digestFaults ? `, digest faults ${digestFaults}` : ""}${timedOut ? ", timed out" : ""}`,
+      );
       process.exitCode = 1;
     }
   } finally {
@@ -233,53 +256,6 @@ async function main() {
     await db.close();
     await stack.stop();
   }
-}
-
-/**
- * Settled, for the default and depth scenarios: every notification is its own email, or failed for good.
- * @param {{ receipts: ReturnType<typeof createReceipts>, accepted: Map<string, number>, db: Awaited<ReturnType<typeof openDbState>> }} options
- */
-function settledOnTheirOwn({ receipts, accepted, db }) {
-  let failed = 0;
-  let lastDbCheck = 0;
-  return async () => {
-    let delivered = 0;
-    for (const id of accepted.keys()) if (receipts.byId.has(id)) delivered++;
-    // Failures are rare and need a query, so they are counted only every few seconds.
-    if (delivered + failed < accepted.size && Date.now() - lastDbCheck > 3000) {
-      failed = await db.failedCount();
-      lastDbCheck = Date.now();
-    }
-    return { delivered, failed };
-  };
-}
-
-/**
- * Resolves true once every accepted notification was delivered or failed for good (the DLQ path),
- * false at the deadline or after `stallMs` without progress.
- * @param {{ settled: () => Promise<{ delivered: number, failed: number }>, total: number, deadline: number, stallMs: number, progress: (m: string) => void }} options
- */
-async function waitForDelivery({ settled, total, deadline, stallMs, progress }) {
-  let lastReport = Date.now();
-  let lastCount = -1;
-  let lastChange = Date.now();
-  while (Date.now() < deadline) {
-    const { delivered, failed } = await settled();
-    if (delivered + failed >= total) return true;
-    if (delivered + failed !== lastCount) {
-      lastCount = delivered + failed;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > stallMs) {
-      progress(`nothing delivered or failed for ${stallMs / 1000} s: giving up`);
-      return false;
-    }
-    if (Date.now() - lastReport > 10_000) {
-      progress(`delivered ${delivered} of ${total}, failed ${failed}`);
-      lastReport = Date.now();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
 }
 
 /** @param {Record<string, number>} cpu @param {number} count */

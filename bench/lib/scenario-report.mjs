@@ -1,13 +1,19 @@
 import { f } from "./report.mjs";
 
 /**
- * The table rows of the fixed-rate mode, the mixed-priority and the fan-out scenarios, for those present.
- * @param {{ schedule?: ReturnType<typeof import("./open-loop.mjs").scheduleFigures>, priority?: ReturnType<typeof import("./mixed-priority.mjs").priorityFigures>, fanOut?: ReturnType<typeof import("./fan-out.mjs").fanOutFigures> }} r
+ * The table rows of the warm-up, the fixed-rate mode, the mixed-priority and the fan-out scenarios, for those present.
+ * @param {{ warmUp?: ReturnType<typeof import("./warm-up.mjs").splitWarmUp>["figures"], schedule?: ReturnType<typeof import("./open-loop.mjs").scheduleFigures>, priority?: ReturnType<typeof import("./mixed-priority.mjs").priorityFigures>, fanOut?: ReturnType<typeof import("./fan-out.mjs").fanOutFigures> }} r
  * @returns {[string, string, string?][]}
  */
-export function scenarioRows({ schedule: s, priority: p, fanOut: o }) {
+export function scenarioRows({ warmUp: w, schedule: s, priority: p, fanOut: o }) {
   /** @type {[string, string, string?][]} */
   const rows = [];
+  if (w) {
+    rows.push([
+      "warm-up before the run (in no other figure)",
+      `${f(w.accepted)} notifications: ${f(w.delivered)} delivered, ${f(w.failed)} failed, ${f(w.lost)} lost, ${f(w.duplicates)} duplicates`,
+    ]);
+  }
   if (s) {
     rows.push(
       ["fixed rate: starts per second, asked / achieved", `${f(s.rate, 1)} / ${f(s.achievedStartsPerSecond, 1)} (${f(s.acceptedPerSecond, 1)} accepted/s)`],
