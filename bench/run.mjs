@@ -142,6 +142,7 @@ async function main() {
           eventAt: eventsOf(`${runId}w`),
           receipts,
           db,
+          log,
           progress,
         })
       : undefined;

@@ -1,21 +1,28 @@
 import { postEvents } from "./load.mjs";
 import { STALL_MS, settledOnTheirOwn, waitForDelivery } from "./settle.mjs";
 
+const LOG_GRACE_MS = 1000;
+
 /**
  * `--warm-up`: posts `count` events of the run's own kind (`eventAt`, under their own run id, so
  * other addresses and idempotency keys) with `concurrency` in flight, and waits until each was
  * delivered or failed, so that the measured run starts on a warm isolate (modules loaded and
  * compiled, connections open, look-ups cached) instead of timing its cold start. Nothing of it
- * is in the measured figures; its notifications are still checked for loss and duplicates.
+ * is in the measured figures (the log's queue batches and renders are restarted after it); its
+ * notifications are still checked for loss and duplicates.
  * @param {{ port: number, apiKey: string, count: number, concurrency: number, deadline: number, eventAt: (i: number) => import("./load.mjs").BenchEvent,
- *   receipts: ReturnType<typeof import("./receipts.mjs").createReceipts>, db: Awaited<ReturnType<typeof import("./db-state.mjs").openDbState>>, progress: (m: string) => void }} o
+ *   receipts: ReturnType<typeof import("./receipts.mjs").createReceipts>, db: Awaited<ReturnType<typeof import("./db-state.mjs").openDbState>>,
+ *   log: ReturnType<typeof import("./wrangler-log.mjs").createLogReader>, progress: (m: string) => void }} o
  */
-export async function warmUp({ port, apiKey, count, concurrency, deadline, eventAt, receipts, db, progress }) {
+export async function warmUp({ port, apiKey, count, concurrency, deadline, eventAt, receipts, db, log, progress }) {
   progress(`warm-up: ${count} events, ${concurrency} at a time …`);
   const run = await postEvents({ port, apiKey, n: count, concurrency, runId: "unused", deadline, eventAt });
   const settled = await waitForDelivery({ settled: settledOnTheirOwn({ receipts, accepted: run.postedAt, db }), total: run.postedAt.size, deadline, stallMs: STALL_MS, progress });
   if (!settled) throw new Error(`the warm-up's ${run.postedAt.size} notifications were not all delivered or failed`);
   progress(`warm-up: ${run.events} events accepted and settled`);
+  // A batch's log line comes after its sends have reached the fake.
+  await new Promise((resolve) => setTimeout(resolve, LOG_GRACE_MS));
+  log.restart();
   return { ids: new Set(run.postedAt.keys()), failedBefore: await db.failedCount() };
 }
 
