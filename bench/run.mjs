@@ -16,17 +16,21 @@ import { databaseProfile } from "./lib/db-profile.mjs";
 import { createDigestTracker } from "./lib/digest-ledger.mjs";
 import { setDigestDefaults } from "./lib/digest-setup.mjs";
 import { computeFigures } from "./lib/figures.mjs";
+import { fanOutEvent, fanOutFigures } from "./lib/fan-out.mjs";
 import { postEvents } from "./lib/load.mjs";
+import { mixedPriorityEvent, priorityFigures } from "./lib/mixed-priority.mjs";
+import { postAtFixedRate, scheduleFigures } from "./lib/open-loop.mjs";
 import { createReceipts } from "./lib/receipts.mjs";
 import { formatProfiles, formatTable, formatTwoTenant } from "./lib/report.mjs";
+import { scenarioRows } from "./lib/scenario-report.mjs";
+import { STALL_MS, settledOnTheirOwn, waitForDelivery } from "./lib/settle.mjs";
 import { startStack } from "./lib/stack.mjs";
 import { runTwoTenant, twoTenantFigures } from "./lib/two-tenant.mjs";
+import { splitWarmUp, warmUp } from "./lib/warm-up.mjs";
 import { createLogReader } from "./lib/wrangler-log.mjs";
 import { newApiKey } from "../scripts/lib/seed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-/** No progress for this long ends the wait early; the longest retry gap at the bench's RETRY_BASE_SECONDS is seconds. */
-const STALL_MS = 120_000;
 /** After the last expected email, keep listening this long for late duplicates. */
 const DUPLICATE_GRACE_MS = 3000;
 
@@ -107,6 +111,13 @@ async function main() {
     const runId = Math.random().toString(36).slice(2, 8);
     // The digest scenario: n events round-robin over n / perRecipient recipients.
     const recipients = args.digest ? Math.max(1, Math.ceil(args.n / args.digest.perRecipient)) : undefined;
+    const eventsOf = (/** @type {string} */ id) =>
+      args.highShare !== undefined
+        ? mixedPriorityEvent(id, args.highShare)
+        : args.recipientsPerEvent !== undefined
+          ? fanOutEvent(id, args.recipientsPerEvent)
+          : (/** @type {number} */ i) => makeEvent(i, id, { oneQueue: args.scenario === "depth", recipients });
+    const eventAt = eventsOf(runId);
     if (args.digest) {
       await setDigestDefaults({ port: stack.port, apiKey: stack.apiKey, ...args.digest });
       progress(
@@ -117,27 +128,38 @@ async function main() {
       // The fake has one failure status per scope: odd events' recipients get 429s, the rest 500s.
       stack.fake.setBehaviour({ failureRate: args.providerFailureRate, failureStatus: 500 });
       for (let i = 1; i < Math.min(args.n, recipients ?? args.n); i += 2) {
-        stack.fake.setBehaviour({ to: makeEvent(i, runId, { recipients }).recipients[0].email, failureRate: args.providerFailureRate, failureStatus: 429 });
+        stack.fake.setBehaviour({ to: eventAt(i).recipients[0].email, failureRate: args.providerFailureRate, failureStatus: 429 });
       }
     }
     const deadline = Date.now() + args.timeoutSeconds * 1000;
+    const warm = args.warmUp
+      ? await warmUp({
+          port: stack.port,
+          apiKey: stack.apiKey,
+          count: args.warmUp,
+          concurrency: args.concurrency,
+          deadline,
+          eventAt: eventsOf(`${runId}w`),
+          receipts,
+          db,
+          log,
+          progress,
+        })
+      : undefined;
+    const providerAtStart = { ...stack.fake.counts };
     const dbAtStart = await stack.database.stats();
     const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort) : undefined;
     await profiler?.start();
     /** @type {Record<string, unknown>} */
     const cpuProfiles = {};
     const cpuBefore = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
-    progress(`posting ${args.n} events, ${args.concurrency} at a time${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
-    const ingest = await postEvents({
-      port: stack.port,
-      apiKey: stack.apiKey,
-      n: args.n,
-      concurrency: args.concurrency,
-      runId,
-      deadline,
-      oneQueue: args.scenario === "depth",
-      recipients,
-    });
+    const pace = args.rate ? `at ${args.rate}/s (at most ${args.maxInFlight} in flight)` : `${args.concurrency} at a time`;
+    progress(`posting ${args.n} events, ${pace}${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
+    const load = { port: stack.port, apiKey: stack.apiKey, n: args.n, deadline, eventAt };
+    const ingest = args.rate
+      ? await postAtFixedRate({ ...load, rate: args.rate, maxInFlight: args.maxInFlight })
+      : await postEvents({ ...load, concurrency: args.concurrency, runId });
+    if (ingest.schedule?.skipped) progress(`${ingest.schedule.skipped} starts skipped: ${args.maxInFlight} POSTs were still unanswered`);
     progress(`ingested ${ingest.events} events in ${((ingest.endedAt - ingest.startedAt) / 1000).toFixed(1)} s`);
 
     /** @type {number | undefined} */
@@ -164,7 +186,7 @@ async function main() {
     }
 
     const digests = args.digest ? createDigestTracker({ db, receipts, accepted: ingest.postedAt, maxItems: args.digest.maxItems }) : undefined;
-    const settled = digests ? digests.settled : settledOnTheirOwn({ receipts, accepted: ingest.postedAt, db });
+    const settled = digests ? digests.settled : settledOnTheirOwn({ receipts, accepted: ingest.postedAt, db, failedBefore: warm?.failedBefore });
     // A window holds its items for its length: quiet is expected that long, and the cron backstop after it.
     const stallMs = STALL_MS + (args.digest ? args.digest.minutes * 60_000 : 0);
     const timedOut = !(await waitForDelivery({ settled, total: ingest.postedAt.size, deadline, stallMs, progress }));
@@ -181,13 +203,21 @@ async function main() {
     const statuses = await db.statuses();
     // In the digest scenario an item's receipt is its digest's, and items of a failed or skipped digest end there.
     const folded = await digests?.final();
-    const failedIds = folded?.settledWithoutEmail ?? (await db.failedIds());
-    const byId = folded?.byNotification ?? receipts.byId;
+    // The warm-up's notifications are checked apart and kept out of every other figure.
+    const split = splitWarmUp(warm?.ids ?? new Set(), folded?.byNotification ?? receipts.byId, folded?.settledWithoutEmail ?? (await db.failedIds()));
+    const { failedIds, byId } = split;
     const figures = computeFigures({ ingest, byId, failedIds, statuses, cpu, log, releasedAt, deliveredDuringHold, timedOut, heldQueues: stack.heldQueues });
     if (folded) Object.assign(figures, { digest: folded.figures, unexpectedReceipts: folded.figures.unexpectedReceipts });
     const env = { database: stack.database.kind, cpus: os.cpus().length };
+    const provider = /** @type {typeof stack.fake.counts} */ (
+      Object.fromEntries(Object.entries(stack.fake.counts).map(([k, v]) => [k, v - providerAtStart[/** @type {keyof typeof providerAtStart} */ (k)]]))
+    );
     const extra = {
-      provider: { ...stack.fake.counts },
+      ...(ingest.schedule ? { schedule: scheduleFigures(ingest.schedule, ingest.events) } : {}),
+      ...(args.highShare !== undefined ? { priority: priorityFigures(ingest, byId) } : {}),
+      ...(args.recipientsPerEvent !== undefined ? { fanOut: fanOutFigures({ ingest, figures, providerAccepted: provider.accepted }) } : {}),
+      ...(warm ? { warmUp: split.figures } : {}),
+      provider,
       database: databaseProfile({ dbAtStart, dbAtRelease, dbAtEnd, ingest, releasedAt, figures }),
       // With delivery held, ingest and delivery CPU can be told apart.
       ...(cpuAtRelease
@@ -199,7 +229,7 @@ async function main() {
           }
         : {}),
     };
-    console.log(formatTable({ ...figures, ...extra }, args, env, stack.heldQueues));
+    console.log(formatTable({ ...figures, ...extra }, args, env, stack.heldQueues, scenarioRows(extra)));
 
     const result = {
       args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined },
@@ -215,8 +245,11 @@ async function main() {
     const digestFaults = folded
       ? folded.figures.subjectCountMismatches + folded.figures.itemsListedInTwoDigests + folded.figures.itemsWhoseDigestDisagrees + folded.figures.extraDigestReceipts
       : 0;
-    if (figures.lost > 0 || figures.duplicates > 0 || timedOut || digestFaults > 0) {
-      progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${digestFaults ? `, digest faults ${digestFaults}` : ""}${timedOut ? ", timed out" : ""}`);
+    const warmFaults = warm ? split.figures.lost + split.figures.duplicates : 0;
+    if (figures.lost > 0 || figures.duplicates > 0 || timedOut || digestFaults > 0 || warmFaults > 0) {
+      progress(
+        `FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${warmFaults ? `, warm-up lost ${split.figures.lost} and duplicates ${split.figures.duplicates}` : ""}${digestFaults ? `, digest faults ${digestFaults}` : ""}${timedOut ? ", timed out" : ""}`,
+      );
       process.exitCode = 1;
     }
   } finally {
@@ -224,53 +257,6 @@ async function main() {
     await db.close();
     await stack.stop();
   }
-}
-
-/**
- * Settled, for the default and depth scenarios: every notification is its own email, or failed for good.
- * @param {{ receipts: ReturnType<typeof createReceipts>, accepted: Map<string, number>, db: Awaited<ReturnType<typeof openDbState>> }} options
- */
-function settledOnTheirOwn({ receipts, accepted, db }) {
-  let failed = 0;
-  let lastDbCheck = 0;
-  return async () => {
-    let delivered = 0;
-    for (const id of accepted.keys()) if (receipts.byId.has(id)) delivered++;
-    // Failures are rare and need a query, so they are counted only every few seconds.
-    if (delivered + failed < accepted.size && Date.now() - lastDbCheck > 3000) {
-      failed = await db.failedCount();
-      lastDbCheck = Date.now();
-    }
-    return { delivered, failed };
-  };
-}
-
-/**
- * Resolves true once every accepted notification was delivered or failed for good (the DLQ path),
- * false at the deadline or after `stallMs` without progress.
- * @param {{ settled: () => Promise<{ delivered: number, failed: number }>, total: number, deadline: number, stallMs: number, progress: (m: string) => void }} options
- */
-async function waitForDelivery({ settled, total, deadline, stallMs, progress }) {
-  let lastReport = Date.now();
-  let lastCount = -1;
-  let lastChange = Date.now();
-  while (Date.now() < deadline) {
-    const { delivered, failed } = await settled();
-    if (delivered + failed >= total) return true;
-    if (delivered + failed !== lastCount) {
-      lastCount = delivered + failed;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > stallMs) {
-      progress(`nothing delivered or failed for ${stallMs / 1000} s: giving up`);
-      return false;
-    }
-    if (Date.now() - lastReport > 10_000) {
-      progress(`delivered ${delivered} of ${total}, failed ${failed}`);
-      lastReport = Date.now();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
 }
 
 /** @param {Record<string, number>} cpu @param {number} count */

@@ -1,14 +1,29 @@
 import { parseArgs } from "node:util";
 
 export const USAGE = `npm run bench -- [options]
-  --n <count>                   events to post, one recipient each (default 5000; two-tenant: 300 per phase)
-  --concurrency <c>             POSTs in flight (default 32)
-  --scenario default|depth|digest|two-tenant
+  --n <count>                   events to post (default 5000; mixed-priority 3000; fan-out 200; two-tenant: 300 per phase)
+  --concurrency <c>             POSTs in flight, each started when one is answered (default 32); with --rate, see --max-in-flight
+  --scenario default|depth|digest|two-tenant|mixed-priority|fan-out
                                 depth: ingest everything with delivery held, then release; digest: many events
                                 per recipient with comments and projects set to digest windows; two-tenant: a
                                 quiet organisation posts n events at --rate alone, then again while a second one
-                                floods ingest with --concurrency POSTs in flight (needs Redis) (default: default)
-  --rate <events/s>             two-tenant: the quiet organisation's steady rate (default 10)
+                                floods ingest with --concurrency POSTs in flight (needs Redis); mixed-priority:
+                                --high-share of the events high priority (deadlines), the rest normal, at --rate,
+                                end-to-end latency reported for each; fan-out: --recipients recipients per event
+                                (default: default)
+  --rate <events/s>             two-tenant: the quiet organisation's steady rate (default 10). Every other scenario:
+                                fixed-rate (open-loop) load, the i-th POST starts at i/rate s whatever the answers
+                                take (default: none, --concurrency POSTs in flight; mixed-priority: 40, half of the
+                                default scenario's last measured peak here, 80.9 emails/s in the README)
+  --max-in-flight <m>           with --rate: a start that finds this many POSTs unanswered is skipped and counted
+                                (default 64, RATE_LIMIT_KEY_CONCURRENCY's default, so the bench draws no 429s of its own)
+  --high-share <f>              mixed-priority: fraction in [0, 1] of events that are high priority (default 0.25,
+                                the default scenario's share of deadlines)
+  --recipients <r>              fan-out: recipients per event, each its own notification and email (default 50)
+  --warm-up <events>            first post this many events of the run's kind (--concurrency in flight) and wait for
+                                their delivery, so the measured run starts on a warm isolate; kept out of the figures,
+                                checked for loss and duplicates (default 0; mixed-priority 100; not for depth, digest,
+                                two-tenant)
   --org-recipients-per-second <r>
                                 two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 20)
   --org-recipients-burst <b>    two-tenant: RATE_LIMIT_RECIPIENTS_BURST (default 2 seconds' worth)
@@ -44,7 +59,11 @@ export function readArgs(argv) {
       "digest-minutes": { type: "string", default: "1" },
       "digest-max-items": { type: "string", default: "50" },
       burst: { type: "boolean", default: false },
-      rate: { type: "string", default: "10" },
+      rate: { type: "string" },
+      "max-in-flight": { type: "string", default: "64" },
+      "high-share": { type: "string", default: "0.25" },
+      recipients: { type: "string", default: "50" },
+      "warm-up": { type: "string" },
       "org-recipients-per-second": { type: "string", default: "20" },
       "org-recipients-burst": { type: "string" },
       "polite-flood": { type: "boolean", default: false },
@@ -55,19 +74,34 @@ export function readArgs(argv) {
   });
   if (values.help) return null;
   const scenario = values.scenario;
-  if (scenario !== "default" && scenario !== "depth" && scenario !== "digest" && scenario !== "two-tenant") {
-    throw new Error(`--scenario must be default, depth, digest or two-tenant, got ${scenario}`);
-  }
+  const scenarios = ["default", "depth", "digest", "two-tenant", "mixed-priority", "fan-out"];
+  if (!scenarios.includes(scenario)) throw new Error(`--scenario must be one of ${scenarios.join(", ")}, got ${scenario}`);
   const int = (/** @type {string} */ name, /** @type {string} */ v, min = 1) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
     return n;
   };
-  const failureRate = Number(values["provider-failure-rate"]);
-  if (!(failureRate >= 0 && failureRate <= 1)) throw new Error(`--provider-failure-rate must be in [0, 1]`);
+  const fraction = (/** @type {string} */ name, /** @type {string} */ v) => {
+    const x = Number(v);
+    if (!(x >= 0 && x <= 1)) throw new Error(`--${name} must be in [0, 1], got ${v}`);
+    return x;
+  };
+  const failureRate = fraction("provider-failure-rate", values["provider-failure-rate"]);
+  const warmUp = Number(values["warm-up"] ?? (scenario === "mixed-priority" ? 100 : 0));
+  if (!(Number.isInteger(warmUp) && warmUp >= 0)) throw new Error(`--warm-up must be an integer >= 0, got ${values["warm-up"]}`);
+  if (warmUp > 0 && ["depth", "digest", "two-tenant"].includes(scenario)) throw new Error(`--warm-up is not for the ${scenario} scenario`);
+  const rateArg = values.rate ?? (scenario === "mixed-priority" ? "40" : undefined);
+  const rate = rateArg === undefined ? undefined : Number(rateArg);
+  if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) throw new Error(`--rate must be a positive number, got ${rateArg}`);
   return {
     scenario,
-    n: int("n", values.n ?? (scenario === "two-tenant" ? "300" : "5000")),
+    n: int("n", values.n ?? { "two-tenant": "300", "mixed-priority": "3000", "fan-out": "200" }[scenario] ?? "5000"),
+    /** Fixed-rate load (events/s) for every scenario but two-tenant, whose --rate is twoTenant.rate. */
+    rate: scenario === "two-tenant" ? undefined : rate,
+    maxInFlight: int("max-in-flight", values["max-in-flight"]),
+    warmUp,
+    highShare: scenario === "mixed-priority" ? fraction("high-share", values["high-share"]) : undefined,
+    recipientsPerEvent: scenario === "fan-out" ? int("recipients", values.recipients) : undefined,
     concurrency: int("concurrency", values.concurrency),
     databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
     providerLatencyMs: int("provider-latency-ms", values["provider-latency-ms"], 0),
@@ -86,7 +120,7 @@ export function readArgs(argv) {
     twoTenant:
       scenario === "two-tenant"
         ? {
-            rate: int("rate", values.rate),
+            rate: int("rate", values.rate ?? "10"),
             recipientsPerSecond: int("org-recipients-per-second", values["org-recipients-per-second"]),
             politeFlood: values["polite-flood"] ?? false,
             keyConcurrency: int("key-concurrency", values["key-concurrency"]),

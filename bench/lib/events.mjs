@@ -1,7 +1,7 @@
 // Realistic events for the demo organisation's three event types (scripts/lib/seed.mjs), mixed
 // roughly as a project tool sends them: mostly comments, some deadlines (priority queue), few
-// completions. Every event has one recipient with an address of its own, so each notification
-// can be told apart at the provider.
+// completions. Every recipient has an address of its own (one per event, or --recipients of them in
+// the fan-out scenario), so each notification can be told apart at the provider.
 
 const NAMES = [
   "Ada Lovelace",
@@ -34,38 +34,46 @@ const COMMENTS = [
 ];
 const LOCALES = ["en", "en", "en", "de", "fr", "pt-BR"];
 const ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "America/Sao_Paulo"];
+/** The demo seed's one event type with `priority: high` (templates/demo/*.liquid front matter): it goes to the priority queue. */
+export const HIGH_PRIORITY_TYPE = "task.deadline_approaching";
 
 /**
  * @param {number} i      0-based index of the event in this run
  * @param {string} runId  makes addresses, recipient ids and idempotency keys unique per run
- * @param {{ oneQueue?: boolean, recipients?: number }} [options]  oneQueue: comments instead of deadlines, so every
- *   notification goes to the normal queue (the depth scenario: one backlog, not two draining at
- *   different speeds, or the first-to-last ratio would measure the mix instead of the depth).
+ * @param {{ oneQueue?: boolean, recipients?: number, priority?: "high" | "normal", perEvent?: number }} [options]
+ *   oneQueue: comments instead of deadlines, so every notification goes to the normal queue (the
+ *   depth scenario: one backlog, not two draining at different speeds, or the first-to-last ratio
+ *   would measure the mix instead of the depth).
  *   recipients: events go round-robin to this many recipients (the digest scenario: many events
  *   each, spread over the run), and each recipient still gets the whole mix of event types.
+ *   priority: "high" makes it a deadline (the seed's one high-priority type, HIGH_PRIORITY_TYPE);
+ *   "normal" a comment or, 2 in 15, a completion (the default mix without its deadlines).
+ *   perEvent: this many recipients per event (the fan-out scenario), each with an address of its own.
  */
-export function makeEvent(i, runId, { oneQueue = false, recipients } = {}) {
+export function makeEvent(i, runId, { oneQueue = false, recipients, priority, perEvent = 1 } = {}) {
   const r = recipients ? i % recipients : i;
   const roll = recipients ? (r + Math.floor(i / recipients)) % 20 : i % 20;
-  const name = NAMES[r % NAMES.length];
   const task = TASKS[i % TASKS.length];
   const project = PROJECTS[i % PROJECTS.length];
   const url = `https://app.example.com/${project.toLowerCase()}/tasks/${1000 + (i % 9000)}`;
-  const recipient = {
-    id: `bench-${runId}-${r}`,
-    email: `user${r}.${runId}@bench.example.com`,
-    name,
-    locale: LOCALES[r % LOCALES.length],
-    timezone: ZONES[r % ZONES.length],
-  };
+  const person = (/** @type {string} */ suffix, /** @type {number} */ k) => ({
+    id: `bench-${runId}-${suffix}`,
+    email: `user${suffix}.${runId}@bench.example.com`,
+    name: NAMES[k % NAMES.length],
+    locale: LOCALES[k % LOCALES.length],
+    timezone: ZONES[k % ZONES.length],
+  });
+  const people = perEvent > 1 ? Array.from({ length: perEvent }, (_, j) => person(`${i}-${j}`, i + j)) : [person(String(r), r)];
   /** @type {{ type: string, data: Record<string, unknown> }} */
   let event;
-  if (roll < 13 || (oneQueue && roll < 18)) {
+  const comment = priority ? priority === "normal" && i % 15 < 13 : roll < 13 || (oneQueue && roll < 18);
+  const deadline = priority ? priority === "high" : roll < 18;
+  if (comment) {
     event = { type: "comment.created", data: { author: NAMES[(i + 3) % NAMES.length], task, comment: COMMENTS[i % COMMENTS.length], url } };
-  } else if (roll < 18) {
-    event = { type: "task.deadline_approaching", data: { task, project, due: "tomorrow at 17:00", url } };
+  } else if (deadline) {
+    event = { type: HIGH_PRIORITY_TYPE, data: { task, project, due: "tomorrow at 17:00", url } };
   } else {
     event = { type: "project.completed", data: { project, completedBy: NAMES[(i + 5) % NAMES.length], taskCount: 12 + (i % 80), url } };
   }
-  return { ...event, recipients: [recipient], idempotencyKey: `bench-${runId}-${i}` };
+  return { ...event, recipients: people, idempotencyKey: `bench-${runId}-${i}` };
 }

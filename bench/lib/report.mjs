@@ -1,14 +1,15 @@
 /** @param {number | undefined} v @param {number} [digits] */
-const f = (v, digits = 0) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+export const f = (v, digits = 0) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
 /**
  * The table printed on stdout: measured figures beside the spec's targets.
  * @param {ReturnType<typeof import("./figures.mjs").computeFigures> & { provider: Record<string, number>, database?: Record<string, any>, cpuMsPerEmailByPhase?: Record<string, any>, digest?: unknown }} r
- * @param {{ scenario: string, n: number, concurrency: number, providerLatencyMs: number, providerFailureRate: number, retryBaseSeconds: number }} args
+ * @param {{ scenario: string, n: number, concurrency: number, rate?: number, maxInFlight: number, providerLatencyMs: number, providerFailureRate: number, retryBaseSeconds: number }} args
  * @param {{ database: string, cpus: number }} env
  * @param {string[]} heldQueues  queues the depth scenario's gate consumed
+ * @param {[string, string, string?][]} [moreRows]  the scenario's own rows (scenario-report.mjs), after the latency rows
  */
-export function formatTable(r, args, env, heldQueues) {
+export function formatTable(r, args, env, heldQueues, moreRows = []) {
   const l = r.latencyMs;
   const held = heldQueues.length > 0;
   /** @type {[string, string, string?][]} */
@@ -40,6 +41,7 @@ export function formatTable(r, args, env, heldQueues) {
       "medianMsPerEmail" in r.render ? `${f(r.render.medianMsPerEmail, 2)} / ${f(r.render.p99MsPerEmail, 2)} ms (${f(r.render.turns)} batches)` : "n/a: hook not installed",
       "< 1,000 ms",
     ],
+    ...moreRows,
     ["Worker (workerd) CPU per delivered email", `${f(r.cpuMsPerEmail?.worker, 2)} ms (ingest + delivery)`],
     [
       "other CPU per email: dev proxy / wrangler / db / bench",
@@ -96,7 +98,8 @@ export function formatTable(r, args, env, heldQueues) {
   );
   const width = Math.max(...rows.map(([k]) => k.length));
   const valueWidth = Math.max(...rows.map(([, v]) => v.length));
-  const header = `Tidings bench — scenario ${args.scenario}, n=${args.n}, concurrency=${args.concurrency}, ${env.database}, ${env.cpus} CPUs
+  const load = args.rate ? `fixed rate ${args.rate}/s, at most ${args.maxInFlight} in flight` : `concurrency=${args.concurrency}`;
+  const header = `Tidings bench — scenario ${args.scenario}, n=${args.n}, ${load}, ${env.database}, ${env.cpus} CPUs
 provider fake: latency ${args.providerLatencyMs} ms, failure rate ${args.providerFailureRate} (429/500); RETRY_BASE_SECONDS=${args.retryBaseSeconds} and CIRCUIT_COOLDOWN_SECONDS=${Math.max(1, args.retryBaseSeconds)} (production: 30 and 30)`;
   const lines = rows.map(([k, v, target]) => `${k.padEnd(width)}  ${v.padEnd(valueWidth)}${target ? `  spec: ${target}` : ""}`);
   return [header, "-".repeat(width + valueWidth + 4), ...lines].join("\n");

@@ -55,5 +55,12 @@ export function createLogReader() {
     if (errors.samples.length < 5) errors.samples.push(line.slice(0, 300));
   }
 
-  return { read, queues, renders, sweeps, errors };
+  /** Forgets the queue batches, renders and sweeps read so far (a warm-up's); error lines stay counted. */
+  function restart() {
+    queues.clear();
+    renders.length = 0;
+    for (const k of /** @type {const} */ (["runs", "requeued", "leasesExpired", "enqueueFailures"])) sweeps[k] = 0;
+  }
+
+  return { read, restart, queues, renders, sweeps, errors };
 }
