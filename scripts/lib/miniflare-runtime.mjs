@@ -71,14 +71,14 @@ export function startMiniflare({ root, configs, port, inspectorPort, persistTo, 
     for (const [i, config] of configs.entries()) {
       const outdir = path.join(bundleDir, String(i));
       await bundle(root, config, outdir, emit);
-      const { name } = unstable_readConfig({ config, env: "" });
+      const { name, main = "index.js" } = unstable_readConfig({ config, env: "" });
       const { workerOptions } = unstable_getMiniflareWorkerOptions(config, "");
       const { modulesRules, ...bindingOptions } = workerOptions;
       workers.push({
         ...bindingOptions,
         name,
         modulesRoot: outdir,
-        modules: await modulesOf(outdir, modulesRules ?? []),
+        modules: await modulesOf(outdir, `${path.parse(main).name}.js`, modulesRules ?? []),
         // --var applies to the primary Worker, as with `wrangler dev -c a -c b --var …`.
         bindings: { ...bindingOptions.bindings, ...(i === 0 ? vars : {}) },
         ...(i === 0 && inspectorPort ? { unsafeInspectorProxy: true } : {}),
@@ -167,18 +167,18 @@ async function bundle(root, config, outdir, emit) {
 }
 
 /**
- * The bundle's modules for Miniflare: index.js, and each file wrangler attached beside it under a
+ * The bundle's modules for Miniflare: the entry (named after the config's main, e.g. index.js), and each file wrangler attached beside it under a
  * module rule (its name is "<hash>-<file name>", e.g. a .liquid template). The rule's type is not
  * recorded in the output, so it is told by extension; a config with rules this cannot tell apart
  * (ESModule or CommonJS rules, whose files also end in .js) is refused rather than guessed.
- * @param {string} outdir @param {{ type: string }[]} rules
+ * @param {string} outdir @param {string} entry @param {{ type: string }[]} rules
  */
-async function modulesOf(outdir, rules) {
+async function modulesOf(outdir, entry, rules) {
   const unsupported = rules.filter((r) => !["Text", "Data", "CompiledWasm"].includes(r.type));
   if (unsupported.length) throw new Error(`--runtime miniflare: module rules of type ${unsupported.map((r) => r.type).join(", ")} are not supported`);
-  const files = (await readdir(outdir)).filter((f) => f !== "index.js" && f !== "README.md" && !f.endsWith(".map"));
+  const files = (await readdir(outdir)).filter((f) => f !== entry && f !== "README.md" && !f.endsWith(".map"));
   return [
-    { type: /** @type {const} */ ("ESModule"), path: path.join(outdir, "index.js") },
+    { type: /** @type {const} */ ("ESModule"), path: path.join(outdir, entry) },
     ...files.map((f) => ({
       type: /** @type {"CompiledWasm" | "Data" | "Text"} */ (f.endsWith(".wasm") ? "CompiledWasm" : f.endsWith(".bin") ? "Data" : "Text"),
       path: path.join(outdir, f),
