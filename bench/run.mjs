@@ -33,6 +33,8 @@ import { newApiKey } from "../scripts/lib/seed.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** After the last expected email, keep listening this long for late duplicates. */
 const DUPLICATE_GRACE_MS = 3000;
+/** How the Worker ran (--runtime), as the table and the JSON result name it. */
+const RUNTIME_LABEL = { wrangler: "wrangler dev (dev proxy + inspector relay)", miniflare: "miniflare (no dev proxy)" };
 
 async function main() {
   const args = readArgs(process.argv.slice(2));
@@ -65,6 +67,8 @@ async function main() {
     retryBaseSeconds: args.retryBaseSeconds,
     logFile: `${stem}.wrangler.log`,
     onLine: log.read,
+    runtime: args.runtime,
+    inspect: args.cpuProfile,
   });
   const stopOnSignal = () => stack.stop().then(() => process.exit(130));
   process.once("SIGINT", stopOnSignal);
@@ -75,7 +79,7 @@ async function main() {
   try {
     if (args.twoTenant && floodKey) {
       const deadline = Date.now() + args.timeoutSeconds * 1000;
-      const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort) : undefined;
+      const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort, stack.inspectorPath) : undefined;
       await profiler?.start();
       const run = await runTwoTenant({
         port: stack.port,
@@ -100,7 +104,7 @@ async function main() {
       if (cpuProfiles) console.log(formatProfiles(cpuProfiles, path.basename(stem)));
       await writeFile(
         `${stem}.json`,
-        `${JSON.stringify({ args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined }, environment: { database: stack.database.kind, commit: gitCommit() }, figures }, null, 2)}\n`,
+        `${JSON.stringify({ args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined }, environment: { database: stack.database.kind, runtime: RUNTIME_LABEL[stack.runtime], commit: gitCommit() }, figures }, null, 2)}\n`,
       );
       if (figures.lost > 0 || figures.duplicates > 0 || timedOut) {
         progress(`FAIL: lost ${figures.lost}, duplicates ${figures.duplicates}${timedOut ? ", timed out" : ""}`);
@@ -148,11 +152,11 @@ async function main() {
       : undefined;
     const providerAtStart = { ...stack.fake.counts };
     const dbAtStart = await stack.database.stats();
-    const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort) : undefined;
+    const profiler = args.cpuProfile ? await openCpuProfiler(stack.inspectorPort, stack.inspectorPath) : undefined;
     await profiler?.start();
     /** @type {Record<string, unknown>} */
     const cpuProfiles = {};
-    const cpuBefore = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
+    const cpuBefore = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port, runtime: stack.runtime });
     const pace = args.rate ? `at ${args.rate}/s (at most ${args.maxInFlight} in flight)` : `${args.concurrency} at a time`;
     progress(`posting ${args.n} events, ${pace}${stack.heldQueues.length ? `, delivery held (${stack.heldQueues.join(", ")})` : ""} …`);
     const load = { port: stack.port, apiKey: stack.apiKey, n: args.n, deadline, eventAt };
@@ -171,7 +175,7 @@ async function main() {
     /** @type {ReturnType<typeof sampleCpu> | undefined} */
     let cpuAtRelease;
     if (stack.heldQueues.length) {
-      cpuAtRelease = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
+      cpuAtRelease = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port, runtime: stack.runtime });
       dbAtRelease = await stack.database.stats();
       // A profile per phase: what ingest costs and what delivery costs, apart.
       if (profiler) {
@@ -190,7 +194,7 @@ async function main() {
     // A window holds its items for its length: quiet is expected that long, and the cron backstop after it.
     const stallMs = STALL_MS + (args.digest ? args.digest.minutes * 60_000 : 0);
     const timedOut = !(await waitForDelivery({ settled, total: ingest.postedAt.size, deadline, stallMs, progress }));
-    const cpuAfter = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port });
+    const cpuAfter = sampleCpu({ wranglerPid: stack.wrangler.pid, databasePid: stack.database.pid, port: stack.port, runtime: stack.runtime });
     const cpu = cpuDelta(cpuBefore, cpuAfter);
     const dbAtEnd = await stack.database.stats();
     if (profiler) {
@@ -208,7 +212,7 @@ async function main() {
     const { failedIds, byId } = split;
     const figures = computeFigures({ ingest, byId, failedIds, statuses, cpu, log, releasedAt, deliveredDuringHold, timedOut, heldQueues: stack.heldQueues });
     if (folded) Object.assign(figures, { digest: folded.figures, unexpectedReceipts: folded.figures.unexpectedReceipts });
-    const env = { database: stack.database.kind, cpus: os.cpus().length };
+    const env = { database: stack.database.kind, cpus: os.cpus().length, runtime: RUNTIME_LABEL[stack.runtime] };
     const provider = /** @type {typeof stack.fake.counts} */ (
       Object.fromEntries(Object.entries(stack.fake.counts).map(([k, v]) => [k, v - providerAtStart[/** @type {keyof typeof providerAtStart} */ (k)]]))
     );

@@ -39,6 +39,8 @@ export const USAGE = `npm run bench -- [options]
   --provider-failure-rate <f>   fraction in [0, 1] of sends the fake refuses, half with 429, half with 500 (default 0)
   --retry-base-seconds <s>      RETRY_BASE_SECONDS for the Worker (default 1; production uses 30)
   --timeout <s>                 bound on ingest + delivery (default 600, depth 3600)
+  --runtime wrangler|miniflare  wrangler: \`wrangler dev\`, as \`npm run dev\` (default); miniflare: the same bundle on
+                                Miniflare's API, without wrangler's dev proxy, inspector relay and live reload
   --cpu-profile                 sample the Worker's CPU during the run (DevTools protocol): writes a .cpuprofile
                                 beside the results and adds self time by module to them`;
 
@@ -69,6 +71,7 @@ export function readArgs(argv) {
       "polite-flood": { type: "boolean", default: false },
       "key-concurrency": { type: "string", default: "64" },
       "cpu-profile": { type: "boolean", default: false },
+      runtime: { type: "string", default: "wrangler" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -76,6 +79,8 @@ export function readArgs(argv) {
   const scenario = values.scenario;
   const scenarios = ["default", "depth", "digest", "two-tenant", "mixed-priority", "fan-out"];
   if (!scenarios.includes(scenario)) throw new Error(`--scenario must be one of ${scenarios.join(", ")}, got ${scenario}`);
+  const runtime = values.runtime;
+  if (runtime !== "wrangler" && runtime !== "miniflare") throw new Error(`--runtime must be wrangler or miniflare, got ${runtime}`);
   const int = (/** @type {string} */ name, /** @type {string} */ v, min = 1) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
@@ -108,6 +113,7 @@ export function readArgs(argv) {
     providerFailureRate: failureRate,
     retryBaseSeconds: int("retry-base-seconds", values["retry-base-seconds"], 0),
     cpuProfile: values["cpu-profile"] ?? false,
+    runtime: /** @type {"wrangler" | "miniflare"} */ (runtime),
     digest:
       scenario === "digest"
         ? {

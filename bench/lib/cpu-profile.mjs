@@ -8,9 +8,10 @@ import WebSocket from "ws";
  * module starts with a `// node_modules/<pkg>/…` or `// src/…` comment, so each sampled line maps
  * back to the package it came from.
  * @param {number} inspectorPort
+ * @param {string} [wsPath]  the Worker's DevTools endpoint: /ws under `wrangler dev`, /<worker name> under Miniflare's own inspector proxy
  */
-export async function openCpuProfiler(inspectorPort) {
-  const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`);
+export async function openCpuProfiler(inspectorPort, wsPath = "/ws") {
+  const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}${wsPath}`);
   await new Promise((resolve, reject) => {
     ws.once("open", resolve);
     ws.once("error", reject);

@@ -10,12 +10,19 @@ import { clockTicksPerSecond, processTree } from "../../scripts/lib/process-tree
  *             are not counted);
  *   bench:    this process: load generator and SendGrid fake.
  * Processes that exited are not counted, which is why samples are taken while everything runs.
- * @param {{ wranglerPid: number, databasePid: number | undefined, port: number }} pids
+ *
+ * Under `--runtime miniflare` there is no dev proxy and no wrangler process: `wranglerPid` is then
+ * the Worker's own workerd (a child of this process), all of it is `worker`, and devProxy and
+ * tooling are absent rather than 0. Miniflare's Node side (its loopback server, which receives
+ * the queue's log lines) runs in this process and is counted in `bench`.
+ * @param {{ wranglerPid: number, databasePid: number | undefined, port: number, runtime?: "wrangler" | "miniflare" }} pids
+ * @returns {{ worker: number, devProxy?: number, tooling?: number, database: number, bench: number }}
  */
-export function sampleCpu({ wranglerPid, databasePid, port }) {
+export function sampleCpu({ wranglerPid, databasePid, port, runtime = "wrangler" }) {
   const ticks = { worker: 0, devProxy: 0, tooling: 0 };
   for (const p of processTree(wranglerPid)) {
-    if (p.comm !== "workerd") ticks.tooling += p.cpuTicks;
+    if (runtime === "miniflare") ticks.worker += p.cpuTicks;
+    else if (p.comm !== "workerd") ticks.tooling += p.cpuTicks;
     else if (cmdline(p.pid).includes(`entry=127.0.0.1:${port}`)) ticks.devProxy += p.cpuTicks;
     else ticks.worker += p.cpuTicks;
   }
@@ -23,8 +30,7 @@ export function sampleCpu({ wranglerPid, databasePid, port }) {
   const self = process.cpuUsage();
   return {
     worker: ticks.worker / clockTicksPerSecond,
-    devProxy: ticks.devProxy / clockTicksPerSecond,
-    tooling: ticks.tooling / clockTicksPerSecond,
+    ...(runtime === "miniflare" ? {} : { devProxy: ticks.devProxy / clockTicksPerSecond, tooling: ticks.tooling / clockTicksPerSecond }),
     database: database / clockTicksPerSecond,
     bench: (self.user + self.system) / 1e6,
   };
@@ -41,5 +47,5 @@ function cmdline(pid) {
 
 /** @param {ReturnType<typeof sampleCpu>} before @param {ReturnType<typeof sampleCpu>} after */
 export function cpuDelta(before, after) {
-  return /** @type {ReturnType<typeof sampleCpu>} */ (Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[/** @type {keyof typeof before} */ (k)]])));
+  return /** @type {ReturnType<typeof sampleCpu>} */ (Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[/** @type {keyof typeof before} */ (k)] ?? 0)])));
 }

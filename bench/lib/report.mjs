@@ -1,11 +1,14 @@
 /** @param {number | undefined} v @param {number} [digits] */
 export const f = (v, digits = 0) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
+/** A CPU figure per email, or "none" when that process does not exist in this runtime. @param {Record<string, number | undefined> | undefined} cpu @param {string} key */
+const none = (cpu, key) => (cpu && !(key in cpu) ? "none" : f(cpu?.[key], 1));
+
 /**
  * The table printed on stdout: measured figures beside the spec's targets.
  * @param {ReturnType<typeof import("./figures.mjs").computeFigures> & { provider: Record<string, number>, database?: Record<string, any>, cpuMsPerEmailByPhase?: Record<string, any>, digest?: unknown }} r
  * @param {{ scenario: string, n: number, concurrency: number, rate?: number, maxInFlight: number, providerLatencyMs: number, providerFailureRate: number, retryBaseSeconds: number }} args
- * @param {{ database: string, cpus: number }} env
+ * @param {{ database: string, cpus: number, runtime?: string }} env
  * @param {string[]} heldQueues  queues the depth scenario's gate consumed
  * @param {[string, string, string?][]} [moreRows]  the scenario's own rows (scenario-report.mjs), after the latency rows
  */
@@ -45,7 +48,8 @@ export function formatTable(r, args, env, heldQueues, moreRows = []) {
     ["Worker (workerd) CPU per delivered email", `${f(r.cpuMsPerEmail?.worker, 2)} ms (ingest + delivery)`],
     [
       "other CPU per email: dev proxy / wrangler / db / bench",
-      `${f(r.cpuMsPerEmail?.devProxy, 1)} / ${f(r.cpuMsPerEmail?.tooling, 1)} / ${f(r.cpuMsPerEmail?.database, 1)} / ${f(r.cpuMsPerEmail?.bench, 1)} ms`,
+      // Under --runtime miniflare there is no dev proxy and no wrangler process: "none", not 0.
+      `${none(r.cpuMsPerEmail, "devProxy")} / ${none(r.cpuMsPerEmail, "tooling")} / ${f(r.cpuMsPerEmail?.database, 1)} / ${f(r.cpuMsPerEmail?.bench, 1)} ms`,
     ],
   ];
   if (r.cpuMsPerEmailByPhase) {
@@ -99,7 +103,7 @@ export function formatTable(r, args, env, heldQueues, moreRows = []) {
   const width = Math.max(...rows.map(([k]) => k.length));
   const valueWidth = Math.max(...rows.map(([, v]) => v.length));
   const load = args.rate ? `fixed rate ${args.rate}/s, at most ${args.maxInFlight} in flight` : `concurrency=${args.concurrency}`;
-  const header = `Tidings bench — scenario ${args.scenario}, n=${args.n}, ${load}, ${env.database}, ${env.cpus} CPUs
+  const header = `Tidings bench — scenario ${args.scenario}, n=${args.n}, ${load}, ${env.database}, ${env.cpus} CPUs${env.runtime ? `\nruntime: ${env.runtime}` : ""}
 provider fake: latency ${args.providerLatencyMs} ms, failure rate ${args.providerFailureRate} (429/500); RETRY_BASE_SECONDS=${args.retryBaseSeconds} and CIRCUIT_COOLDOWN_SECONDS=${Math.max(1, args.retryBaseSeconds)} (production: 30 and 30)`;
   const lines = rows.map(([k, v, target]) => `${k.padEnd(width)}  ${v.padEnd(valueWidth)}${target ? `  spec: ${target}` : ""}`);
   return [header, "-".repeat(width + valueWidth + 4), ...lines].join("\n");

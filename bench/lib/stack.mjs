@@ -20,9 +20,12 @@ const SENDGRID_KEY = "SG.bench-key";
  * limits on Redis, which must answer: limits that fail open would measure nothing.
  * @param {{ root: string, serverUrl?: string, gate: boolean, providerLatencyMs: number,
  *   retryBaseSeconds: number, logFile: string, onLine: (line: string) => void,
- *   flood?: { apiKey: string, recipientsPerSecond: number, recipientsBurst: number, keyConcurrency: number } }} options
+ *   flood?: { apiKey: string, recipientsPerSecond: number, recipientsBurst: number, keyConcurrency: number },
+ *   runtime?: "wrangler" | "miniflare", inspect?: boolean }} options
+ *   runtime: `wrangler dev` (default) or Miniflare's API without the dev proxy (see local-stack.mjs);
+ *   inspect: the inspector for --cpu-profile (always open under wrangler dev)
  */
-export async function startStack({ root, serverUrl, gate, providerLatencyMs, retryBaseSeconds, logFile, onLine, flood }) {
+export async function startStack({ root, serverUrl, gate, providerLatencyMs, retryBaseSeconds, logFile, onLine, flood, runtime = "wrangler", inspect = false }) {
   /** @type {(() => Promise<unknown>)[]} */
   const stops = [];
   /** @type {Promise<void> | undefined} */
@@ -82,6 +85,8 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
         ? { redis: true, seed: (/** @type {string} */ url) => seedDemo(url, { apiKey: flood.apiKey, organizationId: FLOOD_ORGANIZATION.id, name: FLOOD_ORGANIZATION.name }) }
         : {}),
       crons: true,
+      runtime,
+      inspect,
       persistTo: path.join(dir, "state"),
       output: { file: logFile, onLine },
     });
@@ -91,6 +96,9 @@ export async function startStack({ root, serverUrl, gate, providerLatencyMs, ret
       apiKey: stack.apiKey,
       port: stack.port,
       inspectorPort: stack.inspectorPort,
+      // wrangler's inspector proxy serves the Worker at /ws; Miniflare's at /<worker name>.
+      inspectorPath: "workerName" in stack.wrangler ? `/${stack.wrangler.workerName}` : "/ws",
+      runtime,
       database: stack.database,
       fake,
       wrangler: stack.wrangler,

@@ -7,6 +7,7 @@ import { applyMigrations, createScratchDatabase, dropDatabase, MIGRATIONS_FOLDER
 import { freePort } from "./ports.mjs";
 import { newApiKey, seedDemo } from "./seed.mjs";
 import { pingRedis, startUpstashBridge } from "./upstash-bridge.mjs";
+import { startMiniflare } from "./miniflare-runtime.mjs";
 import { startWrangler } from "./wrangler-dev.mjs";
 import { startWsBridge } from "./ws-bridge.mjs";
 
@@ -43,6 +44,9 @@ import { startWsBridge } from "./ws-bridge.mjs";
  * @property {{ file?: string, onLine?: (line: string) => void, echo?: boolean }} [output]  wrangler's output
  * @property {(databaseUrl: string) => Promise<void>} [seed]  more to write after the demo organisation
  * @property {AbortSignal} [signal]  aborting during start-up stops what was started (Ctrl-C in `npm run dev`)
+ * @property {"wrangler" | "miniflare"} [runtime]  `wrangler dev` (default), or the same bundle on Miniflare's
+ *   API without wrangler's dev proxy, inspector relay and live reload (miniflare-runtime.mjs; the bench)
+ * @property {boolean} [inspect]  miniflare: open the inspector on inspectorPort (`wrangler dev` always does)
  */
 
 /**
@@ -94,13 +98,15 @@ export async function startLocalStack(options) {
       ...options.vars,
     };
     const output = options.output ?? {};
-    const wrangler = startWrangler({ root, configs, port, inspectorPort, persistTo: options.persistTo, vars, logFile: output.file, onLine: output.onLine, echo: output.echo });
+    const runtime = { root, configs, port, inspectorPort, persistTo: options.persistTo, vars, logFile: output.file, onLine: output.onLine, echo: output.echo };
+    const wrangler = options.runtime === "miniflare" ? startMiniflare({ ...runtime, inspectorPort: options.inspect ? inspectorPort : undefined }) : startWrangler(runtime);
     stops.push(wrangler.stop);
     await step(wrangler.ready(180_000));
 
     if (options.crons) {
       for (const { cron, everyMs } of await readCrons(configs[0] ?? "")) {
-        const timer = setInterval(() => fetch(`${wrangler.url}/__scheduled?cron=${encodeURIComponent(cron)}`).catch(() => {}), everyMs);
+        const fire = "scheduled" in wrangler ? wrangler.scheduled : () => fetch(`${wrangler.url}/__scheduled?cron=${encodeURIComponent(cron)}`);
+        const timer = setInterval(() => fire(cron).catch(() => {}), everyMs);
         stops.push(async () => clearInterval(timer));
       }
     }
