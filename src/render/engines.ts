@@ -74,11 +74,17 @@ export function parseText(key: string, source: string): Template[] {
   return textParsed.getOrCreate(key, () => textLiquid.parse(source));
 }
 
-export async function renderParsed(liquid: Liquid | "text", templates: Template[], scope: object, format: FormatSettings): Promise<string> {
+/**
+ * Synchronous: every filter and tag Tidings registers is synchronous and layouts come from memory,
+ * so nothing a render does waits. liquidjs's async render wraps each step of its generators in a
+ * promise; the sync one runs the same generators straight through (measured with
+ * bench/render-inline.mjs and npm run bench, README Performance).
+ */
+export function renderParsed(liquid: Liquid | "text", templates: Template[], scope: object, format: FormatSettings): string {
   const engine = liquid === "text" ? textLiquid : liquid;
-  const ctx = new Context(scope, engine.options, {}, { liquid: engine });
+  const ctx = new Context(scope, engine.options, { sync: true }, { liquid: engine });
   ctx.setRegister(FORMAT_REGISTER, format);
-  return String(await engine.render(templates, ctx));
+  return String(engine.renderSync(templates, ctx));
 }
 
 /** Parsing without rendering, for validation: the same options and filters the renders use. */

@@ -43,7 +43,9 @@ export async function renderDetailed(raw: RenderInput): Promise<Result<RenderOut
     const key = `${id}@${version}/${variant.locale}`;
     const scope = buildScope(input, variant.locale);
     // Header-safe by construction: one line, so event data cannot add a header through the subject.
-    const subject = (await renderParsed("text", parseText(`${key}/subject`, variant.subject), scope, format)).replace(/\s+/g, " ").trim();
+    const subject = renderParsed("text", parseText(`${key}/subject`, variant.subject), scope, format)
+      .replace(/\s+/g, " ")
+      .trim();
     Object.assign(scope, { subject });
 
     let html: string | undefined;
@@ -57,7 +59,7 @@ export async function renderDetailed(raw: RenderInput): Promise<Result<RenderOut
       const layouts = { base: input.base, branding: input.branding.layout ?? DEFAULT_BRANDING_LAYOUT };
       const { engine, compiled } = compileHtml({ layouts, key, html: variant.html, css, inlining: input.inlining });
       const { mode, reason, templates } = await compiled;
-      const rendered = await renderParsed(engine.liquid, templates, scope, format);
+      const rendered = renderParsed(engine.liquid, templates, scope, format);
       inlining = mode;
       inliningReason = reason;
       if (mode === "per-email") uninlinedHtml = rendered;
@@ -65,7 +67,7 @@ export async function renderDetailed(raw: RenderInput): Promise<Result<RenderOut
     }
     part = "text";
     const text = variant.text
-      ? `${(await renderParsed("text", parseText(`${key}/text`, variant.text), scope, format)).trim()}\n\n${textFooter(input, variant.locale)}`
+      ? `${(renderParsed("text", parseText(`${key}/text`, variant.text), scope, format)).trim()}\n\n${textFooter(input, variant.locale)}`
       : htmlToText(html ?? "");
     return ok({
       subject,
