@@ -55,7 +55,7 @@ describe("the analytics page's range", () => {
 
 describe("the analytics page's series", () => {
   it("fills days the report left out with zeros, keeping the reported ones in day order", () => {
-    const rows: ReportRow[] = [{ day: "2026-03-02", provider: null, ...figures({ sent: 4, latencyMs: { p50: 10, p95: 20 } }) }];
+    const rows: ReportRow[] = [{ day: "2026-03-02", provider: null, eventType: null, ...figures({ sent: 4, latencyMs: { p50: 10, p95: 20 } }) }];
     const filled = fillDays(["2026-03-01", "2026-03-02", "2026-03-03"], rows);
     expect(filled.map((d) => [d.day, d.sent, d.latencyMs])).toEqual([
       ["2026-03-01", 0, null],

@@ -47,6 +47,11 @@ describe("GET /dashboard/analytics", () => {
     }
     expect(table.get("2026-02-02")).toMatchObject({ sent: "2", delivered: "1", bounced: "1", p50: "1500 ms" });
     expect(table.get("2026-02-03")).toMatchObject({ failed: "1", suppressed: "1", sent: "0" });
+    const byType = await call<Analytics>("GET", "/v1/analytics?from=2026-02-01&to=2026-02-04&groupBy=eventType", { key: organization.apiKey });
+    expect(byType.body.rows.map((r) => [r.eventType, r.sent, r.failed, r.suppressed, r.delivered])).toEqual([["comment.created", 2, 1, 1, 1]]);
+    expect(res.text).toMatch(
+      /<tr data-event-type="comment.created"><th scope="row">comment.created<\/th><td class="num" data-metric="sent">2<\/td><td class="num" data-metric="delivered">1<\/td>/,
+    );
     // The chart's bars carry the same numbers as the table.
     expect(res.text).toContain('data-day="2026-02-02" data-value="2"');
   });
@@ -56,7 +61,7 @@ describe("GET /dashboard/analytics", () => {
     await storeNotifications(organization.organizationId, [{ status: "sent", provider: "ses", eventAt: "2026-02-01T10:00:00Z", sentAt: "2026-02-01T10:00:01Z" }]);
     const res = await fetchDashboard("/dashboard/analytics?from=2026-02-01&to=2026-02-01", { cookie });
     const charts = [...res.text.matchAll(/<svg [^>]*role="img" aria-labelledby="([^" ]+) ([^"]+)"[^>]*>/g)];
-    expect(charts.length).toBe(12);
+    expect(charts.length).toBe(13);
     for (const [, title, desc] of charts) {
       expect(res.text).toMatch(new RegExp(`<title id="${title}">[^<]+</title>`));
       expect(res.text).toMatch(new RegExp(`<desc id="${desc}">[^<]+</desc>`));

@@ -22,7 +22,7 @@ export function fillDays(days: readonly string[], rows: readonly ReportRow[]): D
   return days.map((day) => {
     const found = byDay.get(day);
     if (!found) return zero(day);
-    const { provider: _provider, ...figures } = found;
+    const { provider: _provider, eventType: _eventType, ...figures } = found;
     return { ...figures, day };
   });
 }

@@ -1,4 +1,4 @@
-import type { Figures } from "../../analytics/report";
+import type { Figures, ReportRow } from "../../analytics/report";
 import type { AnalyticsView } from "../analytics/load";
 import { PRESET_DAYS } from "../analytics/range";
 import { CHARTED, dailyRate, type DayRow } from "../analytics/series";
@@ -41,7 +41,8 @@ export function AnalyticsPage({ nonce, session, view, error }: Props) {
       <LatencyCard view={view} span={span} />
       <RatesCard view={view} span={span} />
       <DaysTable view={view} />
-      <ProvidersCard view={view} span={span} />
+      <GroupCard kind={BY_PROVIDER} rows={view.providers} span={span} />
+      <GroupCard kind={BY_EVENT_TYPE} rows={view.eventTypes} span={span} />
     </DashboardShell>
   );
 }
@@ -256,31 +257,49 @@ function DaysTable({ view }: { view: AnalyticsView }) {
   );
 }
 
-const providerName = (p: string | null) => p ?? "none (not sent)";
+type GroupKind = { key: "provider" | "eventType"; title: string; chartTitle: string; none: string; note: string };
 
-function ProvidersCard({ view, span }: { view: AnalyticsView; span: string }) {
-  const sent = view.providers.filter((p) => p.provider !== null).map((p) => ({ label: p.provider ?? "", value: p.sent }));
+const BY_PROVIDER: GroupKind = {
+  key: "provider",
+  title: "Per provider",
+  chartTitle: "Emails sent per provider",
+  none: "none (not sent)",
+  note: "Suppressed, skipped and batched notifications never reach a provider: they are the last row.",
+};
+const BY_EVENT_TYPE: GroupKind = {
+  key: "eventType",
+  title: "Per event type",
+  chartTitle: "Emails sent per event type",
+  none: "digests (several types)",
+  note: "Digest emails gather several event types: they are the last row.",
+};
+
+/** Sends per provider or per event type as bars, and every figure of each group as a table. */
+function GroupCard({ kind, rows, span }: { kind: GroupKind; rows: ReportRow[]; span: string }) {
+  const id = `by-${kind.key}`;
+  const name = (r: ReportRow) => r[kind.key] ?? kind.none;
+  const bars = rows.filter((r) => r.sent + r.digestsSent > 0).map((r) => ({ label: name(r), value: r.sent + r.digestsSent }));
   return (
-    <section class="card" aria-labelledby="providers-title">
-      <h2 id="providers-title">Per provider</h2>
-      {sent.length > 0 ? (
-        <GroupBars id="chart-providers" title="Emails sent per provider" desc={`From ${span}: ${sent.map((s) => `${s.label} ${s.value}`).join(", ")}.`} bars={sent} />
+    <section class="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{kind.title}</h2>
+      {bars.length > 0 ? (
+        <GroupBars id={`chart-${id}`} title={kind.chartTitle} desc={`From ${span}, digests included: ${bars.map((b) => `${b.label} ${b.value}`).join(", ")}.`} bars={bars} />
       ) : (
-        <p>No email reached a provider in this range.</p>
+        <p>No email was sent in this range.</p>
       )}
-      <TableRegion labelledBy="providers-title" note="Suppressed, skipped and batched notifications never reach a provider: they are the last row.">
+      <TableRegion labelledBy={`${id}-title`} note={kind.note}>
         <table>
           <thead>
             <tr>
-              <th scope="col">Provider</th>
+              <th scope="col">{kind.key === "provider" ? "Provider" : "Event type"}</th>
               <FigureHeads />
             </tr>
           </thead>
           <tbody>
-            {view.providers.map((p) => (
-              <tr data-provider={p.provider ?? ""}>
-                <th scope="row">{providerName(p.provider)}</th>
-                <FigureCells row={p} />
+            {rows.map((r) => (
+              <tr data-provider={kind.key === "provider" ? (r.provider ?? "") : undefined} data-event-type={kind.key === "eventType" ? (r.eventType ?? "") : undefined}>
+                <th scope="row">{name(r)}</th>
+                <FigureCells row={r} />
               </tr>
             ))}
           </tbody>
