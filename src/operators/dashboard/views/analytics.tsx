@@ -114,17 +114,19 @@ function LatencyCard({ view, span }: { view: AnalyticsView; span: string }) {
   return (
     <section class="card" aria-labelledby="latency-title">
       <h2 id="latency-title">Latency from event to provider acceptance</h2>
-      <DayLines
-        id="chart-latency"
-        title="Latency p50 and p95 per day"
-        desc={t ? `Over ${span}: p50 ${latency(t.p50)}, p95 ${latency(t.p95)}; days without sends have no point.` : `Nothing was sent from ${span}.`}
-        days={view.range.days}
-        lines={[
-          { name: "p50", values: p50 },
-          { name: "p95", values: p95 },
-        ]}
-        format={axisMs}
-      />
+      <div class="chart-box single">
+        <DayLines
+          id="chart-latency"
+          title="Latency p50 and p95 per day"
+          desc={t ? `Over ${span}: p50 ${latency(t.p50)}, p95 ${latency(t.p95)}; days without sends have no point.` : `Nothing was sent from ${span}.`}
+          days={view.range.days}
+          lines={[
+            { name: "p50", values: p50 },
+            { name: "p95", values: p95 },
+          ]}
+          format={axisMs}
+        />
+      </div>
       <Legend
         items={[
           ["p50 (median)", "0"],
@@ -283,7 +285,9 @@ function GroupCard({ kind, rows, span }: { kind: GroupKind; rows: ReportRow[]; s
     <section class="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{kind.title}</h2>
       {bars.length > 0 ? (
-        <GroupBars id={`chart-${id}`} title={kind.chartTitle} desc={`From ${span}, digests included: ${bars.map((b) => `${b.label} ${b.value}`).join(", ")}.`} bars={bars} />
+        <div class="chart-box single">
+          <GroupBars id={`chart-${id}`} title={kind.chartTitle} desc={`From ${span}, digests included: ${bars.map((b) => `${b.label} ${b.value}`).join(", ")}.`} bars={bars} />
+        </div>
       ) : (
         <p>No email was sent in this range.</p>
       )}

@@ -6,12 +6,15 @@ import { labelledDays, niceCeiling, shortDay, yFor } from "../analytics/series";
  * are in the table each chart sits above. Colours are presentation attributes, which the CSP
  * allows, unlike style attributes.
  */
-const W = 640;
-const H = 180;
-const LEFT = 56;
-const RIGHT = 8;
-const TOP = 10;
-const BOTTOM = 26;
+// Drawn at about the width they are shown (one column of a phone, a third of a desktop card), so
+// their text stays near the page's small print instead of scaling up or down several times.
+const W = 320;
+const H = 160;
+const LEFT = 42;
+const RIGHT = 6;
+const TOP = 8;
+const BOTTOM = 22;
+const FONT = "10";
 const PLOT_W = W - LEFT - RIGHT;
 const PLOT_H = H - TOP - BOTTOM;
 
@@ -42,7 +45,7 @@ function ValueAxis({ top, format }: { top: number; format: (v: number) => string
         return (
           <>
             <line x1={LEFT} x2={W - RIGHT} y1={y} y2={y} stroke={GRID} stroke-width="1" />
-            <text x={LEFT - 6} y={y + 4} text-anchor="end" font-size="12" fill={INK}>
+            <text x={LEFT - 6} y={y + 4} text-anchor="end" font-size={FONT} fill={INK}>
               {format(t)}
             </text>
           </>
@@ -57,7 +60,7 @@ function DayAxis({ days }: { days: readonly string[] }) {
   return (
     <g>
       {labelledDays(days.length).map((i) => (
-        <text x={LEFT + slot * (i + 0.5)} y={H - 8} text-anchor="middle" font-size="12" fill={INK}>
+        <text x={LEFT + slot * (i + 0.5)} y={H - 8} text-anchor="middle" font-size={FONT} fill={INK}>
           {shortDay(days[i] ?? "")}
         </text>
       ))}
@@ -71,7 +74,7 @@ const countFormat = (v: number) => (Number.isInteger(v) ? String(v) : "");
 export function DayBars({ id, title, desc, days, values }: Frame & { days: readonly string[]; values: readonly number[] }) {
   const top = niceCeiling(Math.max(0, ...values));
   const slot = PLOT_W / Math.max(days.length, 1);
-  const width = Math.max(1, slot * 0.7);
+  const width = Math.max(0.5, slot * 0.7);
   return (
     <Svg id={id} title={title} desc={desc} height={H}>
       <ValueAxis top={top} format={countFormat} />
@@ -139,10 +142,10 @@ export function DayLines({
       ) : null}
       {lines.map((line, n) => (
         <g>
-          <path d={linePath(line.values, top)} fill="none" stroke={SERIES_COLOURS[n % 2]} stroke-width="2" stroke-dasharray={n === 1 ? "4 3" : undefined} />
+          <path d={linePath(line.values, top)} fill="none" stroke={SERIES_COLOURS[n % 2]} stroke-width="1.5" stroke-dasharray={n === 1 ? "4 3" : undefined} />
           {line.values.map((v, i) =>
             v === null ? null : (
-              <circle cx={LEFT + slot * (i + 0.5)} cy={TOP + yFor(v, top, PLOT_H)} r="3" fill={SERIES_COLOURS[n % 2]} data-day={days[i]} data-value={v}>
+              <circle cx={LEFT + slot * (i + 0.5)} cy={TOP + yFor(v, top, PLOT_H)} r="2.5" fill={SERIES_COLOURS[n % 2]} data-day={days[i]} data-value={v}>
                 <title>{`${days[i]} ${line.name}: ${format(v)}`}</title>
               </circle>
             ),
@@ -154,14 +157,14 @@ export function DayLines({
   );
 }
 
-const ROW = 30;
-const LABEL_W = 150;
+const ROW = 24;
+const LABEL_W = 110;
 
 /** One value per named group (a provider, an event type) as horizontal bars. */
 export function GroupBars({ id, title, desc, bars }: Frame & { bars: readonly { label: string; value: number }[] }) {
   const top = niceCeiling(Math.max(0, ...bars.map((b) => b.value)));
   const height = TOP + ROW * Math.max(bars.length, 1) + 6;
-  const plot = W - LABEL_W - RIGHT - 48;
+  const plot = W - LABEL_W - RIGHT - 36;
   return (
     <Svg id={id} title={title} desc={desc} height={height}>
       {bars.map((b, i) => {
@@ -169,13 +172,13 @@ export function GroupBars({ id, title, desc, bars }: Frame & { bars: readonly { 
         const width = (b.value / top) * plot;
         return (
           <g>
-            <text x={LABEL_W - 8} y={y + 19} text-anchor="end" font-size="13" fill={INK}>
+            <text x={LABEL_W - 6} y={y + 15} text-anchor="end" font-size={FONT} fill={INK}>
               {b.label.length > 20 ? `${b.label.slice(0, 19)}…` : b.label}
             </text>
-            <rect x={LABEL_W} y={y + 4} width={Math.max(width, b.value > 0 ? 2 : 0)} height={ROW - 10} fill={SERIES_COLOURS[0]} data-group={b.label} data-value={b.value}>
+            <rect x={LABEL_W} y={y + 5} width={Math.max(width, b.value > 0 ? 2 : 0)} height={ROW - 10} fill={SERIES_COLOURS[0]} data-group={b.label} data-value={b.value}>
               <title>{`${b.label}: ${b.value}`}</title>
             </rect>
-            <text x={LABEL_W + width + 6} y={y + 19} font-size="13" fill={INK}>
+            <text x={LABEL_W + width + 4} y={y + 15} font-size={FONT} fill={INK}>
               {String(b.value)}
             </text>
           </g>

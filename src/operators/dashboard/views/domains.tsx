@@ -1,7 +1,7 @@
 import type { RecordCheck } from "../../sender-domains/check";
 import type { DnsRecord } from "../../sender-domains/records";
 import type { SenderDomain } from "../../sender-domains/store";
-import { TableRegion, Time } from "./format";
+import { Time } from "./format";
 import { DashboardShell, type ShellSession } from "./layout";
 
 export type DomainEntry = { domain: SenderDomain; records: DnsRecord[] };
@@ -78,36 +78,26 @@ function DomainCard({ entry: { domain: d, records }, csrf }: { entry: DomainEntr
         </dd>
       </dl>
       <h3 id={`${id}-records`}>Records to publish</h3>
-      <TableRegion labelledBy={`${id}-records`}>
-        <table class="records">
-          <thead>
-            <tr>
-              <th scope="col">Purpose</th>
-              <th scope="col">Type</th>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {records.map((r) => (
-              <tr>
-                <th scope="row">
-                  {r.purpose.toUpperCase()}
-                  {r.required ? "" : " (recommended)"}
-                </th>
-                <td>{r.type}</td>
-                <td>
-                  <code>{r.name}</code>
-                </td>
-                <td>
-                  <code>{r.value}</code>
-                  {r.note ? <p class="hint">{r.note}</p> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableRegion>
+      <ul class="records" aria-labelledby={`${id}-records`}>
+        {records.map((r) => (
+          <li>
+            <h4>
+              {r.purpose.toUpperCase()} ({r.type}){r.required ? "" : ", recommended"}
+            </h4>
+            <dl class="facts">
+              <dt>Name</dt>
+              <dd>
+                <code>{r.name}</code>
+              </dd>
+              <dt>Value</dt>
+              <dd>
+                <code>{r.value}</code>
+              </dd>
+            </dl>
+            {r.note ? <p class="hint">{r.note}</p> : null}
+          </li>
+        ))}
+      </ul>
       {d.lastCheck ? <Checks id={id} checks={d.lastCheck.results} /> : <p class="muted">Not checked yet.</p>}
       {csrf ? (
         <form method="post" action={`/dashboard/domains/${d.id}/verify`} class="inline">

@@ -132,7 +132,7 @@ function ListCard({ keys, csrf, now }: { keys: ApiKeyEntry[]; csrf: string; now:
                 <tr data-key-id={k.id}>
                   <th scope="row">{k.name}</th>
                   <td>
-                    <code>tid_{k.prefix}…</code>
+                    <code class="nowrap">tid_{k.prefix}…</code>
                   </td>
                   <td>{k.role}</td>
                   <td class={state === "active" ? undefined : "bad"}>{k.replacedBy && state === "active" ? "active (rotated)" : state}</td>

@@ -7,7 +7,7 @@ import { SERIES_COLOURS, THRESHOLD_COLOUR } from "./charts";
  */
 export const operationsCss = `
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,300px),1fr));gap:16px;margin:0 0 8px}
-.chart-box{min-width:0}
+.chart-box{min-width:0}.chart-box.single{max-width:480px}
 h3{margin:0 0 4px;font-size:15px;line-height:1.3;color:#111827}
 svg.chart{display:block;width:100%;height:auto}
 .legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;margin:8px 0 0;padding:0;font-size:14px;color:#374151}
@@ -27,5 +27,8 @@ form.inline button,form.inline select{min-height:40px;padding:6px 12px}
 .secret{background:#ecfdf5;border:1px solid #059669;border-radius:6px;padding:12px 14px;margin:0 0 16px}
 .secret code{display:block;font-size:15px;padding:8px 0}
 .ok{color:#065f46}
-.records td code{font-size:12px}
+ul.records{list-style:none;margin:0 0 12px;padding:0}
+ul.records li{border-top:1px solid #e5e7eb;padding:8px 0}
+h4{margin:0 0 6px;font-size:14px;color:#111827}
+code.nowrap{white-space:nowrap;word-break:normal}
 `;
