@@ -6,6 +6,7 @@ import { apiKeyId, auditRows } from "../../fixtures/audit";
 import { fetchDashboard } from "../../fixtures/dashboard";
 import { actionTokenFor, signedInAs, submit } from "../../fixtures/dashboard-actions";
 import { uniqueDomain } from "../../fixtures/dns-fake";
+import { createDomain, publishRecords } from "../../fixtures/sender-domains";
 import { suppressionOf } from "../../fixtures/followup";
 import { call } from "../../fixtures/http";
 import { createOrganization, uniqueEmail } from "../../fixtures/organization";
@@ -136,6 +137,22 @@ describe("the domains page", () => {
     const bad = await submit("/dashboard/domains", "/dashboard/domains", cookie, [["domain", "not a domain"]]);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("must be a domain name like example.com");
+  });
+
+  it("verifies a domain whose records are published, as POST /v1/domains/:id/verify does, and says which record is missing otherwise", async () => {
+    const organization = await createOrganization();
+    const { cookie } = await signedInAs(organization, "admin");
+    const created = await createDomain(organization.apiKey, uniqueDomain());
+    const verify = `/dashboard/domains/${created.id}/verify`;
+    const missing = await submit("/dashboard/domains", verify, cookie);
+    expect(missing.status, missing.text).toBe(200);
+    expect(missing.text).toContain(`Checked ${created.domain}: pending.`);
+    expect(missing.text).toContain("DKIM missing");
+    await publishRecords(created);
+    const verified = await submit("/dashboard/domains", verify, cookie);
+    expect(verified.text).toContain(`Checked ${created.domain}: verified.`);
+    expect(verified.text).toContain('data-status="verified"');
+    expect((await auditRows(organization.organizationId)).map((r) => r.action)).toEqual(["sender_domain.create", "sender_domain.verify", "sender_domain.verify"]);
   });
 
   it("shows a viewer the domains without add or verify forms and refuses a forged add", async () => {
