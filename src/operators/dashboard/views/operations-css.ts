@@ -21,7 +21,9 @@ input[type=email]{width:100%;max-width:420px}
 form.actions{display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px 12px;margin:0 0 16px}
 form.actions .field{flex:1 1 200px;max-width:420px}
 form.inline{display:inline-flex;flex-wrap:wrap;align-items:center;gap:6px;margin:0 6px 6px 0}
-form.inline button,form.inline select{min-height:40px;padding:6px 12px}
+form.inline button,form.inline select{min-height:40px;padding:6px 12px;width:auto;margin:0}
+form.inline label{display:inline;margin:0;font-weight:400;white-space:nowrap}
+form.inline select{display:inline-block}
 .check{display:flex;align-items:center;gap:8px;font-weight:400}
 .check input{width:20px;height:20px}
 .secret{background:#ecfdf5;border:1px solid #059669;border-radius:6px;padding:12px 14px;margin:0 0 16px}
