@@ -796,8 +796,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sends, provider events, outcomes and latency per local day and per provider
-         * @description Delivery figures per local day, per provider, or both, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.
+         * Sends, provider events, outcomes and latency per local day, per provider or per event type
+         * @description Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.
          */
         get: operations["getAnalytics"];
         put?: never;
@@ -2167,7 +2167,7 @@ export interface components {
             to: string;
             timezone: string;
             /** @enum {string} */
-            groupBy: "day" | "provider" | "day,provider";
+            groupBy: "day" | "provider" | "day,provider" | "eventType";
             /** @description Groups with something in them, by day then provider */
             rows: components["schemas"]["AnalyticsRow"][];
             /** @description The whole range; the counters are the sums of the rows, the latency is over all of it */
@@ -2236,6 +2236,11 @@ export interface components {
             day?: string;
             /** @description Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, some failures) */
             provider?: string | null;
+            /**
+             * @description Present when grouping by eventType: the event type's key; null for digest emails, which gather several
+             * @example comment.created
+             */
+            eventType?: string | null;
         };
     };
     responses: never;
@@ -5381,8 +5386,8 @@ export interface operations {
                 from?: string;
                 /** @description End, excluded. A bare date means the end of that day in `timezone` (the day is included). Default: now. At most 92 days after `from` */
                 to?: string;
-                /** @description Rows per local day, per provider, or per both */
-                groupBy?: "day" | "provider" | "day,provider";
+                /** @description Rows per local day, per provider, per both, or per event type */
+                groupBy?: "day" | "provider" | "day,provider" | "eventType";
                 /** @description IANA zone whose local days the rows are; default: the organisation's */
                 timezone?: string;
             };

@@ -3,6 +3,7 @@ import type { Caller } from "../context";
 import { recordApiChange } from "../platform/audit/record";
 import { type ApiKeyRole, forgetApiKey, generateApiKey, keyState, sha256Hex } from "../platform/auth/api-key";
 import type { Database } from "../platform/db/client";
+import type { FieldError } from "../platform/errors";
 import { apiKeys } from "../platform/db/schema";
 import { type BaseError, err, ok, type Result } from "../platform/result";
 
@@ -48,6 +49,13 @@ async function insertKey(tx: Pick<Database, "insert">, organizationId: string, i
   if (!entry) throw new Error("INSERT … RETURNING gave no row");
   return { entry, key };
 }
+
+/** Keys are the organisation's front door: only admin keys see or change them, through the API or the dashboard. */
+export const KEY_MANAGERS: readonly ApiKeyRole[] = ["admin"];
+
+/** A new key's expiry: none, or in the future (a key born expired would only confuse). */
+export const checkExpiry = (expiresAt: Date | null, now: Date): Result<Date | null, FieldError> =>
+  expiresAt && expiresAt <= now ? err({ path: "expiresAt", message: "must be in the future" }) : ok(expiresAt);
 
 /** A new key of the caller's organisation, and its audit row, in one transaction. */
 export const createApiKey = (db: Database, caller: Caller, input: { name: string; role: ApiKeyRole; expiresAt: Date | null }): Promise<NewApiKey> =>

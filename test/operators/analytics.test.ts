@@ -116,6 +116,25 @@ describe("GET /v1/analytics", () => {
     expect(res.body.totals).toEqual(UTC_TOTALS);
   });
 
+  it("groups by event type, with digest emails (several types each) under null, and the rows add up to the totals", async () => {
+    const org = await createOrganization();
+    await storeTwoDays(org.organizationId);
+    const res = await read(org.apiKey, "?from=2026-03-01&to=2026-03-02&timezone=UTC&groupBy=eventType");
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.rows.map((r) => [r.eventType, r.day, r.provider])).toEqual([
+      ["comment.created", undefined, undefined],
+      [null, undefined, undefined],
+    ]);
+    expect(res.body.rows[0]).toMatchObject({ sent: 4, failed: 1, suppressed: 1, skipped: 1, batched: 1, digestsSent: 0 });
+    expect(res.body.rows[1]).toMatchObject({ sent: 0, failed: 0, digestsSent: 1 });
+    for (const k of Object.keys(none).filter((key) => key !== "latencyMs") as (keyof typeof none)[]) {
+      expect(
+        res.body.rows.reduce((n, r) => n + (r[k] as number), 0),
+        k,
+      ).toBe(res.body.totals[k]);
+    }
+  });
+
   it("groups by day and provider, and the rows add up to the totals", async () => {
     const org = await createOrganization();
     await storeTwoDays(org.organizationId);

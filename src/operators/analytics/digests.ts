@@ -8,7 +8,7 @@ export type DigestRow = GroupRow & { digestsSent: number };
 export async function loadDigestSends(db: Database, scope: Scope): Promise<DigestRow[]> {
   const result = await db.execute<DigestRow>(sql`
     SELECT ${groupSelect}, count(*)::int AS "digestsSent"
-      FROM (SELECT ${groupColumns(scope, sql`d.sent_at`, sql`d.provider`)}
+      FROM (SELECT ${groupColumns(scope, { at: sql`d.sent_at`, provider: sql`d.provider`, eventType: sql`NULL::text` })}
               FROM digests d
              WHERE d.organization_id = ${scope.organizationId}::uuid AND ${inRange(sql`d.sent_at`, scope)}) s
      ${groupedWithTotals}`);

@@ -15,8 +15,8 @@ export type EngagementRow = GroupRow & { delivered: number; bounced: number; com
 export async function loadEngagement(db: Database, scope: Scope): Promise<EngagementRow[]> {
   const result = await db.execute<EngagementRow>(sql`
     WITH firsts AS (
-      SELECT DISTINCT ON (type, email) type, provider, occurred_at
-        FROM (SELECT type, provider, occurred_at,
+      SELECT DISTINCT ON (type, email) type, provider, occurred_at, notification_id
+        FROM (SELECT type, provider, occurred_at, notification_id,
                      coalesce(notification_id::text, detail->>'digestId', provider || ':' || coalesce(provider_message_id, provider_event_id)) AS email
                 FROM delivery_events
                WHERE organization_id = ${scope.organizationId}::uuid
@@ -29,7 +29,7 @@ export async function loadEngagement(db: Database, scope: Scope): Promise<Engage
            count(*) FILTER (WHERE type = 'complained')::int AS complained,
            count(*) FILTER (WHERE type = 'opened')::int AS opened,
            count(*) FILTER (WHERE type = 'clicked')::int AS clicked
-      FROM (SELECT ${groupColumns(scope, sql`occurred_at`, sql`provider`)}, type FROM firsts) s
+      FROM (SELECT ${groupColumns(scope, { at: sql`occurred_at`, provider: sql`provider`, eventType: sql`(SELECT et.key FROM notifications n JOIN event_types et ON et.id = n.event_type_id WHERE n.id = notification_id)` })}, type FROM firsts) s
      ${groupedWithTotals}`);
   return result.rows;
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../platform/db/client";
-import { type GroupRow, groupColumns, groupedWithTotals, groupSelect, inRange, type Scope } from "./groups";
+import { eventTypeOf, type GroupRow, groupColumns, groupedWithTotals, groupSelect, inRange, type Scope } from "./groups";
 
 export type OutcomeRow = GroupRow & { failed: number; suppressed: number; skipped: number; batched: number };
 
@@ -17,11 +17,11 @@ export async function loadOutcomes(db: Database, scope: Scope): Promise<OutcomeR
            count(*) FILTER (WHERE outcome = 'suppressed')::int AS suppressed,
            count(*) FILTER (WHERE outcome = 'skipped')::int AS skipped,
            count(*) FILTER (WHERE outcome = 'batched')::int AS batched
-      FROM (SELECT ${groupColumns(scope, sql`n.failed_at`, sql`n.provider`)}, 'failed' AS outcome
+      FROM (SELECT ${groupColumns(scope, { at: sql`n.failed_at`, provider: sql`n.provider`, eventType: eventTypeOf(sql`n.event_type_id`) })}, 'failed' AS outcome
               FROM notifications n
              WHERE ${organization} AND ${inRange(sql`n.failed_at`, scope)}
             UNION ALL
-            SELECT ${groupColumns(scope, sql`n.created_at`, sql`n.provider`)}, n.status AS outcome
+            SELECT ${groupColumns(scope, { at: sql`n.created_at`, provider: sql`n.provider`, eventType: eventTypeOf(sql`n.event_type_id`) })}, n.status AS outcome
               FROM notifications n
              WHERE ${organization} AND n.status IN ('suppressed', 'skipped', 'batched') AND ${inRange(sql`n.created_at`, scope)}) s
      ${groupedWithTotals}`);

@@ -9,20 +9,22 @@ export const counters = ["sent", "delivered", "bounced", "complained", "opened",
 export type Counter = (typeof counters)[number];
 
 export type Figures = Record<Counter, number> & { latencyMs: Latency };
-export type ReportRow = Figures & { day: string | null; provider: string | null };
+export type ReportRow = Figures & { day: string | null; provider: string | null; eventType: string | null };
 export type Report = { rows: ReportRow[]; totals: Figures };
 
 const zero = (): Figures => ({ ...(Object.fromEntries(counters.map((c) => [c, 0])) as Record<Counter, number>), latencyMs: null });
 
-/** Orders rows by day, then provider, with the rows of no provider last. */
-function compareRows(a: ReportRow, b: ReportRow): number {
-  const day = (a.day ?? "").localeCompare(b.day ?? "");
-  if (day !== 0) return day;
-  if (a.provider === b.provider) return 0;
-  if (a.provider === null) return 1;
-  if (b.provider === null) return -1;
-  return a.provider.localeCompare(b.provider);
+/** Orders two names with the missing one (no provider, no event type) last. */
+function compareNames(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a.localeCompare(b);
 }
+
+/** Orders rows by day, then provider, then event type. */
+const compareRows = (a: ReportRow, b: ReportRow): number =>
+  (a.day ?? "").localeCompare(b.day ?? "") || compareNames(a.provider, b.provider) || compareNames(a.eventType, b.eventType);
 
 /**
  * One organisation's delivery figures over a range: four statements at once, each grouping its own
@@ -33,11 +35,11 @@ export async function loadAnalytics(db: Database, scope: Scope): Promise<Report>
   const parts = await Promise.all([loadSends(db, scope), loadDigestSends(db, scope), loadOutcomes(db, scope), loadEngagement(db, scope)]);
   const totals = zero();
   const groups = new Map<string, ReportRow>();
-  const groupOf = ({ day, provider }: GroupRow): ReportRow => {
-    const key = JSON.stringify([day, provider]);
+  const groupOf = ({ day, provider, eventType }: GroupRow): ReportRow => {
+    const key = JSON.stringify([day, provider, eventType]);
     const found = groups.get(key);
     if (found) return found;
-    const created = { day, provider, ...zero() };
+    const created = { day, provider, eventType, ...zero() };
     groups.set(key, created);
     return created;
   };

@@ -16,7 +16,7 @@ export async function loadSends(db: Database, scope: Scope): Promise<SendRow[]> 
     SELECT ${groupSelect}, count(*)::int AS sent,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY gap_ms) AS p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY gap_ms) AS p95
-      FROM (SELECT ${groupColumns(scope, sql`n.sent_at`, sql`n.provider`)},
+      FROM (SELECT ${groupColumns(scope, { at: sql`n.sent_at`, provider: sql`n.provider`, eventType: sql`e.type` })},
                    extract(epoch FROM n.sent_at - e.created_at) * 1000 AS gap_ms
               FROM notifications n JOIN events e ON e.id = n.event_id
              WHERE n.organization_id = ${scope.organizationId}::uuid AND ${inRange(sql`n.sent_at`, scope)}) s

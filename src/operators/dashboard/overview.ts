@@ -36,6 +36,7 @@ function lastLocalDays(now: number, timeZone: string) {
 const emptyDay = (day: string): ReportRow => ({
   day,
   provider: null,
+  eventType: null,
   ...(Object.fromEntries(counters.map((c) => [c, 0])) as Record<(typeof counters)[number], number>),
   latencyMs: null,
 });

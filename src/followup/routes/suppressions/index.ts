@@ -4,12 +4,13 @@ import type { App, HonoEnv } from "../../../context";
 import { type EmailHashKeys, hashesUnderEvery } from "../../../platform/crypto/email-hash";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { recordApiChange } from "../../../platform/audit/record";
-import { addManualSuppression, listSuppressions, removeSuppression, type SuppressionEntry } from "../../suppression-store";
+import { addManualSuppression, listSuppressions, type SuppressionEntry } from "../../suppression-store";
+import { removeAudited, SUPPRESSION_EDITORS, SUPPRESSION_READERS } from "../../suppression-remove";
 import { requireApiKey } from "../../../platform/http/auth";
 import { CreateSuppressionBody, DeleteSuppressionQuery, EmailParams, ListSuppressionsQuery, SuppressionList, SuppressionView } from "./schema";
 
-const readers = requireApiKey({ roles: ["viewer", "editor", "admin"] });
-const editors = requireApiKey({ roles: ["editor", "admin"] });
+const readers = requireApiKey({ roles: SUPPRESSION_READERS });
+const editors = requireApiKey({ roles: SUPPRESSION_EDITORS });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const list = createRoute({
@@ -97,20 +98,8 @@ export const registerSuppressionRoutes = (app: App) => {
     const { email } = c.req.valid("param");
     const force = c.req.valid("query").force === "true";
     const caller = c.get("caller");
-    if (force && caller.role !== "admin") throw new ApiError("FORBIDDEN", "Only an admin key may force the removal of a hard bounce or complaint.");
-    const { db } = c.get("services");
-    const removed = await removeSuppression(db, await hashKeys(c), caller.organizationId, email, force);
-    if (removed.ok) {
-      const details = { reason: removed.value.reason, forced: force };
-      await recordApiChange(db, caller, { action: "suppression.remove", targetType: "suppression", targetId: removed.value.emailHash, details });
-      return c.json(view(removed.value, email), 200);
-    }
-    if (removed.error.code === "NOT_FOUND") throw new ApiError("NOT_FOUND", "This address is not suppressed.");
-    // Deliverability: mailing an address that hard-bounced or complained again is what gets a
-    // sending domain throttled or blocklisted, and mailbox providers judge the whole organisation
-    // by it. So it takes an admin's deliberate `force=true`, not an editor's routine clean-up.
-    throw new ApiError("CONFLICT", `This address is suppressed for a ${removed.error.reason.replace("_", " ")}; only an admin key with ?force=true may remove it.`, [
-      { path: "force", message: "required to remove a hard bounce or complaint" },
-    ]);
+    const removed = await removeAudited(c.get("services").db, await hashKeys(c), caller, email, force);
+    if (!removed.ok) throw new ApiError(removed.error.code, removed.error.message, removed.error.fields);
+    return c.json(view(removed.value, email), 200);
   });
 };

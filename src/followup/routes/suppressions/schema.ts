@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { SuppressionAddress } from "../../suppression-remove";
 import { suppressionReasons } from "../../../platform/db/schema/suppressions";
 
 export const SuppressionView = z
@@ -21,12 +22,12 @@ export type SuppressionList = z.infer<typeof SuppressionList>;
 export const ListSuppressionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.string().uuid().optional(),
-  email: z.email().max(320).optional().openapi({ description: "Only this address" }),
+  email: SuppressionAddress.optional().openapi({ description: "Only this address" }),
 });
 
 export const CreateSuppressionBody = z
   .object({
-    email: z.email().max(320),
+    email: SuppressionAddress,
     reason: z.literal("manual").openapi({ description: "Only manual entries are added by hand; bounces and complaints come from the providers" }),
     note: z.string().max(500).optional(),
   })
@@ -34,10 +35,7 @@ export const CreateSuppressionBody = z
 export type CreateSuppressionBody = z.infer<typeof CreateSuppressionBody>;
 
 export const EmailParams = z.object({
-  email: z
-    .email()
-    .max(320)
-    .openapi({ param: { name: "email", in: "path" }, example: "person@example.com" }),
+  email: SuppressionAddress.openapi({ param: { name: "email", in: "path" }, example: "person@example.com" }),
 });
 
 export const DeleteSuppressionQuery = z.object({

@@ -2,6 +2,7 @@ import type { App } from "../../../context";
 import { limitByIp } from "../../../platform/http/rate-limit";
 import { securityHeaders } from "../../../platform/http/security-headers";
 import { registerAudit } from "./audit";
+import { registerOperationsPages } from "./operations";
 import { registerLoginGet } from "./login-get";
 import { registerLoginPost } from "./login-post";
 import { registerLogout } from "./logout";
@@ -11,7 +12,7 @@ import { registerRecipients } from "./recipients";
 import { registerSuppressions } from "./suppressions";
 
 /**
- * The operators' dashboard: read-only HTML over the same queries as the admin API, outside its
+ * The operators' dashboard: HTML over the same queries and changes as the admin API, outside its
  * OpenAPI document. The recipients' pages' headers apply (no script, nonce'd style, no framing),
  * with no images at all.
  */
@@ -27,4 +28,5 @@ export const registerDashboardRoutes = (app: App) => {
   registerNotification(app);
   registerAudit(app);
   registerSuppressions(app);
+  registerOperationsPages(app);
 };

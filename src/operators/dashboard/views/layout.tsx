@@ -1,13 +1,20 @@
 import type { Child } from "hono/jsx";
 import { dashboardCss } from "./styles";
 
-export type DashboardSection = "overview" | "recipients" | "audit" | "suppressions";
+export type DashboardSection = "overview" | "recipients" | "audit" | "suppressions" | OperationsSection;
+/** The analytics and operations pages (src/operators/dashboard/routes/{analytics,keys,domains,alerts,sending}). */
+type OperationsSection = "analytics" | "keys" | "domains" | "alerts" | "sending";
 
 const SECTIONS: { key: DashboardSection; href: string; label: string }[] = [
   { key: "overview", href: "/dashboard", label: "Overview" },
   { key: "recipients", href: "/dashboard/recipients", label: "Recipients" },
   { key: "audit", href: "/dashboard/audit", label: "Audit log" },
   { key: "suppressions", href: "/dashboard/suppressions", label: "Suppressions" },
+  { key: "analytics", href: "/dashboard/analytics", label: "Analytics" },
+  { key: "sending", href: "/dashboard/sending", label: "Sending" },
+  { key: "alerts", href: "/dashboard/alerts", label: "Alerts" },
+  { key: "keys", href: "/dashboard/keys", label: "API keys" },
+  { key: "domains", href: "/dashboard/domains", label: "Domains" },
 ];
 
 /** Who is signed in, as every signed-in page shows it, and the sign-out form's CSRF token. */
@@ -68,7 +75,7 @@ export function DashboardShell({ title, nonce, session, current, children }: Das
             </nav>
           ) : null}
           <main id="main">{children}</main>
-          <footer class="muted">Tidings dashboard · read-only</footer>
+          <footer class="muted">Tidings dashboard</footer>
         </div>
       </body>
     </html>

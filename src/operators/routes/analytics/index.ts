@@ -14,9 +14,9 @@ const route = createRoute({
   path: "/v1/analytics",
   operationId: "getAnalytics",
   tags: ["analytics"],
-  summary: "Sends, provider events, outcomes and latency per local day and per provider",
+  summary: "Sends, provider events, outcomes and latency per local day, per provider or per event type",
   description:
-    "Delivery figures per local day, per provider, or both, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.",
+    "Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { query: AnalyticsQuery },
@@ -32,9 +32,11 @@ export const registerAnalyticsRoutes = (app: App) =>
     const range = resolveRange({ from, to }, timeZone, Date.now());
     if (!range.ok) throw new ApiError("BAD_REQUEST", "The request is not valid; see fields.", [range.error]);
     const report = await loadAnalytics(db, { organizationId, timeZone, groupBy, ...range.value });
-    const shape = ({ day, provider, ...figures }: ReportRow): AnalyticsRow => ({
-      ...(groupBy === "provider" ? {} : { day: day ?? "" }),
-      ...(groupBy === "day" ? {} : { provider }),
+    const parts = groupBy.split(",");
+    const shape = ({ day, provider, eventType, ...figures }: ReportRow): AnalyticsRow => ({
+      ...(parts.includes("day") ? { day: day ?? "" } : {}),
+      ...(parts.includes("provider") ? { provider } : {}),
+      ...(parts.includes("eventType") ? { eventType } : {}),
       ...figures,
     });
     const body: Analytics = {

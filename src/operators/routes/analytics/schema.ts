@@ -14,7 +14,7 @@ export const AnalyticsQuery = z.object({
     description: `End, excluded. A bare date means the end of that day in \`timezone\` (the day is included). Default: now. At most ${MAX_RANGE_DAYS} days after \`from\``,
     example: "2026-03-07",
   }),
-  groupBy: z.enum(groupings).default("day").openapi({ description: "Rows per local day, per provider, or per both" }),
+  groupBy: z.enum(groupings).default("day").openapi({ description: "Rows per local day, per provider, per both, or per event type" }),
   timezone: z
     .string()
     .max(64)
@@ -62,6 +62,11 @@ export const AnalyticsRow = AnalyticsFigures.extend({
     .nullable()
     .optional()
     .openapi({ description: "Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, some failures)" }),
+  eventType: z
+    .string()
+    .nullable()
+    .optional()
+    .openapi({ description: "Present when grouping by eventType: the event type's key; null for digest emails, which gather several", example: "comment.created" }),
 }).openapi("AnalyticsRow");
 export type AnalyticsRow = z.infer<typeof AnalyticsRow>;
 

@@ -3,11 +3,10 @@ import type { App } from "../../../context";
 import { keyState } from "../../../platform/auth/api-key";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
-import { type ApiKeyEntry, createApiKey, listApiKeys, type NewApiKey, revokeApiKey, rotateApiKey } from "../../api-key-store";
+import { type ApiKeyEntry, checkExpiry, createApiKey, KEY_MANAGERS, listApiKeys, type NewApiKey, revokeApiKey, rotateApiKey } from "../../api-key-store";
 import { ApiKeyList, ApiKeyParams, ApiKeyView, CreateApiKeyBody, CreatedApiKey, DEFAULT_GRACE_SECONDS, RotateApiKeyBody, RotatedApiKey } from "./schema";
 
-// Keys are the organisation's front door: only admin keys see or change them.
-const admins = requireApiKey({ roles: ["admin"] });
+const admins = requireApiKey({ roles: KEY_MANAGERS });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const list = createRoute({
@@ -85,9 +84,9 @@ export const registerApiKeyRoutes = (app: App) => {
     const { db, clock } = c.get("services");
     const body = c.req.valid("json");
     const now = clock.now();
-    const expiresAt = body.expiresAt === undefined ? null : new Date(body.expiresAt);
-    if (expiresAt && expiresAt <= now) throw new ApiError("BAD_REQUEST", "The request is not valid; see fields.", [{ path: "expiresAt", message: "must be in the future" }]);
-    const made = await createApiKey(db, c.get("caller"), { name: body.name, role: body.role, expiresAt });
+    const expiresAt = checkExpiry(body.expiresAt === undefined ? null : new Date(body.expiresAt), now);
+    if (!expiresAt.ok) throw new ApiError("BAD_REQUEST", "The request is not valid; see fields.", [expiresAt.error]);
+    const made = await createApiKey(db, c.get("caller"), { name: body.name, role: body.role, expiresAt: expiresAt.value });
     return c.json(created(made, now), 201);
   });
 

@@ -4,12 +4,12 @@ import { recordApiChange } from "../../../platform/audit/record";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
 import { type ProviderKind, recordsToPublish } from "../../sender-domains/records";
-import { createSenderDomain, deleteSenderDomain, findSenderDomain, listSenderDomains, providersInUse, type SenderDomain, saveCheck } from "../../sender-domains/store";
-import { checkSenderDomain } from "../../sender-domains/verify";
+import { addDomainAudited, DOMAIN_ADMINS, DOMAIN_READERS, verifyDomainAudited } from "../../sender-domains/audited";
+import { deleteSenderDomain, findSenderDomain, listSenderDomains, providersInUse, type SenderDomain } from "../../sender-domains/store";
 import { CreateDomainBody, DomainParams, SenderDomainList, SenderDomainView } from "./schema";
 
-const readers = requireApiKey({ roles: ["viewer", "editor", "admin"] });
-const admins = requireApiKey({ roles: ["admin"] });
+const readers = requireApiKey({ roles: DOMAIN_READERS });
+const admins = requireApiKey({ roles: DOMAIN_ADMINS });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const common = { tags: ["domains"], security: [{ bearer: [] }] };
 
@@ -85,9 +85,6 @@ const view = (d: SenderDomain, providers: readonly ProviderKind[]): SenderDomain
   checks: d.lastCheck?.results ?? null,
 });
 
-/** What DNS and mail compare it with: lower case, no trailing dot (the pattern allowed both). */
-const normalDomain = (domain: string) => domain.toLowerCase().replace(/\.$/, "");
-
 const notFound = (id: string) => new ApiError("NOT_FOUND", `No sender domain ${id}.`);
 
 export const registerDomainRoutes = (app: App) => {
@@ -101,16 +98,9 @@ export const registerDomainRoutes = (app: App) => {
   app.openapi(create, async (c) => {
     const services = c.get("services");
     const caller = c.get("caller");
-    const domain = normalDomain(c.req.valid("json").domain);
-    const created = await createSenderDomain(services, caller.organizationId, domain);
-    if (!created.ok) {
-      if (created.error === "duplicate")
-        throw new ApiError("CONFLICT", `${domain} is already a sender domain of this organisation.`, [{ path: "domain", message: "already added" }]);
-      throw new ApiError("INTERNAL_SERVER_ERROR", "This deployment has no SECRETS_KEY, so it cannot store a DKIM key.");
-    }
-    const d = created.value;
-    await recordApiChange(services.db, caller, { action: "sender_domain.create", targetType: "sender_domain", targetId: d.id, details: { domain, selector: d.dkimSelector } });
-    return c.json(view(d, await providersInUse(services, caller.organizationId)), 201);
+    const created = await addDomainAudited(services, caller, c.req.valid("json").domain);
+    if (!created.ok) throw new ApiError(created.error.code, created.error.message, created.error.fields);
+    return c.json(view(created.value, await providersInUse(services, caller.organizationId)), 201);
   });
 
   app.openapi(get, async (c) => {
@@ -138,26 +128,8 @@ export const registerDomainRoutes = (app: App) => {
   });
 
   app.openapi(verify, async (c) => {
-    const services = c.get("services");
-    const caller = c.get("caller");
-    const { id } = c.req.valid("param");
-    const d = await findSenderDomain(services.db, caller.organizationId, id);
-    if (!d) throw notFound(id);
-    const providers = await providersInUse(services, caller.organizationId);
-    const checked = await checkSenderDomain(services, d, providers);
-    if (!checked.ok) {
-      services.log.warn("sender domain check: DNS resolver unavailable", { domainId: d.id, reason: checked.error.message });
-      throw new ApiError("SERVICE_UNAVAILABLE", `DNS could not be asked (${checked.error.message}); the domain is unchanged, try again later.`);
-    }
-    const saved = await saveCheck(services.db, caller.organizationId, id, checked.value);
-    if (!saved) throw notFound(id);
-    const results = Object.fromEntries(checked.value.check.results.map((r) => [r.purpose, r.result]));
-    await recordApiChange(services.db, caller, {
-      action: "sender_domain.verify",
-      targetType: "sender_domain",
-      targetId: d.id,
-      details: { domain: d.domain, status: saved.status, previousStatus: d.status, results },
-    });
-    return c.json(view(saved, providers), 200);
+    const verified = await verifyDomainAudited(c.get("services"), c.get("caller"), c.req.valid("param").id);
+    if (!verified.ok) throw new ApiError(verified.error.code, verified.error.message, verified.error.fields);
+    return c.json(view(verified.value.domain, verified.value.providers), 200);
   });
 };
