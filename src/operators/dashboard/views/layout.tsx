@@ -1,13 +1,15 @@
 import type { Child } from "hono/jsx";
 import { dashboardCss } from "./styles";
 
-export type DashboardSection = "overview" | "recipients" | "audit" | "suppressions";
+export type DashboardSection = "overview" | "recipients" | "audit" | "suppressions" | "templates" | "event-types";
 
 const SECTIONS: { key: DashboardSection; href: string; label: string }[] = [
   { key: "overview", href: "/dashboard", label: "Overview" },
   { key: "recipients", href: "/dashboard/recipients", label: "Recipients" },
   { key: "audit", href: "/dashboard/audit", label: "Audit log" },
   { key: "suppressions", href: "/dashboard/suppressions", label: "Suppressions" },
+  { key: "templates", href: "/dashboard/templates", label: "Templates" },
+  { key: "event-types", href: "/dashboard/event-types", label: "Event types" },
 ];
 
 /** Who is signed in, as every signed-in page shows it, and the sign-out form's CSRF token. */
@@ -68,7 +70,7 @@ export function DashboardShell({ title, nonce, session, current, children }: Das
             </nav>
           ) : null}
           <main id="main">{children}</main>
-          <footer class="muted">Tidings dashboard · read-only</footer>
+          <footer class="muted">Tidings dashboard</footer>
         </div>
       </body>
     </html>
