@@ -91,12 +91,18 @@ describe("the dashboard's templates", () => {
     await fetchDashboard(page(organization.templateId), { cookie, form: editorForm(csrf, "<p>fine</p>\n<p>{% if data.task %}open</p>") });
     const shown = await fetchDashboard(page(organization.templateId, "?v=2"), { cookie });
     expect(shown.text).toContain("Version 2 cannot be published yet:");
-    const res = await fetchDashboard(page(organization.templateId, "/versions/2/publish"), { cookie, form: [["csrf", csrf]] });
-    expect(res.status).toBe(422);
+    const refused = await fetchDashboard(page(organization.templateId, "/versions/2/publish"), { cookie, form: [["csrf", csrf]] });
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get("location")).toBe(`/dashboard/templates/${organization.templateId}?v=2&notice=refused`);
+    const res = await fetchDashboard(refused.headers.get("location") ?? "", { cookie });
     expect(res.text).toContain("Version 2 was not published:");
     expect(res.text).toMatch(/en · html · line 2, column \d+/);
     expect(res.text).toContain("2 | &lt;p&gt;{% if data.task %}open&lt;/p&gt;");
     expect(res.text).toContain("<dt>Published</dt><dd>v1</dd>");
+    // A client that does not ask for a page gets the API's 422, fields naming the line.
+    const json = await fetchDashboard(page(organization.templateId, "/versions/2/publish"), { cookie, accept: "application/json", form: [["csrf", csrf]] });
+    expect(json.status).toBe(422);
+    expect(json.text).toMatch(/"path":"en\.html:2:\d+"/);
     expect((await auditRows(organization.organizationId)).map((r) => r.action)).toEqual(["template.version_create"]);
   });
 

@@ -15,7 +15,7 @@ const REFUSALS = {
   unpublished_template: "That template has no published version yet: publish one first.",
 } as const;
 
-async function renderEventTypes(c: Ctx, extra: { notice?: string; refusal?: { key: string; message: string } } = {}, status: 200 | 400 | 422 = 200) {
+async function renderEventTypes(c: Ctx, extra: { notice?: string; refusal?: { key: string; message: string } } = {}, status: 200 | 400 = 200) {
   const session = c.get("dashboard");
   const { db } = c.get("services");
   const [eventTypes, templates] = await Promise.all([listEventTypes(db, session.organization.id), listTemplates(db, session.organization.id)]);
@@ -62,7 +62,7 @@ export const registerEventTypes = (app: App) => {
     const session = c.get("dashboard");
     const { db } = c.get("services");
     const saved = await upsertEventType(db, session.organization.id, key, body.data);
-    if (!saved.ok) return renderEventTypes(c, { refusal: { key, message: REFUSALS[saved.error] } }, 422);
+    if (!saved.ok) return renderEventTypes(c, { refusal: { key, message: REFUSALS[saved.error] } }, 400);
     await recordDashboardChange(
       db,
       { organizationId: session.organization.id, apiKeyId: session.apiKeyId },

@@ -6,7 +6,7 @@ import { DashboardMessage } from "../views/message";
 import { refuse } from "../../../platform/http/page-refusal";
 
 type Ctx = Context<HonoEnv>;
-type Status = 200 | 400 | 401 | 403 | 404 | 422 | 503;
+type Status = 200 | 400 | 401 | 403 | 404 | 503;
 
 export async function renderDashboard(c: Ctx, page: JSX.Element, status: Status = 200) {
   return c.html(`<!doctype html>${await page.toString()}`, status);

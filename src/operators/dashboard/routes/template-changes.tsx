@@ -1,11 +1,12 @@
 import type { Context } from "hono";
 import type { App, HonoEnv } from "../../../context";
 import { recordDashboardChange } from "../../../platform/audit/record";
-import { publishVersion } from "../../../render/template-publish";
+import { issuePath, publishVersion } from "../../../render/template-publish";
+import { ApiError } from "../../../platform/errors";
+import { wantsPage } from "../../../platform/http/page-refusal";
 import { appendDraft, findTemplate } from "../../../render/template-store";
 import { contentOf, type EditorFields, type FieldIssue, readEditorForm } from "../templates/form";
 import { loadTemplatePage } from "../templates/load";
-import type { ShownIssue } from "../views/templates/issues";
 import { TemplatePage } from "../views/templates/page";
 import { changeCsrf, readChangeForm } from "./change-guard";
 import { renderDashboard, renderMessage } from "./render";
@@ -16,19 +17,12 @@ type Ctx = Context<HonoEnv>;
 
 const noTemplate = (c: Ctx) => renderMessage(c, "NOT_FOUND", "No such template", `${c.get("dashboard").organization.name} has no template or version like this.`, "templates");
 
-/** The template's page again, answering a refused change: the fields as typed, or the checks that failed. */
-async function renderRefusal(
-  c: Ctx,
-  templateId: string,
-  version: number | undefined,
-  refusal: { fields: EditorFields; formIssues: FieldIssue[] } | { checkIssues: ShownIssue[] },
-  status: 400 | 422,
-) {
+/** The template's page again, answering a refused save: the fields as typed, and what is wrong with them. */
+async function renderRefusedSave(c: Ctx, templateId: string, refusal: { fields: EditorFields; formIssues: FieldIssue[] }) {
   const session = c.get("dashboard");
-  const data = await loadTemplatePage(c.get("services").db, session.organization.id, templateId, version === undefined ? {} : { v: version });
+  const data = await loadTemplatePage(c.get("services").db, session.organization.id, templateId, {});
   if (!data) return noTemplate(c);
-  const page = "checkIssues" in refusal ? { ...data, checkIssues: refusal.checkIssues, publishRefused: true } : { ...data, ...refusal };
-  return renderDashboard(c, <TemplatePage nonce={c.get("cspNonce")} session={session.shell} csrf={await changeCsrf(c)} {...page} />, status);
+  return renderDashboard(c, <TemplatePage nonce={c.get("cspNonce")} session={session.shell} csrf={await changeCsrf(c)} {...data} {...refusal} />, 400);
 }
 
 /**
@@ -47,7 +41,7 @@ export const registerTemplateChanges = (app: App) => {
     if (!row) return noTemplate(c);
     const fields = readEditorForm(guarded.form);
     const content = contentOf(fields);
-    if (!content.ok) return renderRefusal(c, row.id, undefined, { fields, formIssues: content.error }, 400);
+    if (!content.ok) return renderRefusedSave(c, row.id, { fields, formIssues: content.error });
     const version = await appendDraft(db, row, content.value);
     await recordDashboardChange(
       db,
@@ -72,7 +66,17 @@ export const registerTemplateChanges = (app: App) => {
     const { id, v } = params.data;
     const published = await publishVersion(db, session.organization.id, id, v);
     if (!published.ok && published.error.code === "not_found") return noTemplate(c);
-    if (!published.ok) return renderRefusal(c, id, v, { checkIssues: published.error.code === "invalid" ? published.error.issues : [] }, 422);
+    if (!published.ok) {
+      const { issues } = published.error.code === "invalid" ? published.error : { issues: [] };
+      if (!wantsPage(c))
+        throw new ApiError(
+          "UNPROCESSABLE_ENTITY",
+          `Version ${v} cannot be published.`,
+          issues.map((i) => ({ path: issuePath(i), message: i.message })),
+        );
+      // Post, redirect, get: the page the browser lands on shows the same checks' issues at their lines.
+      return c.redirect(`/dashboard/templates/${id}?v=${v}&notice=refused`, 303);
+    }
     const { template, previousVersion, rollback } = published.value;
     await recordDashboardChange(
       db,

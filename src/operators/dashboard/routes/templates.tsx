@@ -25,8 +25,18 @@ export const registerTemplatePages = (app: App) => {
     const data = params.success ? await loadTemplatePage(c.get("services").db, session.organization.id, params.data.id, query.data) : undefined;
     if (!data) return renderMessage(c, "NOT_FOUND", "No such template", `${session.organization.name} has no template or version like this.`, "templates");
     const csrf = canChange(session.role) ? await changeCsrf(c) : undefined;
-    const notice = query.data.notice ? NOTICES[query.data.notice] : undefined;
-    return renderDashboard(c, <TemplatePage nonce={c.get("cspNonce")} session={session.shell} csrf={csrf} notice={notice} {...data} />);
+    const { notice } = query.data;
+    return renderDashboard(
+      c,
+      <TemplatePage
+        nonce={c.get("cspNonce")}
+        session={session.shell}
+        csrf={csrf}
+        notice={notice && notice !== "refused" ? NOTICES[notice] : undefined}
+        publishRefused={notice === "refused"}
+        {...data}
+      />,
+    );
   });
 };
 

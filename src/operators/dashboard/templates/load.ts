@@ -22,7 +22,8 @@ export const TemplatePageQuery = z.object({
   v: z.coerce.number().int().positive().optional(),
   locale: z.string().max(35).optional(),
   data: z.string().max(MAX_PREVIEW_DATA).optional(),
-  notice: z.enum(Object.keys(NOTICES) as [keyof typeof NOTICES]).optional(),
+  /** What the change that redirected here did: one of NOTICES, or "refused" (a publish whose checks failed). */
+  notice: z.enum([...(Object.keys(NOTICES) as (keyof typeof NOTICES)[]), "refused"]).optional(),
 });
 export type TemplatePageQuery = z.infer<typeof TemplatePageQuery>;
 

@@ -20,7 +20,7 @@ export type TemplatePageProps = {
   formIssues?: FieldIssue[] | undefined;
   /** Why `version` cannot be published (publish's own checks), shown before anyone tries. */
   checkIssues: ShownIssue[];
-  /** Set when this page answers a refused publish. */
+  /** Set when a publish of this version was just refused. */
   publishRefused?: boolean | undefined;
   preview: { locale: string; data: string; outcome: PreviewOutcome };
 };
