@@ -16,4 +16,12 @@ export const DASHBOARD_ROUTES = [
   ["GET", "/dashboard/suppressions"],
   ["GET", "/dashboard/audit"],
   ["GET", "/dashboard/notifications/:id"],
+  ["GET", "/dashboard/templates"],
+  ["GET", "/dashboard/templates/:id"],
+  ["POST", "/dashboard/templates/:id"],
+  ["GET", "/dashboard/templates/:id/versions/:v"],
+  ["POST", "/dashboard/templates/:id/versions/:v/publish"],
+  ["GET", "/dashboard/templates/:id/versions/:v/frame"],
+  ["GET", "/dashboard/event-types"],
+  ["POST", "/dashboard/event-types"],
 ] as const;
