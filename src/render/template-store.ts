@@ -37,6 +37,12 @@ export async function findVersion(db: Database, templateId: string, version?: nu
   return row;
 }
 
+/** The organisation's templates by key, with their published and latest version numbers. */
+export async function listTemplates(db: Database, organizationId: string): Promise<TemplateView[]> {
+  const rows = await db.select().from(templates).where(eq(templates.organizationId, organizationId)).orderBy(asc(templates.key));
+  return Promise.all(rows.map((r) => templateView(db, r, false)));
+}
+
 export async function templateView(db: Database, row: TemplateRow, withVersions: boolean): Promise<TemplateView> {
   const versions = await db.select().from(templateVersions).where(eq(templateVersions.templateId, row.id)).orderBy(asc(templateVersions.version));
   return {

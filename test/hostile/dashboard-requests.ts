@@ -132,7 +132,8 @@ export async function dashboardRequest(method: "GET" | "POST", path: string, pla
   const cookies: string[] = [];
   const session = await sessionToken(plan.session, subject);
   if (session !== undefined) cookies.push(`tidings_dashboard=${encodeComponent(session)}`);
-  const filled = path.replace(":id", encodeComponent(plan.id ?? subject.notificationId));
+  // A template's routes get the notification's id too: an unknown template, the case an attacker guesses.
+  const filled = path.replace(":id", encodeComponent(plan.id ?? subject.notificationId)).replace(":v", "1");
 
   if (path === "/dashboard/login") {
     const login = plan.login;

@@ -1,30 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
 import { recordApiChange } from "../../platform/audit/record";
 import type { App } from "../../context";
-import { eventTypes, templates } from "../../platform/db/schema";
 import { ApiError, errorResponses } from "../../platform/errors";
 import { requireApiKey } from "../../platform/http/auth";
+import { EVENT_TYPE_KEY, EventTypeView, listEventTypes, PutEventTypeBody, upsertEventType } from "../event-type-store";
 
-const EventTypeView = z
-  .object({ key: z.string(), category: z.string(), template: z.string(), priority: z.enum(["normal", "high"]), critical: z.boolean(), retainContent: z.boolean() })
-  .openapi("EventType");
-const PutEventTypeBody = z
-  .object({
-    category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, _ - (e.g. comments)"),
-    template: z.string().min(1).openapi({ description: "The key of one of the organisation's templates" }),
-    priority: z.enum(["normal", "high"]).default("normal"),
-    critical: z.boolean().default(false).openapi({ description: "Critical mail (password reset, security alert) ignores opt-outs and digests and carries no unsubscribe" }),
-    retainContent: z.boolean().default(true).openapi({
-      description:
-        "False for mail such as password resets and one-time codes: the event's data is emptied as soon as a provider accepts the email, instead of after the retention period",
-    }),
-  })
-  .openapi("PutEventTypeBody", { example: { category: "billing", template: "invoice.paid", priority: "normal", critical: false } });
 const Params = z.object({
   type: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/)
+    .regex(EVENT_TYPE_KEY)
     .openapi({ param: { name: "type", in: "path" } }),
 });
 
@@ -54,42 +38,18 @@ const put = createRoute({
 });
 
 export const registerEventTypeRoutes = (app: App) => {
-  app.openapi(list, async (c) => {
-    const rows = await c
-      .get("services")
-      .db.select({
-        key: eventTypes.key,
-        category: eventTypes.category,
-        template: templates.key,
-        priority: eventTypes.priority,
-        critical: eventTypes.critical,
-        retainContent: eventTypes.retainContent,
-      })
-      .from(eventTypes)
-      .innerJoin(templates, eq(templates.id, eventTypes.templateId))
-      .where(eq(eventTypes.organizationId, c.get("caller").organizationId))
-      .orderBy(asc(eventTypes.key));
-    return c.json({ eventTypes: rows }, 200);
-  });
+  app.openapi(list, async (c) => c.json({ eventTypes: await listEventTypes(c.get("services").db, c.get("caller").organizationId) }, 200));
   app.openapi(put, async (c) => {
     const { db } = c.get("services");
     const caller = c.get("caller");
-    const organizationId = caller.organizationId;
     const { type } = c.req.valid("param");
     const body = c.req.valid("json");
-    const [template] = await db
-      .select()
-      .from(templates)
-      .where(and(eq(templates.organizationId, organizationId), eq(templates.key, body.template)));
-    if (!template) throw new ApiError("UNPROCESSABLE_ENTITY", `No template "${body.template}".`, [{ path: "template", message: "unknown template" }]);
-    if (template.publishedVersion === null)
+    const saved = await upsertEventType(db, caller.organizationId, type, body);
+    if (!saved.ok && saved.error === "unknown_template")
+      throw new ApiError("UNPROCESSABLE_ENTITY", `No template "${body.template}".`, [{ path: "template", message: "unknown template" }]);
+    if (!saved.ok)
       throw new ApiError("UNPROCESSABLE_ENTITY", `Template "${body.template}" has no published version yet.`, [{ path: "template", message: "publish a version first" }]);
-    const values = { category: body.category, templateId: template.id, priority: body.priority, critical: body.critical, retainContent: body.retainContent };
-    await db
-      .insert(eventTypes)
-      .values({ organizationId, key: type, ...values })
-      .onConflictDoUpdate({ target: [eventTypes.organizationId, eventTypes.key], set: { ...values, updatedAt: new Date() } });
     await recordApiChange(db, caller, { action: "event_type.upsert", targetType: "event_type", targetId: type, details: body });
-    return c.json({ key: type, category: body.category, template: body.template, priority: body.priority, critical: body.critical, retainContent: body.retainContent }, 200);
+    return c.json(saved.value, 200);
   });
 };

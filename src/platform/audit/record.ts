@@ -37,7 +37,7 @@ export type AuditActor = { type: "api_key"; id: string } | { type: "system"; id:
 export type AuditEntry = { action: AuditAction; targetType: string; targetId: string | null; details?: Record<string, unknown> };
 
 /** One audit_log row for a change made through the admin API (or by a system job such as the bounce guard). */
-export async function recordAuditEntry(db: Pick<Database, "insert">, input: AuditEntry & { organizationId: string; actor: AuditActor }): Promise<void> {
+export async function recordAuditEntry(db: Pick<Database, "insert">, input: AuditEntry & { organizationId: string; actor: AuditActor; via?: "api" | "dashboard" }): Promise<void> {
   await db.insert(auditLog).values({
     organizationId: input.organizationId,
     actorType: input.actor.type,
@@ -45,7 +45,7 @@ export async function recordAuditEntry(db: Pick<Database, "insert">, input: Audi
     action: input.action,
     targetType: input.targetType,
     targetId: input.targetId,
-    via: input.actor.type === "api_key" ? "api" : "bounce-guard",
+    via: input.via ?? (input.actor.type === "api_key" ? "api" : "bounce-guard"),
     details: input.details ?? {},
   });
 }
@@ -53,3 +53,7 @@ export async function recordAuditEntry(db: Pick<Database, "insert">, input: Audi
 /** The row for a change the calling API key made, in the key's own organisation. */
 export const recordApiChange = (db: Pick<Database, "insert">, caller: Caller, entry: AuditEntry): Promise<void> =>
   recordAuditEntry(db, { ...entry, organizationId: caller.organizationId, actor: { type: "api_key", id: caller.apiKeyId } });
+
+/** The row for a change made in the dashboard: the session's key is the actor, as on the API. */
+export const recordDashboardChange = (db: Pick<Database, "insert">, caller: Pick<Caller, "organizationId" | "apiKeyId">, entry: AuditEntry): Promise<void> =>
+  recordAuditEntry(db, { ...entry, organizationId: caller.organizationId, actor: { type: "api_key", id: caller.apiKeyId }, via: "dashboard" });

@@ -17,6 +17,8 @@ export type SecurityHeadersOptions = {
   scripts?: boolean;
   /** Stylesheets allowed beside the nonce'd inline style, e.g. "'self'" for /docs' own. */
   styleSrc?: string;
+  /** Frames, for the dashboard's template preview, which frames its own frame route: "'self'". */
+  frameSrc?: string;
 };
 
 /**
@@ -26,7 +28,7 @@ export type SecurityHeadersOptions = {
  * Set before the handler, so an error answered further out (onError) carries them too, and again
  * after it, over whatever a handler's own response said.
  */
-export const securityHeaders = ({ imgSrc = "https: data:", scripts = false, styleSrc }: SecurityHeadersOptions = {}): MiddlewareHandler =>
+export const securityHeaders = ({ imgSrc = "https: data:", scripts = false, styleSrc, frameSrc }: SecurityHeadersOptions = {}): MiddlewareHandler =>
   async function securityHeaders(c, next) {
     const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     c.set("cspNonce", nonce);
@@ -35,6 +37,7 @@ export const securityHeaders = ({ imgSrc = "https: data:", scripts = false, styl
       ...(scripts ? [`script-src 'nonce-${nonce}'`, "connect-src 'self'"] : []),
       `style-src ${styleSrc ? `${styleSrc} ` : ""}'nonce-${nonce}'`,
       `img-src ${imgSrc}`,
+      ...(frameSrc ? [`frame-src ${frameSrc}`] : []),
       "form-action 'self'",
       "frame-ancestors 'none'",
       "base-uri 'none'",

@@ -12,7 +12,9 @@ const EXPECTED = {
 function expectSecure(res: DashboardResponse, label: string) {
   for (const [name, value] of Object.entries(EXPECTED)) expect(res.headers.get(name), `${label}: ${name}`).toBe(value);
   const csp = res.headers.get("content-security-policy") ?? "";
-  expect(csp, label).toMatch(/^default-src 'none'; style-src 'nonce-[A-Za-z0-9+/=]{24}'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/);
+  expect(csp, label).toMatch(
+    /^default-src 'none'; style-src 'nonce-[A-Za-z0-9+/=]{24}'; img-src 'none'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/,
+  );
   // default-src 'none' is what forbids script; any script-src would have to say 'none' too.
   for (const directive of csp.split("; ").filter((d) => d.startsWith("script-src"))) expect(directive, label).toBe("script-src 'none'");
   expect(csp, label).not.toContain("unsafe");
@@ -42,6 +44,11 @@ describe("security headers on the dashboard", () => {
       ["GET /dashboard/notifications/:id unknown", await fetchDashboard("/dashboard/notifications/nope", { cookie })],
       ["GET /dashboard/audit", await fetchDashboard("/dashboard/audit", { cookie })],
       ["GET /dashboard/suppressions", await fetchDashboard("/dashboard/suppressions", { cookie })],
+      ["GET /dashboard/templates", await fetchDashboard("/dashboard/templates", { cookie })],
+      ["GET /dashboard/templates/:id", await fetchDashboard(`/dashboard/templates/${organization.templateId}`, { cookie })],
+      ["GET /dashboard/templates/:id/versions/:v", await fetchDashboard(`/dashboard/templates/${organization.templateId}/versions/1`, { cookie })],
+      ["GET /dashboard/event-types", await fetchDashboard("/dashboard/event-types", { cookie })],
+      ["POST /dashboard/templates/:id as a viewer", await fetchDashboard(`/dashboard/templates/${organization.templateId}`, { cookie, form: [] })],
       ["POST /dashboard/logout without CSRF", await fetchDashboard("/dashboard/logout", { cookie, method: "POST", form: [] })],
       ["GET /dashboard/unknown", await fetchDashboard("/dashboard/unknown", { cookie })],
     ];
@@ -65,6 +72,10 @@ describe("the pages' structure for assistive technology", () => {
       `/dashboard/notifications/${sent?.id}`,
       "/dashboard/audit",
       "/dashboard/suppressions",
+      "/dashboard/templates",
+      `/dashboard/templates/${organization.templateId}`,
+      `/dashboard/templates/${organization.templateId}/versions/1`,
+      "/dashboard/event-types",
     ];
     for (const [path, res] of [
       ["/dashboard/login", await fetchDashboard("/dashboard/login")] as const,
@@ -74,7 +85,7 @@ describe("the pages' structure for assistive technology", () => {
       expect(res.text, path).toContain('<html lang="en">');
       expect(res.text.match(/<h1[ >]/g), path).toHaveLength(1);
       expect(res.text, path).toContain('<a class="skip" href="#main">');
-      for (const [, id] of res.text.matchAll(/<(?:input|select) [^>]*id="([^"]+)"/g)) expect(res.text, `${path}: ${id}`).toContain(`<label for="${id}">`);
+      for (const [, id] of res.text.matchAll(/<(?:input|select|textarea) [^>]*id="([^"]+)"/g)) expect(res.text, `${path}: ${id}`).toContain(`<label for="${id}">`);
       expect(res.text.match(/<th(?: [^>]*)?>/g)?.filter((th) => !/scope="(?:col|row)"/.test(th)) ?? [], path).toEqual([]);
       for (const [, id] of res.text.matchAll(/role="region" aria-labelledby="([^"]+)" tabindex="0"/g)) expect(res.text, `${path}: ${id}`).toContain(`id="${id}"`);
     }

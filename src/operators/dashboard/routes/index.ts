@@ -5,11 +5,15 @@ import { registerAudit } from "./audit";
 import { registerOperationsPages } from "./operations";
 import { registerLoginGet } from "./login-get";
 import { registerLoginPost } from "./login-post";
+import { registerEventTypes } from "./event-types";
 import { registerLogout } from "./logout";
 import { registerNotification } from "./notification";
 import { registerOverview } from "./overview";
 import { registerRecipients } from "./recipients";
 import { registerSuppressions } from "./suppressions";
+import { registerTemplateChanges } from "./template-changes";
+import { PREVIEW_FRAME_PATH, previewFrameHeaders, registerTemplateFrame } from "./template-frame";
+import { registerTemplatePages, registerVersionDiff } from "./templates";
 
 /**
  * The operators' dashboard: HTML over the same queries and changes as the admin API, outside its
@@ -17,8 +21,10 @@ import { registerSuppressions } from "./suppressions";
  * with no images at all.
  */
 export const registerDashboardRoutes = (app: App) => {
+  // Outside the dashboard's headers, so its own win: the one page made to be framed.
+  app.use(PREVIEW_FRAME_PATH, previewFrameHeaders());
   // Hono's "/dashboard/*" also matches "/dashboard" itself.
-  app.use("/dashboard/*", securityHeaders({ imgSrc: "'none'" }));
+  app.use("/dashboard/*", securityHeaders({ imgSrc: "'none'", frameSrc: "'self'" }));
   app.use("/dashboard/login", limitByIp("ipLogin"));
   registerLoginGet(app);
   registerLoginPost(app);
@@ -29,4 +35,9 @@ export const registerDashboardRoutes = (app: App) => {
   registerAudit(app);
   registerSuppressions(app);
   registerOperationsPages(app);
+  registerTemplatePages(app);
+  registerVersionDiff(app);
+  registerTemplateChanges(app);
+  registerTemplateFrame(app);
+  registerEventTypes(app);
 };

@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import { dashboardCss } from "./styles";
 
-export type DashboardSection = "overview" | "recipients" | "audit" | "suppressions" | OperationsSection;
+export type DashboardSection = "overview" | "recipients" | "audit" | "suppressions" | "templates" | "event-types" | OperationsSection;
 /** The analytics and operations pages (src/operators/dashboard/routes/{analytics,keys,domains,alerts,sending}). */
 type OperationsSection = "analytics" | "keys" | "domains" | "alerts" | "sending";
 
@@ -10,6 +10,8 @@ const SECTIONS: { key: DashboardSection; href: string; label: string }[] = [
   { key: "recipients", href: "/dashboard/recipients", label: "Recipients" },
   { key: "audit", href: "/dashboard/audit", label: "Audit log" },
   { key: "suppressions", href: "/dashboard/suppressions", label: "Suppressions" },
+  { key: "templates", href: "/dashboard/templates", label: "Templates" },
+  { key: "event-types", href: "/dashboard/event-types", label: "Event types" },
   { key: "analytics", href: "/dashboard/analytics", label: "Analytics" },
   { key: "sending", href: "/dashboard/sending", label: "Sending" },
   { key: "alerts", href: "/dashboard/alerts", label: "Alerts" },

@@ -1,6 +1,7 @@
 import { pageColours } from "../../../recipient-pages/branding";
 import { pageCss } from "../../../recipient-pages/views/styles";
 import { operationsCss } from "./operations-css";
+import { templateCss } from "./templates/styles";
 
 /** Tidings' own blue: the dashboard is for the operator, not in any organisation's branding. */
 const PRIMARY = "#2563eb";
@@ -51,5 +52,6 @@ dl.facts dt{font-weight:600;color:#374151}
 dl.facts dd{margin:0;overflow-wrap:anywhere}
 .pager{display:flex;gap:16px;margin:8px 0 0}
 @media (max-width:480px){.top,nav.tabs,main>h1{padding:0 16px}th,td{padding:8px 6px}.who button{width:auto}form.search button{width:100%}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:6px}}
-${operationsCss}`;
+${operationsCss}
+${templateCss}`;
 }

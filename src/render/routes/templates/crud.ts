@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { asc, eq } from "drizzle-orm";
 import { recordApiChange } from "../../../platform/audit/record";
 import type { App } from "../../../context";
 import { templates } from "../../../platform/db/schema";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
-import { appendDraft, findTemplate, templateView } from "../../template-store";
+import { appendDraft, findTemplate, listTemplates, templateView } from "../../template-store";
 import { CreateTemplateBody, TemplateContent, TemplateParams, TemplateView } from "../../template-schema";
 
 const readers = requireApiKey({ roles: ["viewer", "editor", "admin"] });
@@ -66,13 +65,7 @@ const update = createRoute({
 
 export const registerTemplateCrud = (app: App) => {
   app.openapi(list, async (c) => {
-    const { db } = c.get("services");
-    const rows = await db
-      .select()
-      .from(templates)
-      .where(eq(templates.organizationId, c.get("caller").organizationId))
-      .orderBy(asc(templates.key));
-    return c.json({ templates: await Promise.all(rows.map((r) => templateView(db, r, false))) }, 200);
+    return c.json({ templates: await listTemplates(c.get("services").db, c.get("caller").organizationId) }, 200);
   });
   app.openapi(create, async (c) => {
     const { db } = c.get("services");

@@ -2,9 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../../../context";
 import { ApiError, errorResponses } from "../../../platform/errors";
 import { requireApiKey } from "../../../platform/http/auth";
-import { renderNotification, SYSTEM_BASE_LAYOUT, validateTemplate } from "../..";
-import { loadBranding } from "../../branding";
-import { findTemplate, findVersion } from "../../template-store";
+import { previewVersion } from "../../template-preview";
 import { PreviewBody, PreviewView, TemplateParams } from "../../template-schema";
 
 const route = createRoute({
@@ -23,50 +21,15 @@ const route = createRoute({
 
 export const registerPreviewTemplate = (app: App) =>
   app.openapi(route, async (c) => {
-    const { db } = c.get("services");
-    const organizationId = c.get("caller").organizationId;
-    const body = c.req.valid("json");
-    const template = await findTemplate(db, organizationId, c.req.valid("param").id);
-    const version = template ? await findVersion(db, template.id, body.version) : undefined;
-    if (!template || !version) throw new ApiError("NOT_FOUND", "No such template or version.");
-    const branding = await loadBranding(db, organizationId);
-    // Parse first, so a broken draft answers with its line and column rather than a render error.
-    const checked = await validateTemplate({
-      subject: version.subject,
-      html: version.html,
-      text: version.text,
-      layout: branding.layout,
-      branding: branding.values,
-      sampleData: body.data ?? version.sampleData,
-    });
-    if (!checked.ok && checked.error.some((i) => i.line !== undefined)) {
+    const preview = await previewVersion(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json"));
+    if (preview.ok) return c.json(preview.value, 200);
+    const refusal = preview.error;
+    if (refusal.code === "not_found") throw new ApiError("NOT_FOUND", "No such template or version.");
+    if (refusal.code === "unparsable")
       throw new ApiError(
         "UNPROCESSABLE_ENTITY",
         "The template does not parse.",
-        checked.error.map((i) => ({ path: `${i.part}${i.line ? `:${i.line}:${i.column ?? 0}` : ""}`, message: i.message })),
+        refusal.issues.map((i) => ({ path: `${i.part}${i.line ? `:${i.line}:${i.column ?? 0}` : ""}`, message: i.message })),
       );
-    }
-    const rendered = await renderNotification({
-      base: SYSTEM_BASE_LAYOUT,
-      branding,
-      template: {
-        id: version.id,
-        version: version.version,
-        defaultLocale: version.defaultLocale,
-        subject: version.subject,
-        html: version.html,
-        text: version.text,
-        locales: version.locales,
-      },
-      recipient: {
-        email: body.recipient?.email ?? "recipient@example.com",
-        name: body.recipient?.name ?? "Sample Recipient",
-        locale: body.locale ?? null,
-        timezone: body.recipient?.timezone ?? null,
-      },
-      data: body.data ?? version.sampleData,
-      links: { unsubscribeUrl: "https://example.com/unsubscribe", preferencesUrl: "https://example.com/preferences" },
-    });
-    if (!rendered.ok) throw new ApiError("UNPROCESSABLE_ENTITY", rendered.error.message, [{ path: rendered.error.context.part ?? "html", message: rendered.error.message }]);
-    return c.json({ subject: rendered.value.subject, html: rendered.value.html ?? "", text: rendered.value.text }, 200);
+    throw new ApiError("UNPROCESSABLE_ENTITY", refusal.message, [{ path: refusal.part, message: refusal.message }]);
   });
