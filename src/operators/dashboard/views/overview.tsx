@@ -1,7 +1,8 @@
 import type { Figures } from "../../analytics/report";
 import type { Overview } from "../overview";
 import type { ProviderHealth } from "../../provider-health";
-import { latency, percent, TableRegion, Time } from "./format";
+import { latency, TableRegion, Time } from "./format";
+import { GuardRatesTable } from "./guard-rates";
 import { DashboardShell, type ShellSession } from "./layout";
 
 type Props = { nonce: string; session: ShellSession; overview: Overview };
@@ -47,40 +48,8 @@ function SendingCard({ overview: { rates, guard, held } }: { overview: Overview 
           Last resumed <Time at={rates.resumedAt} />; only mail sent since then is judged.
         </p>
       ) : null}
-      <TableRegion labelledBy="sending-title" note={`Over the last ${rates?.sample ?? 0} sent emails (at most ${guard.window}; judged from ${guard.minSample} on).`}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Reported</th>
-              <th scope="col" class="num">
-                Emails
-              </th>
-              <th scope="col" class="num">
-                Rate
-              </th>
-              <th scope="col" class="num">
-                Pauses at
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <RateRow label="Hard bounces" count={rates?.bounced ?? 0} rate={rates?.bounceRate ?? 0} threshold={guard.bounceRate} />
-            <RateRow label="Complaints" count={rates?.complained ?? 0} rate={rates?.complaintRate ?? 0} threshold={guard.complaintRate} />
-          </tbody>
-        </table>
-      </TableRegion>
+      <GuardRatesTable labelledBy="sending-title" guard={guard} rates={rates} />
     </section>
-  );
-}
-
-function RateRow({ label, count, rate, threshold }: { label: string; count: number; rate: number; threshold: number }) {
-  return (
-    <tr>
-      <th scope="row">{label}</th>
-      <td class="num">{count}</td>
-      <td class={rate >= threshold ? "num bad" : "num"}>{percent(rate)}</td>
-      <td class="num">{percent(threshold)}</td>
-    </tr>
   );
 }
 

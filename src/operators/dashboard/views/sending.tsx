@@ -1,5 +1,6 @@
 import type { SendingSnapshot } from "../../../followup/sending-state";
-import { percent, TableRegion, Time } from "./format";
+import { Time } from "./format";
+import { GuardRatesTable } from "./guard-rates";
 import { DashboardShell, type ShellSession } from "./layout";
 
 type Props = { nonce: string; session: ShellSession; state: SendingSnapshot; csrf?: string; notice?: string };
@@ -50,38 +51,7 @@ export function SendingPage({ nonce, session, state, csrf, notice }: Props) {
       </section>
       <section class="card" aria-labelledby="guard-title">
         <h2 id="guard-title">Bounce guard</h2>
-        <TableRegion labelledBy="guard-title" note={`Over the last ${state.rates.sample} sent emails (at most ${state.guard.window}; judged from ${state.guard.minSample} on).`}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Reported</th>
-                <th scope="col" class="num">
-                  Emails
-                </th>
-                <th scope="col" class="num">
-                  Rate
-                </th>
-                <th scope="col" class="num">
-                  Pauses at
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">Hard bounces</th>
-                <td class="num">{state.rates.bounced}</td>
-                <td class={state.rates.bounceRate >= state.guard.bounceRate ? "num bad" : "num"}>{percent(state.rates.bounceRate)}</td>
-                <td class="num">{percent(state.guard.bounceRate)}</td>
-              </tr>
-              <tr>
-                <th scope="row">Complaints</th>
-                <td class="num">{state.rates.complained}</td>
-                <td class={state.rates.complaintRate >= state.guard.complaintRate ? "num bad" : "num"}>{percent(state.rates.complaintRate)}</td>
-                <td class="num">{percent(state.guard.complaintRate)}</td>
-              </tr>
-            </tbody>
-          </table>
-        </TableRegion>
+        <GuardRatesTable labelledBy="guard-title" guard={state.guard} rates={state.rates} />
       </section>
       <section class="card" aria-labelledby="queue-title">
         <h2 id="queue-title">On the way</h2>
