@@ -2,26 +2,43 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { Col } from "../platform/db/rows";
 import { textArray } from "../platform/db/sql";
-import { type eventTypes, type events, notifications, recipients } from "../platform/db/schema";
+import { type eventTypes, type events, notificationRules, notifications, recipients } from "../platform/db/schema";
 import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { sealPersonal } from "../platform/crypto/personal-data";
 import type { SealingKeys } from "../platform/crypto/sealed-box";
 import { err, ok, type Result } from "../platform/result";
-import type { AcceptedEvent, CreateEventBody } from "./schema";
+import type { RecipientQuietHours } from "../decide/timing/quiet-hours-schema";
+import { evaluateCondition } from "./rule-condition";
+import { type AcceptedEvent, type CreateEventBody, MAX_SEND_AT_DAYS } from "./schema";
 import { fingerprint } from "./fingerprint";
 
-export type IngestError = { code: "unknown_event_type"; type: string } | { code: "idempotency_conflict"; idempotencyKey: string };
+export type IngestError =
+  | { code: "unknown_event_type"; type: string }
+  | { code: "idempotency_conflict"; idempotencyKey: string }
+  | { code: "send_at_too_far"; sendAt: string; latest: string };
 
-export type StoredEvent = AcceptedEvent & { priority: "high" | "normal" };
+export type StoredEvent = AcceptedEvent & {
+  priority: "high" | "normal";
+  /** When the notifications are `scheduled` rather than `queued`: the time they wait for. */
+  sendAt: Date | null;
+  /** Each notification's queue (a rule may be high priority where the event type is not). */
+  priorities: Map<string, "high" | "normal">;
+  /** Rules whose condition failed to evaluate for a recipient: they did not match, and the caller logs why. */
+  conditionErrors: { rule: string; recipientId: string; error: string }[];
+};
+
+/** An event type without rules is one rule made of its own fields: this is that rule. */
+type Rule = { id: string | null; key: string | null; condition: string | null; priority: "high" | "normal" };
 
 /**
- * Writes the event, its recipients and one `queued` notification per recipient atomically, in
- * one statement (two round trips in all: the look-up, then the write). A repeated idempotency key
- * answers with the first event and writes nothing.
+ * Writes the event, its recipients and one notification per matching rule and recipient
+ * atomically, in one statement (two round trips in all: the look-up, then the write). A repeated
+ * idempotency key answers with the first event and writes nothing.
  * The rows are written `queued` before their messages are sent, after the commit (see
  * `enqueueAccepted`), so a successful send needs no third statement: if the send fails they are
  * put back to `pending` for the sweeper, and if the Worker dies between the commit and the send,
- * the sweeper's search for lost `queued` messages finds them.
+ * the sweeper's search for lost `queued` messages finds them. An event with a future `sendAt`
+ * writes them `scheduled` instead: the sweeper releases them when their time comes.
  */
 export async function acceptEvent(
   db: Database,
@@ -31,9 +48,15 @@ export async function acceptEvent(
    * The address-hash key (src/platform/crypto/email-hash.ts; without it recipients get no email_hash)
    * and the sealing keys (without them addresses, names and data are stored in plain text).
    */
-  options: { emailHashKey?: CryptoKey | undefined; emailHashKeyId?: string | undefined; sealingKeys?: SealingKeys | undefined } = {},
+  options: { emailHashKey?: CryptoKey | undefined; emailHashKeyId?: string | undefined; sealingKeys?: SealingKeys | undefined; now?: Date } = {},
 ): Promise<Result<StoredEvent, IngestError>> {
+  const now = options.now ?? new Date();
   const { idempotencyKey, ...content } = input;
+  const sendAt = input.sendAt ? new Date(input.sendAt) : null;
+  const latest = new Date(now.getTime() + MAX_SEND_AT_DAYS * 86_400_000);
+  if (sendAt && sendAt > latest) return err({ code: "send_at_too_far", sendAt: input.sendAt ?? "", latest: latest.toISOString() });
+  const scheduled = sendAt !== null && sendAt > now;
+
   const print = await fingerprint(content);
   const found = await lookUpTypeAndKey(
     db,
@@ -47,6 +70,8 @@ export async function acceptEvent(
 
   const eventId = crypto.randomUUID();
   const priority = input.priority ?? found.priority;
+  const rules: Rule[] = found.rules.length > 0 ? found.rules : [{ id: null, key: null, condition: null, priority: found.priority }];
+  const matched = matchRules(rules, input);
   const hashes = options.emailHashKey
     ? await hashEmails(
         options.emailHashKey,
@@ -58,7 +83,6 @@ export async function acceptEvent(
       sealRecipient(options.sealingKeys, organizationId, {
         // An existing recipient keeps its row id, which its sealed values are bound to.
         recipient_id: found.recipientIds.get(r.id) ?? crypto.randomUUID(),
-        notification_id: crypto.randomUUID(),
         external_id: r.id,
         email: r.email,
         email_hash: hashes?.get(normalizeEmail(r.email)) ?? null,
@@ -66,27 +90,37 @@ export async function acceptEvent(
         name: r.name ?? null,
         locale: r.locale ?? null,
         timezone: r.timezone ?? null,
+        // Left out (SQL null) when not given, so the recipient keeps what they had.
+        ...(r.quietHours !== undefined ? { quiet_hours: r.quietHours } : {}),
       }),
     ),
   );
+  const items = matched.items.map((m) => ({
+    notification_id: crypto.randomUUID(),
+    external_id: m.recipientId,
+    rule_id: m.rule.id,
+    rule: m.rule.key,
+    priority: input.priority ?? m.rule.priority,
+  }));
+  const status = scheduled ? "scheduled" : "queued";
   const data = JSON.stringify(input.data);
   const dataSealed = options.sealingKeys ? await sealPersonal(options.sealingKeys, { column: "events.data", organizationId, rowId: eventId }, data) : null;
   // One statement, so one round trip and atomic without BEGIN/COMMIT: the event, the recipients
-  // (upserted; an existing row keeps its id) and a pending notification each. When the event
-  // insert meets a concurrent request's row for the same idempotency key, nothing else is written.
-  const written = await db.execute<{ id: string }>(sql`
+  // (upserted; an existing row keeps its id) and the notifications. When the event insert meets a
+  // concurrent request's row for the same idempotency key, nothing else is written.
+  const written = await db.execute<{ events: number; notifications: number }>(sql`
     WITH event AS (
-      INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data, data_sealed)
+      INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data, data_sealed, cancellation_key, send_at)
       VALUES (${eventId}::uuid, ${organizationId}::uuid, ${found.eventTypeId}::uuid, ${input.type}, ${idempotencyKey ?? null}, ${print}, ${priority},
-              ${dataSealed === null ? data : "{}"}::jsonb, ${dataSealed})
+              ${dataSealed === null ? data : "{}"}::jsonb, ${dataSealed}, ${input.cancellationKey ?? null}, ${sendAt?.toISOString() ?? null}::timestamptz)
       ON CONFLICT DO NOTHING
       RETURNING id
     ), people AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
-        AS p(recipient_id uuid, notification_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text, locale text, timezone text)
+        AS p(recipient_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text, locale text, timezone text, quiet_hours jsonb)
     ), upserted AS (
-      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone)
-      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone FROM people
+      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone, quiet_hours)
+      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone, quiet_hours FROM people
        WHERE EXISTS (SELECT 1 FROM event)
       ON CONFLICT (organization_id, external_id) DO UPDATE SET
         -- Sealed values are bound to the row id they were sealed for. When another request created
@@ -104,29 +138,60 @@ export async function acceptEvent(
         name_sealed = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name_sealed ELSE excluded.name_sealed END,
         locale = coalesce(excluded.locale, r.locale),
         timezone = coalesce(excluded.timezone, r.timezone),
+        quiet_hours = coalesce(excluded.quiet_hours, r.quiet_hours),
         updated_at = now()
       RETURNING id, external_id
+    ), written AS (
+      INSERT INTO notifications (id, organization_id, event_id, event_type_id, recipient_id, rule_id, priority, status, queued_at, retry_at)
+      SELECT i.notification_id, ${organizationId}::uuid, ${eventId}::uuid, ${found.eventTypeId}::uuid, u.id, i.rule_id, i.priority, ${status},
+             ${scheduled ? null : now.toISOString()}::timestamptz, ${scheduled ? (sendAt?.toISOString() ?? null) : now.toISOString()}::timestamptz
+        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS i(notification_id uuid, external_id text, rule_id uuid, priority text)
+        JOIN upserted u ON u.external_id = i.external_id
+      RETURNING id
     )
-    INSERT INTO notifications (id, organization_id, event_id, event_type_id, recipient_id, priority, status, queued_at, retry_at)
-    SELECT p.notification_id, ${organizationId}::uuid, ${eventId}::uuid, ${found.eventTypeId}::uuid, u.id, ${priority}, 'queued', now(), now()
-      FROM people p JOIN upserted u ON u.external_id = p.external_id
-    RETURNING id`);
+    SELECT (SELECT count(*) FROM event)::int AS events, (SELECT count(*) FROM written)::int AS notifications`);
 
-  if (written.rows.length === 0) {
+  const counts = written.rows[0];
+  if (!counts || counts.events === 0) {
     // A concurrent request with the same key committed first: answer as a duplicate of it.
     const again = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey, []);
     if (again?.existing) return answerDuplicate(db, again.existing, idempotencyKey ?? "", print, input);
     throw new Error("idempotent insert lost its row");
   }
-  if (written.rows.length !== people.length) throw new Error(`wrote ${written.rows.length} notifications for ${people.length} recipients`);
-  return ok({ eventId, duplicate: false, priority, notifications: people.map((p) => ({ id: p.notification_id, recipientId: p.external_id, status: "queued" as const })) });
+  if (counts.notifications !== items.length) throw new Error(`wrote ${counts.notifications} notifications for ${items.length} rule matches`);
+  return ok({
+    eventId,
+    duplicate: false,
+    priority,
+    sendAt: scheduled ? sendAt : null,
+    priorities: new Map(items.map((i) => [i.notification_id, i.priority])),
+    conditionErrors: matched.errors,
+    notifications: items.map((i) => ({ id: i.notification_id, recipientId: i.external_id, rule: i.rule, status })),
+  });
+}
+
+/** Every recipient against every rule, in the recipients' order and then the rules'. */
+function matchRules(rules: Rule[], input: CreateEventBody) {
+  const items: { recipientId: string; rule: Rule }[] = [];
+  const errors: StoredEvent["conditionErrors"] = [];
+  for (const r of input.recipients) {
+    const recipient = { ...r.attributes, id: r.id, email: r.email, name: r.name ?? null, locale: r.locale ?? null, timezone: r.timezone ?? null, role: r.role ?? null };
+    for (const rule of rules) {
+      if (rule.condition !== null) {
+        const holds = evaluateCondition(rule.condition, { data: input.data, recipient });
+        if (!holds.ok) errors.push({ rule: rule.key ?? "", recipientId: r.id, error: holds.error });
+        if (!holds.ok || !holds.value) continue;
+      }
+      items.push({ recipientId: r.id, rule });
+    }
+  }
+  return { items, errors };
 }
 
 type ExistingEvent = { id: string; fingerprint: string; priority: "high" | "normal" };
 
 type Person = {
   recipient_id: string;
-  notification_id: string;
   external_id: string;
   email: string | null;
   email_sealed?: string | null;
@@ -136,6 +201,7 @@ type Person = {
   name_sealed?: string | null;
   locale: string | null;
   timezone: string | null;
+  quiet_hours?: RecipientQuietHours;
 };
 
 /** With sealing keys, the address and name go sealed and their plain-text columns stay null. */
@@ -159,7 +225,7 @@ async function lookUpTypeAndKey(
   type: string,
   idempotencyKey: string | undefined,
   externalIds: string[],
-): Promise<{ eventTypeId: string; priority: "high" | "normal"; existing?: ExistingEvent; recipientIds: Map<string, string> } | undefined> {
+): Promise<{ eventTypeId: string; priority: "high" | "normal"; rules: Rule[]; existing?: ExistingEvent; recipientIds: Map<string, string> } | undefined> {
   type E = typeof events;
   const result = await db.execute<{
     event_type_id: Col<typeof eventTypes, "id">;
@@ -168,8 +234,11 @@ async function lookUpTypeAndKey(
     existing_fingerprint: Col<E, "fingerprint"> | null;
     existing_priority: Col<E, "priority"> | null;
     recipients: { id: string; external_id: string }[] | null;
+    rules: Rule[] | null;
   }>(sql`
     SELECT et.id AS event_type_id, et.priority, e.id AS existing_id, e.fingerprint AS existing_fingerprint, e.priority AS existing_priority,
+           (SELECT jsonb_agg(jsonb_build_object('id', nr.id, 'key', nr.key, 'condition', nr.condition, 'priority', nr.priority) ORDER BY nr.position)
+              FROM notification_rules nr WHERE nr.event_type_id = et.id AND nr.archived_at IS NULL) AS rules,
            (SELECT jsonb_agg(jsonb_build_object('id', r.id, 'external_id', r.external_id)) FROM recipients r
              WHERE r.organization_id = et.organization_id AND r.external_id = ANY(${textArray(externalIds)})) AS recipients
       FROM event_types et
@@ -183,19 +252,28 @@ async function lookUpTypeAndKey(
       ? { id: row.existing_id, fingerprint: row.existing_fingerprint, priority: row.existing_priority }
       : undefined;
   const recipientIds = new Map((row.recipients ?? []).map((r) => [r.external_id, r.id]));
-  return { eventTypeId: row.event_type_id, priority: row.priority, recipientIds, ...(existing ? { existing } : {}) };
+  return { eventTypeId: row.event_type_id, priority: row.priority, rules: row.rules ?? [], recipientIds, ...(existing ? { existing } : {}) };
 }
 
 /** The first request's answer for a repeated key; a different body under the same key is a conflict. */
 async function answerDuplicate(db: Database, event: ExistingEvent, idempotencyKey: string, print: string, input: CreateEventBody): Promise<Result<StoredEvent, IngestError>> {
   if (event.fingerprint !== print) return err({ code: "idempotency_conflict", idempotencyKey });
   const rows = await db
-    .select({ id: notifications.id, recipientId: recipients.externalId, status: notifications.status })
+    .select({ id: notifications.id, recipientId: recipients.externalId, rule: notificationRules.key, position: notificationRules.position, status: notifications.status })
     .from(notifications)
     .innerJoin(recipients, eq(recipients.id, notifications.recipientId))
+    .leftJoin(notificationRules, eq(notificationRules.id, notifications.ruleId))
     .where(eq(notifications.eventId, event.id));
-  // Same fingerprint, so the same recipients: answer in the order the first request listed them.
-  const position = new Map(input.recipients.map((r, i) => [r.id, i]));
-  rows.sort((a, b) => (position.get(a.recipientId) ?? 0) - (position.get(b.recipientId) ?? 0));
-  return ok({ eventId: event.id, duplicate: true, priority: event.priority, notifications: rows });
+  // Same fingerprint, so the same recipients: answer in the order the first request listed them, then by rule.
+  const place = new Map(input.recipients.map((r, i) => [r.id, i]));
+  rows.sort((a, b) => (place.get(a.recipientId) ?? 0) - (place.get(b.recipientId) ?? 0) || (a.position ?? 0) - (b.position ?? 0));
+  return ok({
+    eventId: event.id,
+    duplicate: true,
+    priority: event.priority,
+    sendAt: null,
+    priorities: new Map(),
+    conditionErrors: [],
+    notifications: rows.map(({ position: _, ...n }) => n),
+  });
 }

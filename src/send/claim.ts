@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { Col, RowOf } from "../platform/db/rows";
-import type { eventTypes, events, layouts, notifications, organizations, recipients, templates, templateVersions } from "../platform/db/schema";
+import type { eventTypes, events, layouts, notificationRules, notifications, organizations, recipients, templates, templateVersions } from "../platform/db/schema";
+import type { QuietHours } from "../decide/timing/quiet-hours-schema";
 import type { LocaleVariants } from "../platform/db/schema/template-versions";
 import { type OpenError, openEventData, openRecipient } from "../platform/crypto/personal-data";
 import type { SealingKeys } from "../platform/crypto/sealed-box";
@@ -20,6 +21,10 @@ export type ClaimedNotification = {
   critical: boolean;
   /** False when the event type keeps no content: the event's data is emptied once its mail is sent (src/send/drop-content.ts). */
   retainContent: boolean;
+  /** The event type's rule that made it, with its throttle; null for an event type without rules. */
+  rule: { id: string; key: string; throttle: Throttle | null } | null;
+  /** The quiet hours that apply: the recipient's own, else the organisation's; null for none. */
+  quietHours: QuietHours | null;
   /** The recipient's internal id (recipient.id is the organisation's own id for them). */
   recipientId: string;
   data: Record<string, unknown>;
@@ -40,7 +45,11 @@ export type ClaimedNotification = {
   template: { id: string; templateId: string; version: number; defaultLocale: string; subject: string; html: string; text: string | null; locales: LocaleVariants };
 };
 
+/** At most `limit` emails of one rule per recipient per `windowSeconds`; the rest are skipped or digested. */
+export type Throttle = { limit: number; windowSeconds: number; overflow: "skip" | "digest" };
+
 type N = typeof notifications;
+type NR = typeof notificationRules;
 type R = typeof recipients;
 type O = typeof organizations;
 type TV = typeof templateVersions;
@@ -66,6 +75,13 @@ type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "retry_rounds" 
   version_id: Col<TV, "id">;
   template_id: Col<typeof templates, "id">;
   template_version: Col<TV, "version">;
+  rule_id: Col<NR, "id"> | null;
+  rule_key: Col<NR, "key"> | null;
+  throttle_limit: Col<NR, "throttle_limit">;
+  throttle_window_seconds: Col<NR, "throttle_window_seconds">;
+  throttle_overflow: Col<NR, "throttle_overflow"> | null;
+  recipient_quiet_hours: Col<R, "quiet_hours">;
+  organization_quiet_hours: Col<O, "quiet_hours">;
 } & RowOf<R, "email" | "locale" | "timezone" | "text_only"> &
   RowOf<O, "from_email" | "from_name" | "reply_to" | "branding"> &
   RowOf<TV, "default_locale" | "subject" | "html" | "text" | "locales">;
@@ -74,7 +90,7 @@ type ClaimRow = RowOf<N, "id" | "organization_id" | "attempts" | "retry_rounds" 
 export type UnreadableClaim = { id: string; error: OpenError };
 
 /**
- * `pending|queued → sending` for the given ids in one statement, with a lease, and returns the
+ * `pending|queued → sending` (and `scheduled` whose time has come, from a delayed message) for the given ids in one statement, with a lease, and returns the
  * claimed rows joined with what rendering needs, personal data opened. An id that is already
  * sending, sent or failed is not returned, which is what stops a redelivered or concurrent message
  * from sending twice. Rows come oldest event first, so a digest window receives its items in the
@@ -96,10 +112,14 @@ export async function claimNotifications(
       UPDATE notifications
          SET status = 'sending', attempts = attempts + 1,
              lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-       WHERE id IN (${idList}) AND status IN ('pending', 'queued')
-       RETURNING id, organization_id, attempts, retry_rounds, event_id, recipient_id, event_type_id
+       WHERE id IN (${idList})
+         AND (status IN ('pending', 'queued') OR (status = 'scheduled' AND retry_at <= now() + interval '1 second'))
+       RETURNING id, organization_id, attempts, retry_rounds, event_id, recipient_id, event_type_id, rule_id
     )
-    SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, et.category, et.critical, et.retain_content, c.recipient_id, e.data, e.data_sealed,
+    SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, coalesce(nr.category, et.category) AS category,
+           coalesce(nr.critical, et.critical) AS critical, et.retain_content, c.recipient_id, e.data, e.data_sealed,
+           nr.id AS rule_id, nr.key AS rule_key, nr.throttle_limit, nr.throttle_window_seconds, nr.throttle_overflow,
+           r.quiet_hours AS recipient_quiet_hours, o.quiet_hours AS organization_quiet_hours,
            r.external_id AS recipient_external_id, r.email, r.email_sealed, r.name AS recipient_name, r.name_sealed, r.locale, r.timezone, r.text_only,
            o.name AS organization_name, o.from_email, o.from_name, o.reply_to, o.branding, o.timezone AS organization_timezone,
            o.sending_paused_at IS NOT NULL AS organization_paused,
@@ -111,7 +131,8 @@ export async function claimNotifications(
       JOIN recipients r ON r.id = c.recipient_id
       JOIN organizations o ON o.id = c.organization_id
       JOIN event_types et ON et.id = c.event_type_id
-      JOIN templates t ON t.id = et.template_id
+      LEFT JOIN notification_rules nr ON nr.id = c.rule_id
+      JOIN templates t ON t.id = coalesce(nr.template_id, et.template_id)
       JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
       LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'
      ORDER BY e.created_at, c.id`);
@@ -159,6 +180,8 @@ function toClaimed(row: ClaimRow, person: { email: string; name: string | null }
     category: row.category,
     critical: row.critical,
     retainContent: row.retain_content,
+    rule: row.rule_id && row.rule_key !== null ? { id: row.rule_id, key: row.rule_key, throttle: throttleOf(row) } : null,
+    quietHours: row.recipient_quiet_hours === false ? null : (row.recipient_quiet_hours ?? row.organization_quiet_hours ?? null),
     recipientId: row.recipient_id,
     data,
     recipient: { id: row.recipient_external_id, email: person.email, name: person.name, locale: row.locale, timezone: row.timezone, textOnly: row.text_only },
@@ -183,4 +206,9 @@ function toClaimed(row: ClaimRow, person: { email: string; name: string | null }
       locales: row.locales,
     },
   };
+}
+
+function throttleOf(row: ClaimRow): Throttle | null {
+  if (row.throttle_limit === null || row.throttle_window_seconds === null) return null;
+  return { limit: row.throttle_limit, windowSeconds: row.throttle_window_seconds, overflow: row.throttle_overflow ?? "skip" };
 }

@@ -67,6 +67,30 @@ export async function enqueueAccepted(services: Pick<Services, "db" | "env" | "l
   return sent;
 }
 
+/** Cloudflare Queues delays a message by at most 12 hours. */
+export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
+
+/**
+ * Sends delayed messages for `scheduled` notifications due within the queue's delay limit, so they
+ * go on time rather than at the sweeper's next pass. Best effort, and nothing is marked: a row
+ * further ahead, or whose message is lost, is released by the sweeper when due (src/send/sweep.ts),
+ * and a message that finds the row already claimed does nothing.
+ */
+export async function enqueueScheduled(services: Pick<Services, "env" | "log" | "clock">, priority: Priority, notificationIds: string[], sendAt: Date): Promise<void> {
+  const delaySeconds = Math.ceil((sendAt.getTime() - services.clock.now().getTime()) / 1000);
+  if (notificationIds.length === 0 || delaySeconds > MAX_QUEUE_DELAY_SECONDS) return;
+  const queue = priority === "high" ? services.env.PRIORITY_QUEUE : services.env.NOTIFICATION_QUEUE;
+  try {
+    for (let i = 0; i < notificationIds.length; i += SEND_BATCH_LIMIT) {
+      await queue.sendBatch(
+        notificationIds.slice(i, i + SEND_BATCH_LIMIT).map((notificationId) => ({ body: { kind: "send", notificationId }, delaySeconds: Math.max(0, delaySeconds) })),
+      );
+    }
+  } catch (e) {
+    services.log.warn("could not enqueue scheduled notifications; the sweeper releases them when due", { count: notificationIds.length, error: messageOf(e) });
+  }
+}
+
 /** Announces `queued` digests; digest cron enqueues again any that no consumer picked up. */
 export function enqueueDigests(services: Pick<Services, "env">, digestIds: string[]): Promise<Result<void, string>> {
   return sendInChunks(

@@ -26,6 +26,10 @@ export const events = pgTable(
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
     /** The data as JSON, AES-GCM sealed and bound to organisation, row and column (src/platform/crypto/personal-data.ts). */
     dataSealed: text("data_sealed"),
+    /** Names the events `DELETE /v1/events/cancel/{key}` takes back. */
+    cancellationKey: text("cancellation_key"),
+    /** Held until then (the notifications wait as `scheduled`); null sends at once. */
+    sendAt: timestamp("send_at", { withTimezone: true, mode: "date" }),
     /** When the retention job (or `retainContent: false`) emptied `data`; statuses and counts stay. */
     contentPurgedAt: timestamp("content_purged_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
@@ -33,6 +37,7 @@ export const events = pgTable(
   (t) => [
     uniqueIndex("events_organization_idempotency_idx").on(t.organizationId, t.idempotencyKey),
     // The retention job walks each organisation's unpurged events oldest first, in chunks.
+    index("events_organization_cancellation_idx").on(t.organizationId, t.cancellationKey).where(sql`cancellation_key IS NOT NULL`),
     index("events_organization_unpurged_created_idx").on(t.organizationId, t.createdAt).where(sql`content_purged_at IS NULL`),
   ],
 );

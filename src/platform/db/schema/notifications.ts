@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
 import { events } from "./events";
+import { notificationRules } from "./notification-rules";
 import { eventTypes, priorities } from "./event-types";
 import { organizations } from "./organizations";
 import { recipients } from "./recipients";
@@ -9,9 +10,26 @@ import { recipients } from "./recipients";
 /**
  * pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped,
  * batched, or paused (held while the bounce-rate guard has the organisation's mail stopped).
+ * `scheduled` waits for its `retry_at` (the event's sendAt, or the end of quiet hours); `cancelled`
+ * was taken back by the event's cancellation key before it reached a provider.
  * After `sent`, provider webhooks move it on: delivered, bounced, complained.
  */
-export const notificationStatuses = ["pending", "queued", "sending", "sent", "failed", "suppressed", "skipped", "batched", "paused", "delivered", "bounced", "complained"] as const;
+export const notificationStatuses = [
+  "pending",
+  "scheduled",
+  "queued",
+  "sending",
+  "sent",
+  "failed",
+  "suppressed",
+  "skipped",
+  "batched",
+  "paused",
+  "cancelled",
+  "delivered",
+  "bounced",
+  "complained",
+] as const;
 
 /** One email owed to one recipient for one event; its status is the delivery state machine. */
 export const notifications = pgTable(
@@ -30,6 +48,8 @@ export const notifications = pgTable(
     recipientId: uuid("recipient_id")
       .notNull()
       .references(() => recipients.id, { onDelete: "cascade" }),
+    /** The event type's rule that made it; null for an event type without rules (its own fields are the rule). */
+    ruleId: uuid("rule_id").references(() => notificationRules.id),
     status: text("status", { enum: notificationStatuses }).notNull().default("pending"),
     priority: text("priority", { enum: priorities }).notNull(),
     /** Claims so far; the current claim's token (a write lands only while it still matches). */
@@ -40,7 +60,7 @@ export const notifications = pgTable(
     leaseExpirations: integer("lease_expirations").notNull().default(0),
     /** Sends in which providers were tried and none took it; a round skipped because every circuit was open does not count. */
     retryRounds: integer("retry_rounds").notNull().default(0),
-    /** While `queued`: when its queue message is due. Long past it, the message was lost, and the sweeper enqueues it again. */
+    /** While `scheduled`: when it may go. While `queued`: when its queue message is due. Long past it, the message was lost, and the sweeper enqueues it again. */
     retryAt: timestamp("retry_at", { withTimezone: true, mode: "date" }),
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
@@ -62,6 +82,7 @@ export const notifications = pgTable(
     index("notifications_pending_sweep_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),
     index("notifications_lease_sweep_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'sending'`),
     index("notifications_queued_sweep_idx").on(t.retryAt).where(sql`${t.status} = 'queued'`),
+    index("notifications_scheduled_sweep_idx").on(t.retryAt).where(sql`${t.status} = 'scheduled'`),
     index("notifications_recipient_history_idx").on(t.organizationId, t.recipientId, t.createdAt),
     index("notifications_event_idx").on(t.eventId),
     index("notifications_provider_message_idx").on(t.providerMessageId),

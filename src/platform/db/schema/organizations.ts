@@ -1,4 +1,5 @@
 import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { QuietHours } from "../../../decide/timing/quiet-hours-schema";
 import type { Branding } from "../../../render/branding-schema";
 import { id, timestamps } from "./_columns";
 
@@ -23,6 +24,8 @@ export const organizations = pgTable("organizations", {
    * that tripped the pause (and late reports of mail sent before it) must not trip it again.
    */
   sendingResumedAt: timestamp("sending_resumed_at", { withTimezone: true, mode: "date" }),
+  /** Non-critical mail waits out this daily window in the recipient's zone; null: none. */
+  quietHours: jsonb("quiet_hours").$type<QuietHours>(),
   /** IANA zone for scheduled digests of recipients who have none of their own. */
   timezone: text("timezone").notNull().default("UTC"),
   /** Days event data, rendered content and provider event details are kept; the retention job empties them after. */

@@ -1,4 +1,5 @@
-import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { RecipientQuietHours } from "../../../decide/timing/quiet-hours-schema";
 import { id, timestamps } from "./_columns";
 import { organizations } from "./organizations";
 
@@ -23,6 +24,8 @@ export const recipients = pgTable(
     nameSealed: text("name_sealed"),
     locale: text("locale"),
     timezone: text("timezone"),
+    /** Their own quiet hours, `false` for none; null follows the organisation's. */
+    quietHours: jsonb("quiet_hours").$type<RecipientQuietHours>(),
     /** Set while the person is unsubscribed from all non-critical mail; critical mail still goes. */
     unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true, mode: "date" }),
     /** The person asked for plain-text email: every email to them has a text part only, digests included. */
