@@ -1,6 +1,7 @@
 /**
  * Round trips and PGlite busy time per event (ingest) and per consumer batch (delivery), split at
- * the release in the depth scenario; over the whole run otherwise. Embedded database only.
+ * the release in the depth scenario; over the whole run otherwise. Against a server only round
+ * trips and connections are known (counted at the bridge).
  * @param {{ dbAtStart: any, dbAtRelease: any, dbAtEnd: any, ingest: import("./load.mjs").IngestResult, releasedAt?: number, figures: ReturnType<typeof import("./figures.mjs").computeFigures> }} p
  */
 export function databaseProfile({ dbAtStart, dbAtRelease, dbAtEnd, ingest, releasedAt, figures }) {

@@ -88,10 +88,13 @@ export function formatTable(r, args, env, heldQueues, moreRows = []) {
       `${f(q.batches)} batches, mean ${f(q.meanBatchSize, 1)} msgs, ${f(q.batchMs.p50)} / ${f(q.batchMs.p95)} ms p50/p95, ${f(q.retried)} retried`,
     ]);
   }
+  const embedded = String(env.database).includes("PGlite");
   for (const [phase, d] of Object.entries(r.database ?? {})) {
     rows.push([
-      `PGlite, ${phase === "wholeRun" ? "whole run" : phase}: per ${d.unit}`,
-      `${f(d.roundTripsPerUnit, 1)} round trips, ${f(d.connectionsPerUnit, 2)} connections, ${f(d.execMsPerUnit, 1)} ms executing; busy ${f(d.busyPercent)} %`,
+      `${embedded ? "PGlite" : "PostgreSQL (counted at the bridge)"}, ${phase === "wholeRun" ? "whole run" : phase}: per ${d.unit}`,
+      embedded
+        ? `${f(d.roundTripsPerUnit, 1)} round trips, ${f(d.connectionsPerUnit, 2)} connections, ${f(d.execMsPerUnit, 1)} ms executing; busy ${f(d.busyPercent)} %`
+        : `${f(d.roundTripsPerUnit, 1)} round trips, ${f(d.connectionsPerUnit, 2)} WebSocket connections (a /sql request needs none)`,
     ]);
   }
   rows.push(

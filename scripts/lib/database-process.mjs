@@ -13,6 +13,8 @@ const stops = [];
  * What the embedded database did, for the profile: client connections, round trips (a protocol
  * group ends in Sync or simple Query, and the client waits for its answer), and the time PGlite
  * spent executing messages, which is time every other connection waited, PGlite being one backend.
+ * Against a PostgreSQL server, the bridge counts connections and round trips (a /sql request is
+ * one) and execMs stays 0: the server's own time is not seen from here.
  */
 const stats = { connections: 0, roundTrips: 0, execMs: 0 };
 async function main() {
@@ -20,7 +22,12 @@ async function main() {
   if (!url) url = await startEmbedded();
   const db = new URL(url);
   // The bridge reaches only the database, so it is no open relay.
-  const bridge = await startWsBridge({ allow: (h, p) => h === db.hostname && Number(p) === Number(db.port || 5432), sql: { host: db.hostname, port: Number(db.port || 5432) } });
+  // Against a server the bridge counts round trips (PGlite counts its own, and would count twice).
+  const bridge = await startWsBridge({
+    allow: (h, p) => h === db.hostname && Number(p) === Number(db.port || 5432),
+    sql: { host: db.hostname, port: Number(db.port || 5432) },
+    ...(process.env.STACK_DATABASE_URL ? { stats } : {}),
+  });
   stops.push(bridge.stop);
   process.send?.({ ready: true, url, bridgePort: bridge.port });
 }

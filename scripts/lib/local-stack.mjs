@@ -141,7 +141,7 @@ async function startDatabase(choice, migrationsFolder = MIGRATIONS_FOLDER) {
       const child = await forkDatabaseProcess(url);
       stops.push(child.stop);
       await applyMigrations(child.url, { migrationsFolder });
-      return { url: child.url, bridgePort: child.bridgePort, pid: child.pid, kind, stats: url ? async () => undefined : child.stats, stop };
+      return { url: child.url, bridgePort: child.bridgePort, pid: child.pid, kind, stats: child.stats, stop };
     }
     if (!url) {
       const embedded = await startEmbeddedPostgres({ dataDir: choice.dataDir, port: choice.port ?? 0 });

@@ -30,12 +30,15 @@ const HIGH_WATER = 1 << 20;
  * from pooled connections to that one server: the driver's `Pool.query` goes there when
  * `neonConfig.poolQueryViaFetch` is on (neonConfig.fetchEndpoint = `http://HOST:PORT/sql`).
  *
- * @param {{ port?: number, host?: string, allow?: (host: string, port: number) => boolean, sql?: { host: string, port: number } }} [options]
+ * @param {{ port?: number, host?: string, allow?: (host: string, port: number) => boolean, sql?: { host: string, port: number }, stats?: { connections: number, roundTrips: number } }} [options]
  *   allow: which targets may be reached; default only 127.0.0.1 / localhost / ::1, so the bridge
- *   is not an open relay. sql: the database server /sql queries go to.
+ *   is not an open relay. sql: the database server /sql queries go to. stats: counted into when
+ *   given (the bench's profile against a server, whose own counters it cannot read): every /sql
+ *   POST is one round trip, and on a tunnel every client message that makes the client wait for
+ *   the server (Sync, simple Query) is one; each tunnel is a connection.
  * @returns {Promise<WsBridge>}
  */
-export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = localOnly, sql } = {}) {
+export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = localOnly, sql, stats } = {}) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   /** @type {Set<import("node:net").Socket>} */
   const tcpSockets = new Set();
@@ -43,6 +46,7 @@ export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = loca
   const sqlEndpoint = sql ? sqlOverHttp(sql) : undefined;
   const server = createServer((req, res) => {
     if (sqlEndpoint && req.method === "POST" && (req.url ?? "").split("?")[0] === "/sql") {
+      if (stats) stats.roundTrips++;
       sqlEndpoint.handle(req, res).catch(() => res.destroy());
       return;
     }
@@ -90,8 +94,11 @@ export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = loca
       else ws.terminate();
     };
 
+    const countWaits = stats ? protocolWaits(stats) : undefined;
+    if (stats) stats.connections++;
     // binaryType is the default "nodebuffer", so every message arrives as one Buffer.
     ws.on("message", (/** @type {Buffer} */ data) => {
+      countWaits?.(data);
       if (!closed && !tcp.write(data)) ws.pause();
     });
     tcp.on("drain", () => ws.resume());
@@ -132,6 +139,43 @@ export async function startWsBridge({ port = 0, host = "127.0.0.1", allow = loca
   }
 
   return { port: actualPort, stop };
+}
+
+/**
+ * Counts the client's messages that end a round trip (Sync "S", simple Query "Q") in the frontend
+ * byte stream of one connection: the startup message has no type byte, every later message is a
+ * type byte and a 4-byte length that counts itself. Frames may split or join messages anywhere.
+ * @param {{ roundTrips: number }} stats
+ */
+function protocolWaits(stats) {
+  let started = false;
+  /** Bytes still to skip of the current message's body. */
+  let skip = 0;
+  let header = Buffer.alloc(0);
+  return (/** @type {Buffer} */ data) => {
+    let i = 0;
+    while (i < data.length) {
+      if (skip > 0) {
+        const n = Math.min(skip, data.length - i);
+        skip -= n;
+        i += n;
+        continue;
+      }
+      const need = (started ? 5 : 4) - header.length;
+      header = Buffer.concat([header, data.subarray(i, i + need)]);
+      i += Math.min(need, data.length - i);
+      if (header.length < (started ? 5 : 4)) return;
+      if (!started) {
+        // The startup message, or an 8-byte SSLRequest/GSSENCRequest that comes before it.
+        skip = header.readUInt32BE(0) - 4;
+        started = header.readUInt32BE(0) !== 8;
+      } else {
+        if (header[0] === 0x53 || header[0] === 0x51) stats.roundTrips++;
+        skip = header.readUInt32BE(1) - 4;
+      }
+      header = Buffer.alloc(0);
+    }
+  };
 }
 
 /**
