@@ -82,3 +82,49 @@ describe("the local SQL-over-HTTP endpoint", () => {
     expect(await res.json()).toEqual({ message: "Neon-Connection-String is missing" });
   });
 });
+
+describe("the bridge's round-trip count, for the bench's profile against a server", () => {
+  it("counts each /sql request as one round trip and each query on a WebSocket tunnel as one", async () => {
+    const { WebSocket } = await import("ws");
+    const stats = { connections: 0, roundTrips: 0 };
+    const target = new URL(database.url);
+    const counting = await startWsBridge({ sql: { host: target.hostname, port: Number(target.port || 5432) }, stats });
+    const saved = {
+      fetchEndpoint: neonConfig.fetchEndpoint,
+      wsProxy: neonConfig.wsProxy,
+      webSocketConstructor: neonConfig.webSocketConstructor,
+      useSecureWebSocket: neonConfig.useSecureWebSocket,
+      pipelineConnect: neonConfig.pipelineConnect,
+    };
+    try {
+      neonConfig.fetchEndpoint = `http://127.0.0.1:${counting.port}/sql`;
+      const sql = neon(database.url);
+      await sql.query("SELECT 1");
+      await sql.query("SELECT $1::int", [2]);
+      expect(stats).toEqual({ connections: 0, roundTrips: 2 });
+
+      Object.assign(neonConfig, {
+        wsProxy: (host: string, port: number | string) => `127.0.0.1:${counting.port}/v2?address=${host}:${port}`,
+        webSocketConstructor: WebSocket,
+        useSecureWebSocket: false,
+        pipelineConnect: false,
+      });
+      const pool = new Pool({ connectionString: database.url, ssl: false });
+      const client = await pool.connect();
+      try {
+        const before = stats.roundTrips;
+        await client.query("SELECT 1");
+        await client.query("SELECT $1::int", [2]);
+        await client.query("SELECT repeat('x', 100000)");
+        expect(stats.roundTrips - before).toBe(3);
+        expect(stats.connections).toBe(1);
+      } finally {
+        client.release();
+        await pool.end();
+      }
+    } finally {
+      Object.assign(neonConfig, saved);
+      await counting.stop();
+    }
+  });
+});
