@@ -1,19 +1,20 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type apiKeyRoles, apiKeys } from "../db/schema";
+import { toHex } from "../crypto/bytes";
 import { err, ok, type Result } from "../result";
 
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
 
 export async function sha256Hex(input: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(input));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(digest));
 }
 
 /** Keys look like `tid_<8 hex prefix>_<secret>`; the prefix lets people tell keys apart in lists. */
 export function generateApiKey(): { key: string; prefix: string } {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = toHex(bytes);
   const prefix = hex.slice(0, 8);
   return { key: `tid_${prefix}_${hex.slice(8)}`, prefix };
 }

@@ -1,4 +1,5 @@
 import type { Env } from "../../env";
+import { toHex } from "./bytes";
 
 /** Isolate-scoped: importing an HMAC key is pure, and the secret cannot change while the isolate lives. */
 const imported = new Map<string, Promise<CryptoKey>>();
@@ -34,7 +35,7 @@ function identify(secret: string): Promise<EmailHashKey> {
   if (!found) {
     found = (async () => {
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
-      const id = [...digest.slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      const id = toHex(digest.slice(0, 4));
       const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
       return { id, key };
     })();
@@ -65,7 +66,7 @@ export async function hashesUnderEvery(keys: EmailHashKeys, email: string): Prom
  */
 export async function hashEmail(key: CryptoKey, email: string): Promise<string> {
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(normalizeEmail(email)));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(mac));
 }
 
 /** Hashes of several addresses, keyed by the normalised address (duplicates hashed once). */

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from "../result";
+import { b64url, fromB64url, toHex } from "./bytes";
 
 /**
  * AES-256-GCM for secrets at rest (provider credentials, DKIM keys). A sealed value reads
@@ -7,20 +8,12 @@ import { err, ok, type Result } from "../result";
  */
 export type SealingKeys = { current: { id: string; key: CryptoKey }; previous?: { id: string; key: CryptoKey } };
 
-/** In chunks: spreading a whole event's data (up to 512 KiB) into one call overflows the stack. */
-function b64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-
 /** Imports a base64 (standard or url-safe) 32-byte key; its id is the first 8 hex of its SHA-256. */
 export async function importSealingKey(base64: string): Promise<{ id: string; key: CryptoKey }> {
   const raw = fromB64url(base64.trim());
   if (raw.length !== 32) throw new Error("a sealing key must be 32 bytes, base64-encoded");
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", raw));
-  const id = [...digest.slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const id = toHex(digest.slice(0, 4));
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
   return { id, key };
 }

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "../result";
-import { b64url, fromB64url } from "./base64url";
+import { b64url, fromB64url } from "./bytes";
 import type { TokenError, TokenKeys } from "./token-keys";
 
 const enc = new TextEncoder();

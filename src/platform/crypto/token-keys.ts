@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "../result";
-import { fromB64url } from "./base64url";
+import { fromB64url } from "./bytes";
 
 /** Signing keys by id; `current` signs, every listed key verifies (so keys can rotate). */
 export type TokenKeys = { current: string; keys: Map<string, CryptoKey> };

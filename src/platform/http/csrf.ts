@@ -1,5 +1,5 @@
 import type { TokenKeys } from "../crypto/token-keys";
-import { b64url, fromB64url } from "../crypto/base64url";
+import { b64url, fromB64url } from "../crypto/bytes";
 
 /** A form stays valid for this many hours (buckets) after it was rendered: long enough to read it. */
 const BUCKET_MS = 3600_000;
