@@ -1,6 +1,7 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { log } from "../log";
+import { queryOverHttp } from "./http-queries";
 
 /**
  * Without a schema: Tidings writes its queries with the query builder and never uses drizzle's
@@ -28,8 +29,10 @@ export function openDatabase(config: { DATABASE_URL: string; DATABASE_WS_PROXY?:
   // start-up and authentication per request in the Worker. `db.transaction` checks a client out of
   // the pool, which still connects over a WebSocket, so interactive transactions are unchanged.
   // Measured with `npm run bench` (README, Performance).
-  neonConfig.poolQueryViaFetch = config.DATABASE_HTTP_QUERIES ?? true;
+  const overHttp = config.DATABASE_HTTP_QUERIES ?? true;
+  neonConfig.poolQueryViaFetch = overHttp;
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4 });
+  if (overHttp) queryOverHttp(pool, config.DATABASE_URL);
   let closed = false;
   // The driver reports "Network connection lost" after end(): expected then, and unobserved it would
   // count as an unhandled error. Before end() an error is worth a log line.
