@@ -142,12 +142,19 @@ describe("an event type with rules", () => {
     expect(view.body.rule).toBe("owner-alert");
   });
 
-  it("lets recipients choose categories that only rules use", async () => {
+  it("lets recipients choose categories that only rules use, and calls one critical only when every rule using it is", async () => {
     const org = await createOrganization();
     await taskRules(org);
+    await savedEventType(org.apiKey, "login.failed", {
+      category: "security",
+      template: "comment",
+      critical: true,
+      rules: [{ key: "lockout", template: "comment", category: "lockouts" }],
+    });
     await call("POST", "/v1/events", { key: org.apiKey, body: { type: "task.updated", recipients: [person("oli", "owner")], data: { amount: 1 } } });
     const prefs = await call<{ categories: { category: string; critical: boolean }[] }>("GET", "/v1/recipients/oli/preferences", { key: org.apiKey });
     expect(prefs.status, JSON.stringify(prefs.body)).toBe(200);
-    expect(prefs.body.categories.map((c) => c.category)).toEqual(expect.arrayContaining(["alerts", "tasks"]));
+    const critical = Object.fromEntries(prefs.body.categories.map((c) => [c.category, c.critical]));
+    expect(critical).toMatchObject({ alerts: false, tasks: false, lockouts: true, security: true });
   });
 });
