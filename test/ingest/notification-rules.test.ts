@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CreateEventRequest, CreateEventResponse } from "../../src/ingest/routes/create-event";
 import type { GetNotificationResponse } from "../../src/operators/routes/notifications/get";
 import { withDb } from "../fixtures/database";
@@ -156,5 +156,34 @@ describe("an event type with rules", () => {
     expect(prefs.status, JSON.stringify(prefs.body)).toBe(200);
     const critical = Object.fromEntries(prefs.body.categories.map((c) => [c.category, c.critical]));
     expect(critical).toMatchObject({ alerts: false, tasks: false, lockouts: true, security: true });
+  });
+});
+
+describe("a digest of rules' notifications", () => {
+  it("titles each item with its rule's template subject", async () => {
+    const org = await createOrganization();
+    await publishTemplate(org.organizationId, "large-amount", "Owner alert: {{ data.amount }} on {{ data.task }}");
+    const digest = { delivery: "digest", digest: { kind: "window", minutes: 60, maxItems: 2 } };
+    expect((await call("PUT", "/v1/preference-defaults", { key: org.apiKey, body: { categories: { alerts: digest } } })).status).toBe(200);
+    await savedEventType(org.apiKey, "task.updated", { category: "tasks", template: "comment", rules: [{ key: "owner-alert", template: "large-amount", category: "alerts" }] });
+    const owner = person("oli", "owner");
+    for (const amount of [1200, 3400]) {
+      const res = await call<CreateEventResponse>("POST", "/v1/events", {
+        key: org.apiKey,
+        body: { type: "task.updated", recipients: [owner], data: { task: "Ship v4", amount } },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+    }
+    const [mail] = await vi.waitFor(
+      async () => {
+        const received = await receivedBy(owner.email);
+        if (received.length === 0) throw new Error("no digest yet");
+        return received;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    const html = mail?.body.content.find((c) => c.type === "text/html")?.value ?? "";
+    expect(html).toContain("Owner alert: 1200 on Ship v4");
+    expect(html).toContain("Owner alert: 3400 on Ship v4");
   });
 });
