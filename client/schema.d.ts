@@ -54,8 +54,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Accept a business event and create one notification per recipient
-         * @description Stores the event, upserts its recipients (by your id) and creates one notification each in one transaction, then queues them; what happens to each (sent now, digested, skipped) is decided later and shown by GET /v1/notifications/{id}. The same idempotency key (body or Idempotency-Key header) answers with the first event's ids and `duplicate: true`. Roles: ingest, admin. Errors: 400 when the Idempotency-Key header and the body's idempotencyKey differ; 409 when an idempotency key comes again with different content; 422 for an event type the organisation does not have; 429 when the organisation's recipients per second are spent (see Retry-After).
+         * Accept a business event and create its notifications
+         * @description Stores the event, upserts its recipients (by your id) and creates one notification per recipient and matching rule of the event type (one per recipient for an event type without rules) in one transaction, then queues them (or holds them as `scheduled` until `sendAt`); what happens to each (sent now, digested, skipped) is decided later and shown by GET /v1/notifications/{id}. The same idempotency key (body or Idempotency-Key header) answers with the first event's ids and `duplicate: true`. Roles: ingest, admin. Errors: 400 when the Idempotency-Key header and the body's idempotencyKey differ; 409 when an idempotency key comes again with different content; 422 for an event type the organisation does not have or a sendAt more than 30 days ahead; 429 when the organisation's recipients per second are spent (see Retry-After).
          */
         post: operations["createEvent"];
         delete?: never;
@@ -361,7 +361,7 @@ export interface paths {
         };
         /**
          * The organisation's event types
-         * @description The event types POST /v1/events accepts, with each one's preference category, template, priority and whether it is critical. Roles: viewer, editor, admin.
+         * @description The event types POST /v1/events accepts, with each one's preference category, template, priority, whether it is critical, and its active notification rules. Roles: viewer, editor, admin.
          */
         get: operations["listEventTypes"];
         put?: never;
@@ -382,7 +382,7 @@ export interface paths {
         get?: never;
         /**
          * Create or change an event type
-         * @description Creates the event type `type`, or changes it: the category recipients' preferences apply to, the template it renders with, its default priority, whether it is critical (sent whatever the preferences, without an unsubscribe link), and whether its event data is kept for the retention period or emptied once the email is sent (`retainContent`). Roles: editor, admin. Errors: 422 when the template does not exist or has no published version.
+         * @description Creates the event type `type`, or changes it: the category recipients' preferences apply to, the template it renders with, its default priority, whether it is critical (sent whatever the preferences, without an unsubscribe link), whether its event data is kept for the retention period or emptied once the email is sent (`retainContent`), and optionally its notification rules: each names a template, category, priority, critical flag, throttle and a condition over `data` and `recipient` (role and attributes), and an event creates one notification per matching rule and recipient. `rules` replaces the current set in one transaction (a kept key is updated, a missing one archived); left out, the rules stay; `[]` makes the event type its own single rule again. Roles: editor, admin. Errors: 422 when a template does not exist or has no published version, or a condition is not valid (the field path names the rule, e.g. rules.1.condition); nothing is saved then.
          */
         put: operations["putEventType"];
         post?: never;
@@ -883,8 +883,10 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 recipientId: string;
+                /** @description The event type's rule that made it; null for an event type without rules */
+                rule: string | null;
                 /** @enum {string} */
-                status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             }[];
         };
         /**
@@ -927,6 +929,17 @@ export interface components {
             priority?: "high" | "normal";
             /** @description Also accepted as the Idempotency-Key header */
             idempotencyKey?: string;
+            /**
+             * Format: date-time
+             * @description Hold the notifications until then (at most 30 days ahead; a time already past sends now)
+             * @example 2026-12-24T09:00:00Z
+             */
+            sendAt?: string;
+            /**
+             * @description Names this event for DELETE /v1/events/cancel/{key}, which takes back its notifications that have not reached a provider yet
+             * @example task-91-reminder
+             */
+            cancellationKey?: string;
         };
         RecipientInput: {
             /**
@@ -939,6 +952,25 @@ export interface components {
             name?: string;
             locale?: string;
             timezone?: string;
+            /**
+             * @description This person's part in the event (assignee, watcher, owner…), for rules' conditions as recipient.role
+             * @example owner
+             */
+            role?: string;
+            /**
+             * @description Custom fields rules' conditions can read as recipient.<name> (role, id, email, name, locale and timezone take precedence)
+             * @example {
+             *       "plan": "pro"
+             *     }
+             */
+            attributes?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** @description This person's own quiet hours in their time zone ({start, end}), or false for none; left out, the organisation's apply. Stored with the recipient. */
+            quietHours?: {
+                start: string;
+                end: string;
+            } | false;
         };
         Notification: {
             /** Format: uuid */
@@ -946,9 +978,11 @@ export interface components {
             /** Format: uuid */
             eventId: string;
             type: string;
+            /** @description The key of the event type's rule that made it; null for an event type without rules */
+            rule: string | null;
             recipientId: string;
             /** @enum {string} */
-            status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+            status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             /** @enum {string} */
             priority: "high" | "normal";
             provider: string | null;
@@ -1035,7 +1069,7 @@ export interface components {
             eventId: string;
             type: string;
             /** @enum {string} */
-            status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+            status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             /** @enum {string} */
             priority: "high" | "normal";
             /** Format: date-time */
@@ -1507,13 +1541,57 @@ export interface components {
             priority: "normal" | "high";
             critical: boolean;
             retainContent: boolean;
+            /** @description The active rules, in evaluation order; empty when the event type is its own single rule */
+            rules: components["schemas"]["NotificationRule"][];
         };
+        NotificationRule: {
+            key: string;
+            template: string;
+            category: string;
+            /** @enum {string} */
+            priority: "normal" | "high";
+            critical: boolean;
+            condition: string | null;
+            throttle: components["schemas"]["RuleThrottle"];
+        };
+        RuleThrottle: {
+            /**
+             * @description At most this many emails of the rule per recipient per window
+             * @example 3
+             */
+            limit: number;
+            /**
+             * @description The window, 60 seconds to 30 days
+             * @example 3600
+             */
+            windowSeconds: number;
+            /**
+             * @description What a notification over the limit becomes: skipped, or an item of the recipient's digest
+             * @default skip
+             * @enum {string}
+             */
+            overflow?: "skip" | "digest";
+        } | null;
         /**
          * @example {
          *       "category": "billing",
          *       "template": "invoice.paid",
          *       "priority": "normal",
-         *       "critical": false
+         *       "critical": false,
+         *       "rules": [
+         *         {
+         *           "key": "payer",
+         *           "template": "invoice.paid",
+         *           "condition": "recipient.role == \"payer\""
+         *         },
+         *         {
+         *           "key": "owner-alert",
+         *           "template": "invoice.large",
+         *           "category": "alerts",
+         *           "priority": "high",
+         *           "condition": "recipient.role == \"owner\" and data.amount > 1000"
+         *         }
+         *       ]
          *     }
          */
         PutEventTypeBody: {
@@ -1535,6 +1613,32 @@ export interface components {
              * @default true
              */
             retainContent?: boolean;
+            /** @description The notifications an event means, one per matching rule and recipient. Replaces the current rules: a kept key is updated, a missing one archived. Left out, the rules stay as they are; [] removes them all, and the event type is again its own single rule. */
+            rules?: components["schemas"]["NotificationRuleInput"][];
+        };
+        NotificationRuleInput: {
+            /**
+             * @description Names the rule within its event type
+             * @example owner-alert
+             */
+            key: string;
+            /** @description The key of one of the organisation's templates with a published version */
+            template: string;
+            /** @description Defaults to the event type's category */
+            category?: string;
+            /**
+             * @description Defaults to the event type's priority
+             * @enum {string}
+             */
+            priority?: "normal" | "high";
+            /** @description Defaults to the event type's critical flag */
+            critical?: boolean;
+            /**
+             * @description A liquid expression over `data` and `recipient` (comparisons, contains, and, or); left out, the rule matches every recipient. Only false and nil are false, so a missing field never matches a comparison. E.g. recipient.role == "owner" and data.amount > 1000
+             * @example recipient.role == "owner" and data.amount > 1000
+             */
+            condition?: string;
+            throttle?: components["schemas"]["RuleThrottle"];
         };
         RecipientPreferences: {
             recipientId: string;
@@ -1808,7 +1912,7 @@ export interface components {
                 eventId: string;
                 type: string;
                 /** @enum {string} */
-                status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
                 /** @enum {string} */
                 priority: "high" | "normal";
                 decisionRule: string | null;
@@ -2463,7 +2567,7 @@ export interface operations {
                 /** @description `nextCursor` of the previous page; opaque */
                 cursor?: string;
                 /** @description Only notifications in this status */
-                status?: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status?: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
                 /** @description Only this event type, e.g. comment.created */
                 type?: string;
             };

@@ -127,7 +127,8 @@ export async function loadDigestItems(db: Database, digestIds: string[], keys: S
       FROM notifications n
       JOIN events e ON e.id = n.event_id
       JOIN event_types et ON et.id = n.event_type_id
-      LEFT JOIN templates t ON t.id = et.template_id
+      LEFT JOIN notification_rules nr ON nr.id = n.rule_id
+      LEFT JOIN templates t ON t.id = coalesce(nr.template_id, et.template_id)
       LEFT JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
      WHERE n.digest_id = ANY(${uuidArray(digestIds)}) AND n.status = 'batched'
      ORDER BY e.created_at, n.id`);

@@ -3,7 +3,7 @@ import { err, ok, type Result } from "../platform/result";
 
 /**
  * A rule's condition is one liquid expression, the part between `{% if` and `%}`: comparisons
- * (`==`, `!=`, `>`, `<`, `>=`, `<=`, `contains`), `and`, `or`, literals and ranges, over `data` (the
+ * (`==`, `!=`, `>`, `<`, `>=`, `<=`, `contains`), `and`, `or` and literals, over `data` (the
  * event's data) and `recipient` (id, email, name, locale, timezone, role and the recipient's
  * attributes). liquidjs already evaluates these for every template, so conditions read the way
  * template authors write them, and the language has no loops, assignments or filters to budget.
@@ -46,6 +46,9 @@ export function compileCondition(source: string): Result<Expression, ConditionEr
       if (depth < 1) return err({ message: `"${operator}" is missing a value to compare`, column: token.begin + 1 });
     } else {
       depth += 1;
+      // A range builds its whole array when evaluated: `(1..100000000)` would compile and then fail
+      // for every recipient, so it is refused here, when the rule is saved.
+      if (token.kind === TokenKind.Range) return err({ message: "ranges are not allowed in a condition", column: token.begin + 1 });
       if (token.kind === TokenKind.PropertyAccess) {
         const root = rootName(token.getText());
         if (!ROOTS.has(root)) return err({ message: `unknown variable "${root}": use data.… or recipient.…`, column: token.begin + 1 });

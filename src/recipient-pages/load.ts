@@ -1,8 +1,9 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
-import { eventTypes, organizations, recipients } from "../platform/db/schema";
+import { organizations, recipients } from "../platform/db/schema";
 import type { EffectiveCategory } from "../decide/preferences/model";
 import { resolveCategory } from "../decide/preferences/resolve";
+import { categoryUses } from "../decide/preferences/category-uses";
 import { listChoices, listDefaults } from "../decide/preferences/store";
 import type { RecipientClaims } from "./token";
 import { type PageBranding, parsePageBranding } from "./branding";
@@ -30,17 +31,13 @@ export async function loadPageSubject(db: Database, claims: RecipientClaims): Pr
 export type PageCategory = EffectiveCategory & { category: string };
 
 /**
- * The categories the page offers: those of the organisation's non-critical event types (a
- * category whose every type is critical is always sent, so there is nothing to choose), each with
+ * The categories the page offers: those of the organisation's non-critical event types and rules
+ * (a category whose every use is critical is always sent, so there is nothing to choose), each with
  * the recipient's effective settings as the Decide step resolves them.
  */
 export async function loadPageCategories(db: Database, organizationId: string, recipientId: string): Promise<PageCategory[]> {
   const [rows, defaults, choices] = await Promise.all([
-    db
-      .selectDistinct({ category: eventTypes.category })
-      .from(eventTypes)
-      .where(and(eq(eventTypes.organizationId, organizationId), eq(eventTypes.critical, false)))
-      .orderBy(asc(eventTypes.category)),
+    db.execute<{ category: string }>(sql`SELECT DISTINCT category FROM ${categoryUses(organizationId)} WHERE NOT critical ORDER BY category`).then((r) => r.rows),
     listDefaults(db, organizationId),
     listChoices(db, recipientId),
   ]);

@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../platform/db/client";
-import { eventTypes, preferenceDefaults, preferences, recipients } from "../../platform/db/schema";
+import { preferenceDefaults, preferences, recipients } from "../../platform/db/schema";
 import { type DeliveryMode, DigestSchedule, type OrganizationDefault, type RecipientChoice, type ResolvedPreferences } from "./model";
+import { categoryUses } from "./category-uses";
 import { resolvePreferences } from "./resolve";
 
 /** A PUT's changes for one category: absent leaves a setting alone, null clears the recipient's choice. */
@@ -53,23 +54,19 @@ export async function listDefaults(db: Database, organizationId: string): Promis
   return (await db.select().from(preferenceDefaults).where(eq(preferenceDefaults.organizationId, organizationId))).map(toDefault);
 }
 
-/** The categories an organisation uses: those of its event types and those it set defaults for. */
+/** The categories an organisation uses: those of its event types and rules, and those it set defaults for. */
 export async function listCategories(db: Database, organizationId: string): Promise<string[]> {
   const rows = await db.execute<{ category: string }>(sql`
-    SELECT category FROM event_types WHERE organization_id = ${organizationId}::uuid
+    SELECT category FROM ${categoryUses(organizationId)}
     UNION SELECT category FROM preference_defaults WHERE organization_id = ${organizationId}::uuid
     ORDER BY 1`);
   return rows.rows.map((r) => r.category);
 }
 
-/** Categories whose event types are all critical: preferences would never apply to them. */
+/** Categories whose event types and rules are all critical: preferences would never apply to them. */
 export async function listCriticalCategories(db: Database, organizationId: string): Promise<Set<string>> {
-  const rows = await db
-    .select({ category: eventTypes.category, allCritical: sql<boolean>`bool_and(${eventTypes.critical})` })
-    .from(eventTypes)
-    .where(eq(eventTypes.organizationId, organizationId))
-    .groupBy(eventTypes.category);
-  return new Set(rows.filter((r) => r.allCritical).map((r) => r.category));
+  const rows = await db.execute<{ category: string }>(sql`SELECT category FROM ${categoryUses(organizationId)} GROUP BY category HAVING bool_and(critical)`);
+  return new Set(rows.rows.map((r) => r.category));
 }
 
 /**

@@ -1,11 +1,13 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../../platform/db/client";
-import { deliveryAttempts, digests, events, notifications, recipients } from "../../platform/db/schema";
+import { deliveryAttempts, digests, events, notificationRules, notifications, recipients } from "../../platform/db/schema";
 import { listDigestEvents, listNotificationEvents, type ProviderEventRow } from "./provider-events";
 
 export type NotificationDetail = {
   notification: typeof notifications.$inferSelect;
   type: string;
+  /** The key of the event type's rule that made it (archived rules included); null for an event type without rules. */
+  rule: string | null;
   /** The organisation's own id for the recipient. */
   recipientId: string;
   digest: typeof digests.$inferSelect | null;
@@ -20,10 +22,11 @@ export type NotificationDetail = {
  */
 export async function loadNotificationDetail(db: Database, organizationId: string, id: string): Promise<NotificationDetail | undefined> {
   const [row] = await db
-    .select({ n: notifications, type: events.type, recipientId: recipients.externalId, digest: digests })
+    .select({ n: notifications, type: events.type, rule: notificationRules.key, recipientId: recipients.externalId, digest: digests })
     .from(notifications)
     .innerJoin(events, eq(events.id, notifications.eventId))
     .innerJoin(recipients, eq(recipients.id, notifications.recipientId))
+    .leftJoin(notificationRules, eq(notificationRules.id, notifications.ruleId))
     // The window's row is written by its Durable Object and may land a moment after the item is marked.
     .leftJoin(digests, and(eq(digests.id, notifications.digestId), eq(digests.organizationId, notifications.organizationId)))
     .where(and(eq(notifications.id, id), eq(notifications.organizationId, organizationId)))
@@ -35,5 +38,5 @@ export async function loadNotificationDetail(db: Database, organizationId: strin
     listNotificationEvents(db, organizationId, id),
     d ? listDigestEvents(db, organizationId, d.id) : [],
   ]);
-  return { notification: row.n, type: row.type, recipientId: row.recipientId, digest: d, attempts, events: providerEvents, digestEvents };
+  return { notification: row.n, type: row.type, rule: row.rule, recipientId: row.recipientId, digest: d, attempts, events: providerEvents, digestEvents };
 }

@@ -71,7 +71,9 @@ async function eraseRows(tx: Tx, organizationId: string, person: Person) {
   const hashes = textArray(person.emailHashes);
   const cancelled = await tx.execute<{ id: string; was: string; category: string }>(sql`
     WITH target AS (
-      SELECT n.id, n.status AS was, et.category FROM notifications n JOIN event_types et ON et.id = n.event_type_id
+      -- A rule's category is the digest window its notifications went to.
+      SELECT n.id, n.status AS was, coalesce(nr.category, et.category) AS category FROM notifications n
+        JOIN event_types et ON et.id = n.event_type_id LEFT JOIN notification_rules nr ON nr.id = n.rule_id
        WHERE n.recipient_id = ${r} AND n.status IN ${WAITING} FOR UPDATE OF n
     )
     UPDATE notifications n

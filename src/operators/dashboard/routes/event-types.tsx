@@ -13,6 +13,8 @@ type Ctx = Context<HonoEnv>;
 const REFUSALS = {
   unknown_template: "No such template.",
   unpublished_template: "That template has no published version yet: publish one first.",
+  // The form carries no rules (they are kept as they are), so this one comes only from the API's own saves.
+  invalid_condition: "A rule's condition is not valid.",
 } as const;
 
 async function renderEventTypes(c: Ctx, extra: { notice?: string; refusal?: { key: string; message: string } } = {}, status: 200 | 400 = 200) {
@@ -62,7 +64,7 @@ export const registerEventTypes = (app: App) => {
     const session = c.get("dashboard");
     const { db } = c.get("services");
     const saved = await upsertEventType(db, session.organization.id, key, body.data);
-    if (!saved.ok) return renderEventTypes(c, { refusal: { key, message: REFUSALS[saved.error] } }, 400);
+    if (!saved.ok) return renderEventTypes(c, { refusal: { key, message: REFUSALS[saved.error.code] } }, 400);
     await recordDashboardChange(
       db,
       { organizationId: session.organization.id, apiKeyId: session.apiKeyId },

@@ -1,4 +1,5 @@
 import type { EventTypeView } from "../../event-type-store";
+import { EventTypeRules } from "./event-type-rules";
 import { TableRegion } from "./format";
 import { DashboardShell, type ShellSession } from "./layout";
 
@@ -102,6 +103,7 @@ export function EventTypesPage({ nonce, session, eventTypes, templates, csrf, no
                 <th scope="col">Priority</th>
                 <th scope="col">Critical</th>
                 <th scope="col">Keeps data</th>
+                <th scope="col">Rules</th>
               </tr>
             </thead>
             <tbody>
@@ -113,12 +115,14 @@ export function EventTypesPage({ nonce, session, eventTypes, templates, csrf, no
                   <td>{e.priority}</td>
                   <td>{yesNo(e.critical)}</td>
                   <td>{yesNo(e.retainContent)}</td>
+                  <td>{e.rules.length === 0 ? "its own" : e.rules.map((r) => r.key).join(", ")}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </TableRegion>
       </section>
+      <EventTypeRules eventTypes={eventTypes} />
       {csrf ? (
         <>
           {eventTypes.map((e) => (

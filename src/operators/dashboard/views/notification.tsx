@@ -35,6 +35,7 @@ export function NotificationPage({ nonce, session, detail }: Props) {
           rows={[
             ["Status", <span class={n.status === "failed" || n.status === "bounced" || n.status === "complained" ? "bad" : undefined}>{n.status}</span>],
             ["Type", detail.type],
+            ["Rule", orDash(detail.rule)],
             ["Recipient", <a href={history}>{detail.recipientId}</a>],
             ["Priority", n.priority],
             ["Event", <code>{n.eventId}</code>],

@@ -43,6 +43,7 @@ export const registerGetNotification = (app: App) =>
       id: n.id,
       eventId: n.eventId,
       type: detail.type,
+      rule: detail.rule,
       recipientId: detail.recipientId,
       status: n.status,
       priority: n.priority,

@@ -55,6 +55,7 @@ export const NotificationView = z
     id: z.string().uuid(),
     eventId: z.string().uuid(),
     type: z.string(),
+    rule: z.string().nullable().openapi({ description: "The key of the event type's rule that made it; null for an event type without rules" }),
     recipientId: z.string(),
     status: NotificationStatus,
     priority: z.enum(["high", "normal"]),
