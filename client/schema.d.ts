@@ -54,8 +54,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Accept a business event and create one notification per recipient
-         * @description Stores the event, upserts its recipients (by your id) and creates one notification each in one transaction, then queues them; what happens to each (sent now, digested, skipped) is decided later and shown by GET /v1/notifications/{id}. The same idempotency key (body or Idempotency-Key header) answers with the first event's ids and `duplicate: true`. Roles: ingest, admin. Errors: 400 when the Idempotency-Key header and the body's idempotencyKey differ; 409 when an idempotency key comes again with different content; 422 for an event type the organisation does not have; 429 when the organisation's recipients per second are spent (see Retry-After).
+         * Accept a business event and create its notifications
+         * @description Stores the event, upserts its recipients (by your id) and creates one notification per recipient and matching rule of the event type (one per recipient for an event type without rules) in one transaction, then queues them (or holds them as `scheduled` until `sendAt`); what happens to each (sent now, digested, skipped) is decided later and shown by GET /v1/notifications/{id}. The same idempotency key (body or Idempotency-Key header) answers with the first event's ids and `duplicate: true`. Roles: ingest, admin. Errors: 400 when the Idempotency-Key header and the body's idempotencyKey differ; 409 when an idempotency key comes again with different content; 422 for an event type the organisation does not have or a sendAt more than 30 days ahead; 429 when the organisation's recipients per second are spent (see Retry-After).
          */
         post: operations["createEvent"];
         delete?: never;
@@ -157,7 +157,7 @@ export interface paths {
         };
         /**
          * Sender identity, DKIM, branding and sending state of the caller's organisation
-         * @description The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, retention period in days, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.
+         * @description The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, quiet hours, retention period in days, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.
          */
         get: operations["getOrganization"];
         put?: never;
@@ -166,8 +166,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the sender address, reply-to, sending domain, DKIM key, branding, time zone or retention period
-         * @description Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay. The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).
+         * Change the sender address, reply-to, sending domain, DKIM key, branding, time zone, quiet hours or retention period
+         * @description Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay; `quietHours` replaces the window (null: none). The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -883,8 +883,10 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 recipientId: string;
+                /** @description The event type's rule that made it; null for an event type without rules */
+                rule: string | null;
                 /** @enum {string} */
-                status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             }[];
         };
         /**
@@ -927,6 +929,17 @@ export interface components {
             priority?: "high" | "normal";
             /** @description Also accepted as the Idempotency-Key header */
             idempotencyKey?: string;
+            /**
+             * Format: date-time
+             * @description Hold the notifications until then (at most 30 days ahead; a time already past sends now)
+             * @example 2026-12-24T09:00:00Z
+             */
+            sendAt?: string;
+            /**
+             * @description Names this event for DELETE /v1/events/cancel/{key}, which takes back its notifications that have not reached a provider yet
+             * @example task-91-reminder
+             */
+            cancellationKey?: string;
         };
         RecipientInput: {
             /**
@@ -939,6 +952,25 @@ export interface components {
             name?: string;
             locale?: string;
             timezone?: string;
+            /**
+             * @description This person's part in the event (assignee, watcher, owner…), for rules' conditions as recipient.role
+             * @example owner
+             */
+            role?: string;
+            /**
+             * @description Custom fields rules' conditions can read as recipient.<name> (role, id, email, name, locale and timezone take precedence)
+             * @example {
+             *       "plan": "pro"
+             *     }
+             */
+            attributes?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** @description This person's own quiet hours in their time zone ({start, end}), or false for none; left out, the organisation's apply. Stored with the recipient. */
+            quietHours?: {
+                start: string;
+                end: string;
+            } | false;
         };
         Notification: {
             /** Format: uuid */
@@ -948,7 +980,7 @@ export interface components {
             type: string;
             recipientId: string;
             /** @enum {string} */
-            status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+            status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             /** @enum {string} */
             priority: "high" | "normal";
             provider: string | null;
@@ -1035,7 +1067,7 @@ export interface components {
             eventId: string;
             type: string;
             /** @enum {string} */
-            status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+            status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             /** @enum {string} */
             priority: "high" | "normal";
             /** Format: date-time */
@@ -1207,6 +1239,17 @@ export interface components {
                 [key: string]: unknown;
             };
             timezone: string;
+            /**
+             * @description A daily window in each recipient's time zone (theirs, else the organisation's) during which non-critical mail waits and goes out when it ends; `start` after `end` spans midnight. Recipients may have their own (the event's recipient `quietHours`, `false` for none). null: no quiet hours
+             * @example {
+             *       "start": "22:00",
+             *       "end": "07:00"
+             *     }
+             */
+            quietHours: {
+                start: string;
+                end: string;
+            } | null;
             retentionDays: number;
             sendingPaused: {
                 since: string;
@@ -1224,7 +1267,11 @@ export interface components {
          *         "primaryColor": "#0f766e",
          *         "postalAddress": "Example Ltd, 1 Main Street, London"
          *       },
-         *       "timezone": "Europe/London"
+         *       "timezone": "Europe/London",
+         *       "quietHours": {
+         *         "start": "22:00",
+         *         "end": "07:00"
+         *       }
          *     }
          */
         PatchOrganizationBody: {
@@ -1262,6 +1309,17 @@ export interface components {
             };
             /** @description For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it */
             timezone?: string;
+            /**
+             * @description A daily window in each recipient's time zone (theirs, else the organisation's) during which non-critical mail waits and goes out when it ends; `start` after `end` spans midnight. Recipients may have their own (the event's recipient `quietHours`, `false` for none). null: no quiet hours
+             * @example {
+             *       "start": "22:00",
+             *       "end": "07:00"
+             *     }
+             */
+            quietHours?: {
+                start: string;
+                end: string;
+            } | null;
             /** @description Days event data and provider event details are kept (default 30); after them the retention job empties them, keeping statuses, timestamps and counts */
             retentionDays?: number;
         };
@@ -1808,7 +1866,7 @@ export interface components {
                 eventId: string;
                 type: string;
                 /** @enum {string} */
-                status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
                 /** @enum {string} */
                 priority: "high" | "normal";
                 decisionRule: string | null;
@@ -2463,7 +2521,7 @@ export interface operations {
                 /** @description `nextCursor` of the previous page; opaque */
                 cursor?: string;
                 /** @description Only notifications in this status */
-                status?: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status?: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
                 /** @description Only this event type, e.g. comment.created */
                 type?: string;
             };
