@@ -1831,6 +1831,17 @@ export interface components {
                 name: string | null;
                 locale: string | null;
                 timezone: string | null;
+                /**
+                 * @description Their own quiet hours as the last event gave them: a window, `false` for none, null to follow the organisation's
+                 * @example {
+                 *       "start": "22:00",
+                 *       "end": "07:00"
+                 *     }
+                 */
+                quietHours: {
+                    start: string;
+                    end: string;
+                } | false | null;
                 /** Format: date-time */
                 unsubscribedAt: string | null;
                 textOnly: boolean;
