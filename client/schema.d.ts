@@ -987,7 +987,7 @@ export interface components {
             providerMessageId: string | null;
             templateVersion: number | null;
             failureReason: string | null;
-            /** @description The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical) */
+            /** @description The rule that decided a skipped, batched or held notification: a preference rule (e.g. recipient_opt_out, organization_digest), `throttled:<rule key>` when its rule's throttle turned it away, or `quiet_hours` when it waited for the recipient's quiet hours to end (kept once it is sent) */
             decisionRule: string | null;
             digest: components["schemas"]["NotificationDigest"];
             /** Format: date-time */
