@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { decideNotifications, recordDecisions } from "../../src/decide/decide";
 import { admitThrottled } from "../../src/decide/timing/throttle";
-import { claim } from "../fixtures/preferences";
+import { NoopPreferenceCache } from "../../src/decide/preferences/cache";
+import { claim, setChoice } from "../fixtures/preferences";
 import { createOrganization, type TestOrganization, uniqueEmail } from "../fixtures/organization";
 import { receivedBy } from "../fixtures/sendgrid-fake";
 import { fixedClock, withServices } from "../fixtures/services";
@@ -112,5 +114,42 @@ describe("throttling a rule per recipient", () => {
     ]);
 
     expect(admitted).toEqual([new Set([x]), new Set([x, y]), new Set([x])]);
+  });
+
+  it("uses no slot for mail the recipient's preferences digest or that waits out quiet hours", async () => {
+    const org = await createOrganization();
+    await addCommentRule(org, { key: "profile-viewed", throttle: { limit: 1, windowSeconds: 3600, overflow: "skip" } });
+    const person = { id: `user-${crypto.randomUUID()}`, email: uniqueEmail("no-slot") };
+    const [a = "", b = "", c = "", d = ""] = await postMany(org, person, 4);
+
+    const decided = await withServices(
+      async (services) => {
+        const decideOne = async (id: string) => {
+          const claimed = await claim(services, [id]);
+          const decisions = await decideNotifications(services, claimed);
+          await recordDecisions(services.db, claimed, decisions);
+          return decisions.get(id);
+        };
+        const found = await services.db.execute<{ id: string }>(sql`SELECT id FROM recipients WHERE organization_id = ${org.organizationId}::uuid AND external_id = ${person.id}`);
+        const recipientId = found.rows[0]?.id ?? "";
+        const quiet = (value: string) => services.db.execute(sql`UPDATE recipients SET quiet_hours = ${value}::jsonb WHERE id = ${recipientId}::uuid`);
+        await setChoice(org.organizationId, recipientId, "comments", { delivery: "digest" });
+        const digested = await decideOne(a);
+        await setChoice(org.organizationId, recipientId, "comments", { delivery: "immediate" });
+        // 10:00–11:00 in the organisation's zone (UTC) holds mail decided at 10:15.
+        await quiet('{"start":"10:00","end":"11:00"}');
+        const held = await decideOne(b);
+        await quiet("false");
+        return [digested, held, await decideOne(c), await decideOne(d)];
+      },
+      { clock: fixedClock(AT), preferences: new NoopPreferenceCache() },
+    );
+
+    expect(decided.map((x) => [x?.action, x?.rule])).toEqual([
+      ["batch", "recipient_digest"],
+      ["defer", "quiet_hours"],
+      ["send", "recipient_immediate"],
+      ["skip", "throttled:profile-viewed"],
+    ]);
   });
 });
