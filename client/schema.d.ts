@@ -157,7 +157,7 @@ export interface paths {
         };
         /**
          * Sender identity, DKIM, branding and sending state of the caller's organisation
-         * @description The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, retention period in days, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.
+         * @description The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, quiet hours, retention period in days, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.
          */
         get: operations["getOrganization"];
         put?: never;
@@ -166,8 +166,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the sender address, reply-to, sending domain, DKIM key, branding, time zone or retention period
-         * @description Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay. The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).
+         * Change the sender address, reply-to, sending domain, DKIM key, branding, time zone, quiet hours or retention period
+         * @description Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay; `quietHours` replaces the window (null: none). The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -989,7 +989,7 @@ export interface components {
             providerMessageId: string | null;
             templateVersion: number | null;
             failureReason: string | null;
-            /** @description The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical) */
+            /** @description The rule that decided a skipped, batched or held notification: a preference rule (e.g. recipient_opt_out, organization_digest), `throttled:<rule key>` when its rule's throttle turned it away, or `quiet_hours` when it waited for the recipient's quiet hours to end (kept once it is sent) */
             decisionRule: string | null;
             digest: components["schemas"]["NotificationDigest"];
             /** Format: date-time */
@@ -1241,6 +1241,17 @@ export interface components {
                 [key: string]: unknown;
             };
             timezone: string;
+            /**
+             * @description A daily window in each recipient's time zone (theirs, else the organisation's) during which non-critical mail waits and goes out when it ends; `start` after `end` spans midnight. Recipients may have their own (the event's recipient `quietHours`, `false` for none). null: no quiet hours
+             * @example {
+             *       "start": "22:00",
+             *       "end": "07:00"
+             *     }
+             */
+            quietHours: {
+                start: string;
+                end: string;
+            } | null;
             retentionDays: number;
             sendingPaused: {
                 since: string;
@@ -1258,7 +1269,11 @@ export interface components {
          *         "primaryColor": "#0f766e",
          *         "postalAddress": "Example Ltd, 1 Main Street, London"
          *       },
-         *       "timezone": "Europe/London"
+         *       "timezone": "Europe/London",
+         *       "quietHours": {
+         *         "start": "22:00",
+         *         "end": "07:00"
+         *       }
          *     }
          */
         PatchOrganizationBody: {
@@ -1296,6 +1311,17 @@ export interface components {
             };
             /** @description For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it */
             timezone?: string;
+            /**
+             * @description A daily window in each recipient's time zone (theirs, else the organisation's) during which non-critical mail waits and goes out when it ends; `start` after `end` spans midnight. Recipients may have their own (the event's recipient `quietHours`, `false` for none). null: no quiet hours
+             * @example {
+             *       "start": "22:00",
+             *       "end": "07:00"
+             *     }
+             */
+            quietHours?: {
+                start: string;
+                end: string;
+            } | null;
             /** @description Days event data and provider event details are kept (default 30); after them the retention job empties them, keeping statuses, timestamps and counts */
             retentionDays?: number;
         };
@@ -1877,6 +1903,17 @@ export interface components {
                 name: string | null;
                 locale: string | null;
                 timezone: string | null;
+                /**
+                 * @description Their own quiet hours as the last event gave them: a window, `false` for none, null to follow the organisation's
+                 * @example {
+                 *       "start": "22:00",
+                 *       "end": "07:00"
+                 *     }
+                 */
+                quietHours: {
+                    start: string;
+                    end: string;
+                } | false | null;
                 /** Format: date-time */
                 unsubscribedAt: string | null;
                 textOnly: boolean;

@@ -9,7 +9,7 @@ const RUN_LIMIT = 5000;
 const DAY_MS = 86_400_000;
 
 export type RetentionOptions = { chunk?: number; limit?: number };
-export type RetentionReport = { organizations: number; events: number; deliveryEvents: number };
+export type RetentionReport = { organizations: number; events: number; deliveryEvents: number; throttleWindows: number };
 
 type Due = { id: string; cutoff: string };
 
@@ -26,13 +26,14 @@ const UNPURGED_DETAIL = sql`(detail - 'digestId') <> '{}'::jsonb`;
  * kind and timestamps stay), so history and analytics keep their statuses, times and counts. An
  * event that a send or an unsent digest still needs keeps its data until that mail is finished.
  * Work goes in chunks, one per organisation in turn so a tenant's backlog cannot starve the others,
- * up to a cap per run: no statement grows with the backlog.
+ * up to a cap per run: no statement grows with the backlog. Throttle windows a day past their end,
+ * which no admission reads again, are deleted the same way.
  */
 export async function purgeExpiredContent(services: Services, now = services.clock.now(), options: RetentionOptions = {}): Promise<RetentionReport> {
   const { db } = services;
   const chunk = options.chunk ?? CHUNK;
   const limit = options.limit ?? RUN_LIMIT;
-  const report: RetentionReport = { organizations: 0, events: 0, deliveryEvents: 0 };
+  const report: RetentionReport = { organizations: 0, events: 0, deliveryEvents: 0, throttleWindows: 0 };
   let active = await organizationsWithExpiredContent(db, now);
   report.organizations = active.length;
   const at = now.toISOString();
@@ -47,7 +48,27 @@ export async function purgeExpiredContent(services: Services, now = services.clo
     }
     active = again;
   }
+  const expired = new Date(now.getTime() - DAY_MS).toISOString();
+  while (report.throttleWindows < limit) {
+    const deleted = await deleteExpiredThrottleWindows(db, expired, Math.min(chunk, limit - report.throttleWindows));
+    report.throttleWindows += deleted;
+    if (deleted < chunk) break;
+  }
   return report;
+}
+
+/** Along throttle_windows_end_idx; SKIP LOCKED leaves a row an admission holds (it cannot be that old, but a clock can be wrong). */
+async function deleteExpiredThrottleWindows(db: Database, before: string, chunk: number): Promise<number> {
+  const result = await db.execute<{ rule_id: string }>(sql`
+    WITH due AS (
+      SELECT rule_id, recipient_id, window_start FROM throttle_windows
+       WHERE window_end < ${before}::timestamptz
+       ORDER BY window_end LIMIT ${chunk} FOR UPDATE SKIP LOCKED
+    )
+    DELETE FROM throttle_windows t USING due
+     WHERE t.rule_id = due.rule_id AND t.recipient_id = due.recipient_id AND t.window_start = due.window_start
+    RETURNING t.rule_id`);
+  return result.rows.length;
 }
 
 async function organizationsWithExpiredContent(db: Database, now: Date): Promise<Due[]> {

@@ -42,7 +42,7 @@ async function scenario() {
   const org = await organizationWithSendGrid();
   const defaults = await call("PUT", "/v1/preference-defaults", { key: org.apiKey, body: { categories: { comments: { delivery: "digest", digest: WINDOW } } } });
   expect(defaults.status, JSON.stringify(defaults.body)).toBe(200);
-  const x = { id: `user-${crypto.randomUUID()}`, email: uniqueEmail("erase"), name: NAME, locale: "de", timezone: "Europe/Berlin" };
+  const x = { id: `user-${crypto.randomUUID()}`, email: uniqueEmail("erase"), name: NAME, locale: "de", timezone: "Europe/Berlin", quietHours: false as const };
   const y = { id: `user-${crypto.randomUUID()}`, email: uniqueEmail("keep"), name: "Other Person" };
 
   const alert = await postComment(org.apiKey, x.email, {
@@ -115,7 +115,7 @@ describe("erasing and exporting a recipient", () => {
     const res = await call<RecipientExport>("GET", `/v1/recipients/${s.x.id}/export`, { key: s.org.apiKey });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     exported = res.body;
-    expect(exported.recipient).toMatchObject({ id: s.x.id, email: s.x.email, name: NAME, locale: "de", timezone: "Europe/Berlin" });
+    expect(exported.recipient).toMatchObject({ id: s.x.id, email: s.x.email, name: NAME, locale: "de", timezone: "Europe/Berlin", quietHours: false });
     expect(exported.preferences).toMatchObject([{ category: "comments", delivery: "digest", digest: { kind: "window", minutes: 60 } }]);
     expect(exported.suppression).toMatchObject({ reason: "hard_bounce" });
     const byId = new Map(exported.notifications.map((n) => [n.id, n]));

@@ -82,6 +82,7 @@ export async function exportRecipient(services: Services, caller: Caller, extern
       name: opened.value.name,
       locale: person.locale,
       timezone: person.timezone,
+      quietHours: person.quietHours ?? null,
       unsubscribedAt: iso(person.unsubscribedAt),
       textOnly: person.textOnly,
       createdAt: person.createdAt.toISOString(),

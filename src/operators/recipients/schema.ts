@@ -1,3 +1,4 @@
+import { RecipientQuietHours } from "../../decide/timing/quiet-hours-schema";
 import { z } from "@hono/zod-openapi";
 import { attemptOutcomes } from "../../platform/db/schema/delivery-attempts";
 import { digestKinds, digestStatuses } from "../../platform/db/schema/digests";
@@ -61,6 +62,10 @@ export const RecipientExport = z
       name: z.string().nullable(),
       locale: z.string().nullable(),
       timezone: z.string().nullable(),
+      quietHours: RecipientQuietHours.nullable().openapi({
+        description: "Their own quiet hours as the last event gave them: a window, `false` for none, null to follow the organisation's",
+        example: { start: "22:00", end: "07:00" },
+      }),
       unsubscribedAt: at.nullable(),
       textOnly: z.boolean(),
       createdAt: at,

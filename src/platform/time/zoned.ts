@@ -30,3 +30,37 @@ export function zonedTimeToUtc(year: number, month: number, day: number, hour: n
   }
   return guess;
 }
+
+export type WallTime = { year: number; month: number; day: number; hour: number; minute: number };
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+function offsetAt(at: number, timeZone: string): number {
+  const p = localParts(at, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The first instant after `after` at which the clocks in `timeZone` show `wall`. A wall time the
+ * clocks show twice (autumn's repeated hour) is the earlier one still ahead; one they skip
+ * (spring's gap) is the instant the gap ends, the first moment after it that exists.
+ */
+export function localTimeToInstant(wall: WallTime, timeZone: string, after = Number.NEGATIVE_INFINITY): number {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  // A zone changes offset at most once within two days, so the offsets a day either side are the only candidates.
+  const offsets = [...new Set([offsetAt(asUtc - DAY_MS, timeZone), offsetAt(asUtc + DAY_MS, timeZone)])];
+  const shows = offsets.map((o) => asUtc - o).filter((t) => offsetAt(t, timeZone) === asUtc - t);
+  const ahead = shows.filter((t) => t > after).sort((a, b) => a - b);
+  if (ahead[0] !== undefined) return ahead[0];
+  if (shows.length > 0) return Math.max(...shows);
+  // In the gap: the clocks jump past `wall` somewhere between the two readings; find the minute they do.
+  let low = Math.min(...offsets.map((o) => asUtc - o));
+  let high = Math.max(...offsets.map((o) => asUtc - o));
+  while (high - low > MINUTE_MS) {
+    const mid = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (mid + offsetAt(mid, timeZone) >= asUtc) high = mid;
+    else low = mid;
+  }
+  return high;
+}

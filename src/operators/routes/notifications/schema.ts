@@ -63,10 +63,10 @@ export const NotificationView = z
     providerMessageId: z.string().nullable(),
     templateVersion: z.number().int().nullable(),
     failureReason: z.string().nullable(),
-    decisionRule: z
-      .string()
-      .nullable()
-      .openapi({ description: "The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical)" }),
+    decisionRule: z.string().nullable().openapi({
+      description:
+        "The rule that decided a skipped, batched or held notification: a preference rule (e.g. recipient_opt_out, organization_digest), `throttled:<rule key>` when its rule's throttle turned it away, or `quiet_hours` when it waited for the recipient's quiet hours to end (kept once it is sent)",
+    }),
     digest: NotificationDigest.nullable().openapi({ description: "For a batched notification: the digest it joined" }),
     createdAt: z.string().datetime(),
     queuedAt: z.string().datetime().nullable(),

@@ -22,6 +22,7 @@ async function view(db: Database, id: string): Promise<OrganizationView> {
     dkim: o.dkimSelector && o.dkimPrivateKey ? { selector: o.dkimSelector, configured: true } : null,
     branding: o.branding,
     timezone: o.timezone,
+    quietHours: o.quietHours ?? null,
     retentionDays: o.retentionDays,
     sendingPaused: o.sendingPausedAt ? { since: o.sendingPausedAt.toISOString(), reason: o.sendingPausedReason } : null,
   };
@@ -58,7 +59,7 @@ const getRoute = createRoute({
   tags: ["organization"],
   summary: "Sender identity, DKIM, branding and sending state of the caller's organisation",
   description:
-    "The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, retention period in days, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.",
+    "The caller's organisation: sender address and name, reply-to, sending domain, whether a DKIM key is set (never the key), branding, time zone, quiet hours, retention period in days, and whether the bounce-rate guard has paused sending. Roles: viewer, editor, admin.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   responses: { 200: { description: "Organisation", content: { "application/json": { schema: OrganizationView } } }, ...errorResponses(401, 403) },
@@ -69,9 +70,9 @@ const patchRoute = createRoute({
   path: "/v1/organization",
   operationId: "updateOrganization",
   tags: ["organization"],
-  summary: "Change the sender address, reply-to, sending domain, DKIM key, branding, time zone or retention period",
+  summary: "Change the sender address, reply-to, sending domain, DKIM key, branding, time zone, quiet hours or retention period",
   description:
-    "Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay. The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).",
+    "Changes only the fields given (`null` clears a nullable one); branding fields given replace the stored ones, the others stay; `quietHours` replaces the window (null: none). The DKIM private key is sealed at rest and the audit log shows it only as replaced; a PATCH that changes nothing is not audited. Roles: admin. Errors: 400 for a DKIM key that is not an RSA PKCS#8 PEM; 422 when the sender address is not in the sending domain (DMARC alignment would fail).",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["admin"] })] as const,
   request: { body: { content: { "application/json": { schema: PatchOrganizationBody } }, required: true } },
@@ -102,6 +103,7 @@ export const registerOrganizationRoutes = (app: App) => {
     if (body.branding !== undefined) changes.branding = { ...current.branding, ...body.branding };
     if (body.timezone !== undefined) changes.timezone = body.timezone;
     if (body.retentionDays !== undefined) changes.retentionDays = body.retentionDays;
+    if (body.quietHours !== undefined) changes.quietHours = body.quietHours;
     if (body.dkim === null) Object.assign(changes, { dkimSelector: null, dkimPrivateKey: null });
     if (body.dkim) {
       if (!(await isUsablePrivateKey(body.dkim.privateKeyPem))) {

@@ -1,6 +1,13 @@
 import { z } from "@hono/zod-openapi";
+import { QuietHours } from "../../../decide/timing/quiet-hours-schema";
 import { isTimeZone } from "../../../platform/time/time-zone";
 import { Branding } from "../../../render/branding-schema";
+
+const OrganizationQuietHours = QuietHours.nullable().openapi({
+  description:
+    "A daily window in each recipient's time zone (theirs, else the organisation's) during which non-critical mail waits and goes out when it ends; `start` after `end` spans midnight. Recipients may have their own (the event's recipient `quietHours`, `false` for none). null: no quiet hours",
+  example: { start: "22:00", end: "07:00" },
+});
 
 // Both cases spelt out rather than an `i` flag: OpenAPI patterns carry no flags, and the document
 // would publish the flag as part of the pattern.
@@ -29,6 +36,7 @@ export const PatchOrganizationBody = z
       .refine(isTimeZone, "must be an IANA time zone like Europe/Paris")
       .optional()
       .openapi({ description: "For recipients without their own: daily and weekly digests go out at their hour in it, and analytics count days in it" }),
+    quietHours: OrganizationQuietHours.optional(),
     retentionDays: z.number().int().min(1).max(3650).optional().openapi({
       description: "Days event data and provider event details are kept (default 30); after them the retention job empties them, keeping statuses, timestamps and counts",
     }),
@@ -41,6 +49,7 @@ export const PatchOrganizationBody = z
       sendingDomain: "example.com",
       branding: { logoUrl: "https://example.com/logo.png", primaryColor: "#0f766e", postalAddress: "Example Ltd, 1 Main Street, London" },
       timezone: "Europe/London",
+      quietHours: { start: "22:00", end: "07:00" },
     },
   });
 export type PatchOrganizationBody = z.infer<typeof PatchOrganizationBody>;
@@ -56,6 +65,7 @@ export const OrganizationView = z
     dkim: z.object({ selector: z.string(), configured: z.literal(true) }).nullable(),
     branding: z.record(z.string(), z.unknown()),
     timezone: z.string(),
+    quietHours: OrganizationQuietHours,
     retentionDays: z.number().int(),
     sendingPaused: z.object({ since: z.string(), reason: z.string().nullable() }).nullable(),
   })
