@@ -101,6 +101,8 @@ export async function claimNotifications(
   ids: string[],
   leaseSeconds: number,
   keys: SealingKeys | undefined,
+  /** Whether a `scheduled` row is due is judged by the services' clock, as its due time was set by it. */
+  now: Date = new Date(),
 ): Promise<{ claimed: ClaimedNotification[]; unreadable: UnreadableClaim[] }> {
   if (ids.length === 0) return { claimed: [], unreadable: [] };
   const idList = sql.join(
@@ -113,7 +115,7 @@ export async function claimNotifications(
          SET status = 'sending', attempts = attempts + 1,
              lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
        WHERE id IN (${idList})
-         AND (status IN ('pending', 'queued') OR (status = 'scheduled' AND retry_at <= now() + interval '1 second'))
+         AND (status IN ('pending', 'queued') OR (status = 'scheduled' AND retry_at <= ${now.toISOString()}::timestamptz + interval '1 second'))
        RETURNING id, organization_id, attempts, retry_rounds, event_id, recipient_id, event_type_id, rule_id
     )
     SELECT c.id, c.organization_id, c.attempts, c.retry_rounds, c.event_id, e.type AS event_type, coalesce(nr.category, et.category) AS category,

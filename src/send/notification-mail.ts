@@ -21,6 +21,7 @@ export const notificationMail: MailKind<ClaimedNotification> = {
       jobs.map((j) => j.id),
       services.env.SEND_LEASE_SECONDS,
       await services.keys.sealing(),
+      services.clock.now(),
     );
     // A key missing from the deployment (SECRETS_KEY_PREVIOUS dropped before the re-seal job ran)
     // is an operator's fix away: retry, and the lapsed-claim limit fails the email if it never comes.

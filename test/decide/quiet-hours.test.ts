@@ -4,10 +4,10 @@ import { createOrganization, type TestOrganization, uniqueEmail } from "../fixtu
 import { receivedBy } from "../fixtures/sendgrid-fake";
 import { deliverAt, postHeld, setOrganizationQuietHours, statusesOf } from "../fixtures/timing";
 
-// 20:00 UTC on 15 January 2026: 05:00 the next morning in Tokyo (UTC+9), noon in Los Angeles (UTC-8).
-// In the past, so a `scheduled` row due by this clock is also due by the database's, which the claim asks.
-const AT = new Date("2026-01-15T20:00:00Z");
-const TOKYO_MORNING = new Date("2026-01-15T22:00:00Z");
+// 20:00 UTC on 15 January 2030: 05:00 the next morning in Tokyo (UTC+9), noon in Los Angeles (UTC-8).
+// Years ahead: a sweep another test file runs on the real clock must not release these rows early.
+const AT = new Date("2030-01-15T20:00:00Z");
+const TOKYO_MORNING = new Date("2030-01-15T22:00:00Z");
 const at = (offsetMs: number) => new Date(AT.getTime() + offsetMs);
 
 type Person = CreateEventRequest["recipients"][number];
@@ -73,6 +73,6 @@ describe("quiet hours", () => {
     await deliverAt(AT, [forTokyo, forLosAngeles]);
     expect(await receivedBy(tokyo.email)).toHaveLength(1);
     expect(await receivedBy(losAngeles.email)).toHaveLength(0);
-    expect(await statusesOf([forLosAngeles])).toMatchObject([{ status: "scheduled", retryAt: new Date("2026-01-15T21:00:00Z") }]);
+    expect(await statusesOf([forLosAngeles])).toMatchObject([{ status: "scheduled", retryAt: new Date("2030-01-15T21:00:00Z") }]);
   });
 });
