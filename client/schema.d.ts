@@ -54,11 +54,31 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Accept a business event and create one notification per recipient
-         * @description Stores the event, upserts its recipients (by your id) and creates one notification each in one transaction, then queues them; what happens to each (sent now, digested, skipped) is decided later and shown by GET /v1/notifications/{id}. The same idempotency key (body or Idempotency-Key header) answers with the first event's ids and `duplicate: true`. Roles: ingest, admin. Errors: 400 when the Idempotency-Key header and the body's idempotencyKey differ; 409 when an idempotency key comes again with different content; 422 for an event type the organisation does not have; 429 when the organisation's recipients per second are spent (see Retry-After).
+         * Accept a business event and create its notifications
+         * @description Stores the event, upserts its recipients (by your id) and creates one notification per recipient and matching rule of the event type (one per recipient for an event type without rules) in one transaction, then queues them (or holds them as `scheduled` until `sendAt`); what happens to each (sent now, digested, skipped) is decided later and shown by GET /v1/notifications/{id}. The same idempotency key (body or Idempotency-Key header) answers with the first event's ids and `duplicate: true`. Roles: ingest, admin. Errors: 400 when the Idempotency-Key header and the body's idempotencyKey differ; 409 when an idempotency key comes again with different content; 422 for an event type the organisation does not have or a sendAt more than 30 days ahead; 429 when the organisation's recipients per second are spent (see Retry-After).
          */
         post: operations["createEvent"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/cancel/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel the notifications of events posted with a cancellation key
+         * @description Takes back every notification of this organisation's events posted with `cancellationKey` equal to `key` that has not reached a provider yet: `scheduled` (waiting for sendAt), `pending`, `queued`, `paused` (held while sending is paused), and `batched` into a digest window that is still open (the item leaves the window; the digest goes out with the rest, its count and subject following, or not at all when nothing is left). Those end `cancelled` with decisionRule `cancelled_by_key` and are never sent. The rest are listed in `notCancelled` with the reason: already accepted by a provider, being sent at this moment (a send and a cancel racing end in exactly one of the two), in a digest that has closed, or already decided. Idempotent: cancelling again answers 200 and lists them as `already_cancelled`. Written to the audit log as `event.cancel` (counts only) when something was cancelled. Roles: ingest, admin. Errors: 400 for a key longer than 255 characters; 404 when no event of this organisation carries the key.
+         */
+        delete: operations["cancelEvents"];
         options?: never;
         head?: never;
         patch?: never;
@@ -73,7 +93,7 @@ export interface paths {
         };
         /**
          * A notification's status, timestamps, every delivery attempt and every provider event
-         * @description Where one notification stands: its status (pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped, batched, paused; then delivered, bounced or complained as provider webhooks report), the template version used, the failure reason, the preference rule that decided it, every delivery attempt, every provider event, and for a batched one the digest it joined. Roles: ingest, viewer, editor, admin. Errors: 404 for an unknown notification or another organisation's.
+         * @description Where one notification stands: its status (pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped, batched, paused; `scheduled` while it waits for the event's sendAt or the end of quiet hours; `cancelled` when the event's cancellation key took it back; then delivered, bounced or complained as provider webhooks report), the template version used, the failure reason, the preference rule that decided it, every delivery attempt, every provider event, and for a batched one the digest it joined. Roles: ingest, viewer, editor, admin. Errors: 404 for an unknown notification or another organisation's.
          */
         get: operations["getNotification"];
         put?: never;
@@ -452,7 +472,7 @@ export interface paths {
         post?: never;
         /**
          * Erase a recipient: their address, name, preferences, waiting mail and the event data that was theirs alone
-         * @description Erases the recipient (`id` is your id for them). Mail still waiting (pending, queued, paused, or batched into an open digest window) ends `skipped` with decisionRule `recipient_erased` and is never sent; their open and queued digests end `skipped`; their preferences are deleted; events sent to them alone have their data emptied (`contentPurgedAt` set), events with other recipients keep theirs; provider event details about their emails are emptied, and the address is taken out of provider errors, failure reasons and alerts. Kept, without personal data: the rows of past notifications and digests (statuses, timestamps, counts) and the suppression list's keyed hash of the address, so an address that bounced or complained is never mailed again. Idempotent: erasing again answers 200 with what the first erase did; an id that never existed is a 404. A new event with the same id afterwards creates a new recipient. Written to the audit log as `recipient.erase`, counts only. Roles: admin. Errors: 404 for an id this organisation never had.
+         * @description Erases the recipient (`id` is your id for them). Mail still waiting (pending, scheduled, queued, paused, or batched into an open digest window) ends `skipped` with decisionRule `recipient_erased` and is never sent; their open and queued digests end `skipped`; their preferences are deleted; events sent to them alone have their data emptied (`contentPurgedAt` set), events with other recipients keep theirs; provider event details about their emails are emptied, and the address is taken out of provider errors, failure reasons and alerts. Kept, without personal data: the rows of past notifications and digests (statuses, timestamps, counts) and the suppression list's keyed hash of the address, so an address that bounced or complained is never mailed again. Idempotent: erasing again answers 200 with what the first erase did; an id that never existed is a 404. A new event with the same id afterwards creates a new recipient. Written to the audit log as `recipient.erase`, counts only. Roles: admin. Errors: 404 for an id this organisation never had.
          */
         delete: operations["eraseRecipient"];
         options?: never;
@@ -797,7 +817,7 @@ export interface paths {
         };
         /**
          * Sends, provider events, outcomes and latency per local day, per provider or per event type
-         * @description Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.
+         * @description Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped, batched and cancelled notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.
          */
         get: operations["getAnalytics"];
         put?: never;
@@ -883,8 +903,10 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 recipientId: string;
+                /** @description The event type's rule that made it; null for an event type without rules */
+                rule: string | null;
                 /** @enum {string} */
-                status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             }[];
         };
         /**
@@ -927,6 +949,17 @@ export interface components {
             priority?: "high" | "normal";
             /** @description Also accepted as the Idempotency-Key header */
             idempotencyKey?: string;
+            /**
+             * Format: date-time
+             * @description Hold the notifications until then (at most 30 days ahead; a time already past sends now)
+             * @example 2026-12-24T09:00:00Z
+             */
+            sendAt?: string;
+            /**
+             * @description Names this event for DELETE /v1/events/cancel/{key}, which takes back its notifications that have not reached a provider yet
+             * @example task-91-reminder
+             */
+            cancellationKey?: string;
         };
         RecipientInput: {
             /**
@@ -939,6 +972,71 @@ export interface components {
             name?: string;
             locale?: string;
             timezone?: string;
+            /**
+             * @description This person's part in the event (assignee, watcher, owner…), for rules' conditions as recipient.role
+             * @example owner
+             */
+            role?: string;
+            /**
+             * @description Custom fields rules' conditions can read as recipient.<name> (role, id, email, name, locale and timezone take precedence)
+             * @example {
+             *       "plan": "pro"
+             *     }
+             */
+            attributes?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** @description This person's own quiet hours in their time zone ({start, end}), or false for none; left out, the organisation's apply. Stored with the recipient. */
+            quietHours?: {
+                start: string;
+                end: string;
+            } | false;
+        };
+        /**
+         * @example {
+         *       "cancellationKey": "task-91-reminder",
+         *       "events": 1,
+         *       "cancelled": [
+         *         {
+         *           "id": "0b9f7c1e-3c1a-4d0e-9a51-6f1d2c3b4a59",
+         *           "recipientId": "user_42",
+         *           "previousStatus": "scheduled"
+         *         }
+         *       ],
+         *       "notCancelled": [
+         *         {
+         *           "id": "5c2e9a70-8f3b-4b6a-a2d4-1e7f0c9b8d21",
+         *           "recipientId": "user_7",
+         *           "status": "sent",
+         *           "reason": "reached_provider"
+         *         }
+         *       ]
+         *     }
+         */
+        CancelReport: {
+            cancellationKey: string;
+            /** @description Events of this organisation posted with the key */
+            events: number;
+            cancelled: {
+                /** Format: uuid */
+                id: string;
+                /** @description Your id for the recipient */
+                recipientId: string;
+                /** @enum {string} */
+                previousStatus: "scheduled" | "pending" | "queued" | "paused" | "batched";
+            }[];
+            notCancelled: {
+                /** Format: uuid */
+                id: string;
+                recipientId: string;
+                /** @enum {string} */
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
+                /**
+                 * @description `reached_provider`: a provider accepted it (sent, delivered, bounced, complained); `being_sent`: a consumer holds it right now and it will end sent or failed; `in_closed_digest`: batched into a digest that has closed and is going out; `already_cancelled`: an earlier cancel took it back; `already_decided`: it ended skipped, suppressed or failed; `changed_meanwhile`: it changed state while the cancel ran (cancelling again takes it back if it is still waiting)
+                 * @enum {string}
+                 */
+                reason: "reached_provider" | "being_sent" | "in_closed_digest" | "already_cancelled" | "already_decided" | "changed_meanwhile";
+            }[];
         };
         Notification: {
             /** Format: uuid */
@@ -948,7 +1046,7 @@ export interface components {
             type: string;
             recipientId: string;
             /** @enum {string} */
-            status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+            status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             /** @enum {string} */
             priority: "high" | "normal";
             provider: string | null;
@@ -1035,7 +1133,7 @@ export interface components {
             eventId: string;
             type: string;
             /** @enum {string} */
-            status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+            status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
             /** @enum {string} */
             priority: "high" | "normal";
             /** Format: date-time */
@@ -1735,7 +1833,7 @@ export interface components {
              */
             erasedAt: string;
             erased: {
-                /** @description Notifications still waiting (pending, queued, paused, batched) that ended `skipped` with decisionRule `recipient_erased`, never sent */
+                /** @description Notifications still waiting (pending, scheduled, queued, paused, batched) that ended `skipped` with decisionRule `recipient_erased`, never sent */
                 notificationsCancelled: number;
                 /** @description Of those, items that were waiting in an open digest window */
                 digestItemsRemoved: number;
@@ -1808,7 +1906,7 @@ export interface components {
                 eventId: string;
                 type: string;
                 /** @enum {string} */
-                status: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
                 /** @enum {string} */
                 priority: "high" | "normal";
                 decisionRule: string | null;
@@ -2192,6 +2290,8 @@ export interface components {
                 skipped: number;
                 /** @description Notifications created in the range whose status is `batched` (no email sent) */
                 batched: number;
+                /** @description Notifications created in the range that their event's cancellation key took back before a provider had them (no email sent) */
+                cancelled: number;
                 /** @description Digest emails a provider accepted in the range, by sent_at */
                 digestsSent: number;
                 /** @description Milliseconds from the event's arrival to the provider accepting the notification (sent_at − event created_at), interpolated percentiles over the notifications counted in sent; digests excluded (they wait on purpose); null when nothing was sent */
@@ -2222,6 +2322,8 @@ export interface components {
             skipped: number;
             /** @description Notifications created in the range whose status is `batched` (no email sent) */
             batched: number;
+            /** @description Notifications created in the range that their event's cancellation key took back before a provider had them (no email sent) */
+            cancelled: number;
             /** @description Digest emails a provider accepted in the range, by sent_at */
             digestsSent: number;
             /** @description Milliseconds from the event's arrival to the provider accepting the notification (sent_at − event created_at), interpolated percentiles over the notifications counted in sent; digests excluded (they wait on purpose); null when nothing was sent */
@@ -2234,7 +2336,7 @@ export interface components {
              * @example 2026-03-01
              */
             day?: string;
-            /** @description Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, some failures) */
+            /** @description Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, cancelled, some failures) */
             provider?: string | null;
             /**
              * @description Present when grouping by eventType: the event type's key; null for digest emails, which gather several
@@ -2389,6 +2491,74 @@ export interface operations {
             };
         };
     };
+    cancelEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cancellationKey the events were posted with */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was cancelled, and what was not and why */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelReport"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getNotification: {
         parameters: {
             query?: never;
@@ -2463,7 +2633,7 @@ export interface operations {
                 /** @description `nextCursor` of the previous page; opaque */
                 cursor?: string;
                 /** @description Only notifications in this status */
-                status?: "pending" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "delivered" | "bounced" | "complained";
+                status?: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
                 /** @description Only this event type, e.g. comment.created */
                 type?: string;
             };
