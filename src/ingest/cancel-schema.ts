@@ -12,7 +12,7 @@ export const CancellationKeyParams = z.object({
 /** Why a notification of the cancelled events was left as it was. */
 export const NotCancelledReason = z.enum(["reached_provider", "being_sent", "in_closed_digest", "already_cancelled", "already_decided", "changed_meanwhile"]).openapi({
   description:
-    "`reached_provider`: a provider accepted it (sent, delivered, bounced, complained); `being_sent`: a consumer holds it right now and it will end sent or failed; `in_closed_digest`: batched into a digest that has closed and is going out; `already_cancelled`: an earlier cancel took it back; `already_decided`: it ended skipped, suppressed or failed; `changed_meanwhile`: it changed state while the cancel ran (cancelling again takes it back if it is still waiting)",
+    "`reached_provider`: a provider accepted it (sent, delivered, bounced, complained); `being_sent`: a consumer holds it right now (it ends sent or failed, or batched into a digest window a later cancel can still reach); `in_closed_digest`: batched into a digest that has closed and is going out; `already_cancelled`: an earlier cancel took it back; `already_decided`: it ended skipped, suppressed or failed; `changed_meanwhile`: it changed state while the cancel ran (cancelling again takes it back if it is still waiting)",
 });
 export type NotCancelledReason = z.infer<typeof NotCancelledReason>;
 

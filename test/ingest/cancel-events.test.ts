@@ -185,6 +185,19 @@ describe("DELETE /v1/events/cancel/{key}", () => {
     expect(res.body.error.fields?.map((f) => f.path)).toEqual(["key"]);
   });
 
+  it("answers a NUL in the key, in the path or on the event, with a 400, not a 500 from the database", async () => {
+    const org = await createOrganization();
+    const inPath = await call<ErrorBody>("DELETE", "/v1/events/cancel/a%00b", { key: org.apiKey });
+    expect(inPath.status, JSON.stringify(inPath.body)).toBe(400);
+    expect(inPath.body.error.code).toBe("BAD_REQUEST");
+    const onEvent = await call<ErrorBody>("POST", "/v1/events", {
+      key: org.apiKey,
+      body: { type: "comment.created", recipients: [{ id: "u1", email: uniqueEmail() }], cancellationKey: "a\u0000b" },
+    });
+    expect(onEvent.status, JSON.stringify(onEvent.body)).toBe(400);
+    expect(onEvent.body.error.fields?.map((f) => f.path)).toEqual(["cancellationKey"]);
+  });
+
   it.each(["viewer", "editor"] as const)("refuses a %s key with a 403 and cancels nothing", async (role) => {
     const org = await createOrganization();
     const key = newKey();
