@@ -1053,7 +1053,7 @@ export interface components {
             providerMessageId: string | null;
             templateVersion: number | null;
             failureReason: string | null;
-            /** @description The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical) */
+            /** @description The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical); `cancelled_by_key` for one its event's cancellation key took back */
             decisionRule: string | null;
             digest: components["schemas"]["NotificationDigest"];
             /** Format: date-time */

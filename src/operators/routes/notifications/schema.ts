@@ -62,10 +62,10 @@ export const NotificationView = z
     providerMessageId: z.string().nullable(),
     templateVersion: z.number().int().nullable(),
     failureReason: z.string().nullable(),
-    decisionRule: z
-      .string()
-      .nullable()
-      .openapi({ description: "The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical)" }),
+    decisionRule: z.string().nullable().openapi({
+      description:
+        "The preference rule that decided a skipped, batched or sent notification (e.g. recipient_opt_out, organization_digest, critical); `cancelled_by_key` for one its event's cancellation key took back",
+    }),
     digest: NotificationDigest.nullable().openapi({ description: "For a batched notification: the digest it joined" }),
     createdAt: z.string().datetime(),
     queuedAt: z.string().datetime().nullable(),
