@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/cancel/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel the notifications of events posted with a cancellation key
+         * @description Takes back every notification of this organisation's events posted with `cancellationKey` equal to `key` that has not reached a provider yet: `scheduled` (waiting for sendAt), `pending`, `queued`, `paused` (held while sending is paused), and `batched` into a digest window that is still open (the item leaves the window; the digest goes out with the rest, its count and subject following, or not at all when nothing is left). Those end `cancelled` with decisionRule `cancelled_by_key` and are never sent. The rest are listed in `notCancelled` with the reason: already accepted by a provider, being sent at this moment (a send and a cancel racing end in exactly one of the two), in a digest that has closed, or already decided. Idempotent: cancelling again answers 200 and lists them as `already_cancelled`. Written to the audit log as `event.cancel` (counts only) when something was cancelled. Roles: ingest, admin. Errors: 400 for a key longer than 255 characters; 404 when no event of this organisation carries the key.
+         */
+        delete: operations["cancelEvents"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications/{id}": {
         parameters: {
             query?: never;
@@ -73,7 +93,7 @@ export interface paths {
         };
         /**
          * A notification's status, timestamps, every delivery attempt and every provider event
-         * @description Where one notification stands: its status (pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped, batched, paused; then delivered, bounced or complained as provider webhooks report), the template version used, the failure reason, the preference rule that decided it, every delivery attempt, every provider event, and for a batched one the digest it joined. Roles: ingest, viewer, editor, admin. Errors: 404 for an unknown notification or another organisation's.
+         * @description Where one notification stands: its status (pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped, batched, paused; `scheduled` while it waits for the event's sendAt or the end of quiet hours; `cancelled` when the event's cancellation key took it back; then delivered, bounced or complained as provider webhooks report), the template version used, the failure reason, the preference rule that decided it, every delivery attempt, every provider event, and for a batched one the digest it joined. Roles: ingest, viewer, editor, admin. Errors: 404 for an unknown notification or another organisation's.
          */
         get: operations["getNotification"];
         put?: never;
@@ -452,7 +472,7 @@ export interface paths {
         post?: never;
         /**
          * Erase a recipient: their address, name, preferences, waiting mail and the event data that was theirs alone
-         * @description Erases the recipient (`id` is your id for them). Mail still waiting (pending, queued, paused, or batched into an open digest window) ends `skipped` with decisionRule `recipient_erased` and is never sent; their open and queued digests end `skipped`; their preferences are deleted; events sent to them alone have their data emptied (`contentPurgedAt` set), events with other recipients keep theirs; provider event details about their emails are emptied, and the address is taken out of provider errors, failure reasons and alerts. Kept, without personal data: the rows of past notifications and digests (statuses, timestamps, counts) and the suppression list's keyed hash of the address, so an address that bounced or complained is never mailed again. Idempotent: erasing again answers 200 with what the first erase did; an id that never existed is a 404. A new event with the same id afterwards creates a new recipient. Written to the audit log as `recipient.erase`, counts only. Roles: admin. Errors: 404 for an id this organisation never had.
+         * @description Erases the recipient (`id` is your id for them). Mail still waiting (pending, scheduled, queued, paused, or batched into an open digest window) ends `skipped` with decisionRule `recipient_erased` and is never sent; their open and queued digests end `skipped`; their preferences are deleted; events sent to them alone have their data emptied (`contentPurgedAt` set), events with other recipients keep theirs; provider event details about their emails are emptied, and the address is taken out of provider errors, failure reasons and alerts. Kept, without personal data: the rows of past notifications and digests (statuses, timestamps, counts) and the suppression list's keyed hash of the address, so an address that bounced or complained is never mailed again. Idempotent: erasing again answers 200 with what the first erase did; an id that never existed is a 404. A new event with the same id afterwards creates a new recipient. Written to the audit log as `recipient.erase`, counts only. Roles: admin. Errors: 404 for an id this organisation never had.
          */
         delete: operations["eraseRecipient"];
         options?: never;
@@ -797,7 +817,7 @@ export interface paths {
         };
         /**
          * Sends, provider events, outcomes and latency per local day, per provider or per event type
-         * @description Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.
+         * @description Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped, batched and cancelled notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.
          */
         get: operations["getAnalytics"];
         put?: never;
@@ -972,6 +992,52 @@ export interface components {
                 end: string;
             } | false;
         };
+        /**
+         * @example {
+         *       "cancellationKey": "task-91-reminder",
+         *       "events": 1,
+         *       "cancelled": [
+         *         {
+         *           "id": "0b9f7c1e-3c1a-4d0e-9a51-6f1d2c3b4a59",
+         *           "recipientId": "user_42",
+         *           "previousStatus": "scheduled"
+         *         }
+         *       ],
+         *       "notCancelled": [
+         *         {
+         *           "id": "5c2e9a70-8f3b-4b6a-a2d4-1e7f0c9b8d21",
+         *           "recipientId": "user_7",
+         *           "status": "sent",
+         *           "reason": "reached_provider"
+         *         }
+         *       ]
+         *     }
+         */
+        CancelReport: {
+            cancellationKey: string;
+            /** @description Events of this organisation posted with the key */
+            events: number;
+            cancelled: {
+                /** Format: uuid */
+                id: string;
+                /** @description Your id for the recipient */
+                recipientId: string;
+                /** @enum {string} */
+                previousStatus: "scheduled" | "pending" | "queued" | "paused" | "batched";
+            }[];
+            notCancelled: {
+                /** Format: uuid */
+                id: string;
+                recipientId: string;
+                /** @enum {string} */
+                status: "pending" | "scheduled" | "queued" | "sending" | "sent" | "failed" | "suppressed" | "skipped" | "batched" | "paused" | "cancelled" | "delivered" | "bounced" | "complained";
+                /**
+                 * @description `reached_provider`: a provider accepted it (sent, delivered, bounced, complained); `being_sent`: a consumer holds it right now (it ends sent or failed, or batched into a digest window a later cancel can still reach); `in_closed_digest`: batched into a digest that has closed and is going out; `already_cancelled`: an earlier cancel took it back; `already_decided`: it ended skipped, suppressed or failed; `changed_meanwhile`: it changed state while the cancel ran (cancelling again takes it back if it is still waiting)
+                 * @enum {string}
+                 */
+                reason: "reached_provider" | "being_sent" | "in_closed_digest" | "already_cancelled" | "already_decided" | "changed_meanwhile";
+            }[];
+        };
         Notification: {
             /** Format: uuid */
             id: string;
@@ -989,7 +1055,7 @@ export interface components {
             providerMessageId: string | null;
             templateVersion: number | null;
             failureReason: string | null;
-            /** @description The rule that decided a skipped, batched or held notification: a preference rule (e.g. recipient_opt_out, organization_digest), `throttled:<rule key>` when its rule's throttle turned it away, or `quiet_hours` when it waited for the recipient's quiet hours to end (kept once it is sent) */
+            /** @description The rule that decided a skipped, batched, held or cancelled notification: a preference rule (e.g. recipient_opt_out, organization_digest, critical), `throttled:<rule key>` when its rule's throttle turned it away, `quiet_hours` when it waited for the recipient's quiet hours to end (kept once it is sent), or `cancelled_by_key` for one its event's cancellation key took back */
             decisionRule: string | null;
             digest: components["schemas"]["NotificationDigest"];
             /** Format: date-time */
@@ -1865,7 +1931,7 @@ export interface components {
              */
             erasedAt: string;
             erased: {
-                /** @description Notifications still waiting (pending, queued, paused, batched) that ended `skipped` with decisionRule `recipient_erased`, never sent */
+                /** @description Notifications still waiting (pending, scheduled, queued, paused, batched) that ended `skipped` with decisionRule `recipient_erased`, never sent */
                 notificationsCancelled: number;
                 /** @description Of those, items that were waiting in an open digest window */
                 digestItemsRemoved: number;
@@ -2333,6 +2399,8 @@ export interface components {
                 skipped: number;
                 /** @description Notifications created in the range whose status is `batched` (no email sent) */
                 batched: number;
+                /** @description Notifications created in the range that their event's cancellation key took back before a provider had them (no email sent) */
+                cancelled: number;
                 /** @description Digest emails a provider accepted in the range, by sent_at */
                 digestsSent: number;
                 /** @description Milliseconds from the event's arrival to the provider accepting the notification (sent_at − event created_at), interpolated percentiles over the notifications counted in sent; digests excluded (they wait on purpose); null when nothing was sent */
@@ -2363,6 +2431,8 @@ export interface components {
             skipped: number;
             /** @description Notifications created in the range whose status is `batched` (no email sent) */
             batched: number;
+            /** @description Notifications created in the range that their event's cancellation key took back before a provider had them (no email sent) */
+            cancelled: number;
             /** @description Digest emails a provider accepted in the range, by sent_at */
             digestsSent: number;
             /** @description Milliseconds from the event's arrival to the provider accepting the notification (sent_at − event created_at), interpolated percentiles over the notifications counted in sent; digests excluded (they wait on purpose); null when nothing was sent */
@@ -2375,7 +2445,7 @@ export interface components {
              * @example 2026-03-01
              */
             day?: string;
-            /** @description Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, some failures) */
+            /** @description Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, cancelled, some failures) */
             provider?: string | null;
             /**
              * @description Present when grouping by eventType: the event type's key; null for digest emails, which gather several
@@ -2512,6 +2582,74 @@ export interface operations {
             };
             /** @description Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cancellationKey the events were posted with */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was cancelled, and what was not and why */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelReport"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,7 +4,7 @@ import { uuidArray } from "../platform/db/sql";
 
 /**
  * True while some notification of the event still needs its data to be rendered: not yet sent
- * (pending, queued, sending, held by a paused organisation), or batched into a digest that has not
+ * (pending, scheduled for later, queued, sending, held by a paused organisation), or batched into a digest that has not
  * gone out (open, queued, sending, paused, or whose row its Durable Object has not written yet).
  * The retention job and the `retainContent: false` drop share it, so neither empties an event a
  * send will still read.
@@ -12,7 +12,7 @@ import { uuidArray } from "../platform/db/sql";
 export const eventStillNeeded = (eventId: SQL): SQL => sql`EXISTS (
   SELECT 1 FROM notifications n LEFT JOIN digests d ON d.id = n.digest_id
    WHERE n.event_id = ${eventId}
-     AND (n.status IN ('pending', 'queued', 'sending', 'paused')
+     AND (n.status IN ('pending', 'scheduled', 'queued', 'sending', 'paused')
           OR (n.status = 'batched' AND (d.id IS NULL OR d.status IN ('open', 'queued', 'sending', 'paused')))))`;
 
 /**

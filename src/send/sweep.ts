@@ -12,7 +12,7 @@ const SWEEP_LIMIT = 5000;
 const STALE_QUEUED_SECONDS = 15 * 60;
 
 export type SweepOptions = { chunk?: number; limit?: number };
-export type SweepReport = { leasesExpired: number; gaveUp: number; requeued: number; staleQueued: number; enqueueFailures: number };
+export type SweepReport = { leasesExpired: number; gaveUp: number; released: number; requeued: number; staleQueued: number; enqueueFailures: number };
 
 type Row = RowOf<typeof notifications, "id" | "priority">;
 type LapsedRow = RowOf<typeof notifications, "id" | "priority" | "status" | "organization_id" | "failure_reason">;
@@ -24,7 +24,10 @@ type LapsedRow = RowOf<typeof notifications, "id" | "priority" | "status" | "org
  *    so one that kills its consumer (CPU or memory limit) cannot drag its batch round forever;
  * 2. every `pending` notification older than the grace period (the enqueue after the commit
  *    failed, or step 1) is enqueued again and marked `queued`;
- * 3. a `queued` notification whose message was due long ago is enqueued again: the message was
+ * 3. a `scheduled` notification whose time has come (an event's sendAt, the end of quiet hours)
+ *    goes to `pending` and is enqueued in the same pass: its delayed message may be lost, or it was
+ *    further ahead than the queue can delay;
+ * 4. a `queued` notification whose message was due long ago is enqueued again: the message was
  *    lost (queue retention, a failed re-enqueue), or never sent (ingest writes rows `queued` and
  *    sends after the commit; the Worker died in between).
  * Work goes in chunks, so no statement grows with the backlog. A notification enqueued twice is
@@ -61,12 +64,14 @@ export async function sweepNotifications(services: Services, now = services.cloc
   const gaveUp = lapsed.filter((r) => r.status === "failed");
   const back = lapsed.filter((r) => r.status === "pending");
 
+  const released = await releaseScheduled(services, at, chunk, limit);
+
   const cutoff = new Date(now.getTime() - env.SWEEP_PENDING_AFTER_SECONDS * 1000).toISOString();
   const pending = await db.execute<Row>(sql`
     SELECT id, priority FROM notifications
      WHERE status = 'pending' AND created_at < ${cutoff}::timestamptz
      ORDER BY created_at LIMIT ${limit}`);
-  const stale = new Map([...pending.rows, ...back].map((r) => [r.id, r.priority]));
+  const stale = new Map([...pending.rows, ...back, ...released].map((r) => [r.id, r.priority]));
   const report = await requeuePending(
     services,
     [...stale].map(([id, priority]) => ({ id, priority })),
@@ -87,8 +92,31 @@ export async function sweepNotifications(services: Services, now = services.cloc
   return {
     leasesExpired: lapsed.length,
     gaveUp: gaveUp.length,
+    released: released.length,
     requeued: report.requeued,
     staleQueued: again.requeued,
     enqueueFailures: report.enqueueFailures + again.enqueueFailures,
   };
+}
+
+/**
+ * `scheduled → pending` for rows due by `at`, chunk by chunk. SKIP LOCKED leaves a row a delayed
+ * message is claiming (or a cancel is taking back) to that statement, so neither waits on the sweep.
+ */
+async function releaseScheduled({ db }: Pick<Services, "db">, at: string, chunk: number, limit: number): Promise<Row[]> {
+  const released: Row[] = [];
+  while (released.length < limit) {
+    const result = await db.execute<Row>(sql`
+      WITH due AS (
+        SELECT id FROM notifications
+         WHERE status = 'scheduled' AND retry_at <= ${at}::timestamptz
+         ORDER BY retry_at LIMIT ${Math.min(chunk, limit - released.length)} FOR UPDATE SKIP LOCKED
+      )
+      UPDATE notifications n SET status = 'pending', retry_at = NULL, updated_at = now()
+        FROM due WHERE n.id = due.id
+      RETURNING n.id, n.priority`);
+    released.push(...result.rows);
+    if (result.rows.length < chunk) break;
+  }
+  return released;
 }

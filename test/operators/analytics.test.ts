@@ -7,7 +7,21 @@ import { createOrganization } from "../fixtures/organization";
 
 const read = (key: string, query = "") => call<Analytics & ErrorBody>("GET", `/v1/analytics${query}`, { key });
 
-const none = { sent: 0, delivered: 0, bounced: 0, complained: 0, opened: 0, clicked: 0, failed: 0, suppressed: 0, skipped: 0, batched: 0, digestsSent: 0, latencyMs: null };
+const none = {
+  sent: 0,
+  delivered: 0,
+  bounced: 0,
+  complained: 0,
+  opened: 0,
+  clicked: 0,
+  failed: 0,
+  suppressed: 0,
+  skipped: 0,
+  batched: 0,
+  cancelled: 0,
+  digestsSent: 0,
+  latencyMs: null,
+};
 const figures = (values: Partial<AnalyticsRow>): AnalyticsRow => ({ ...none, ...values });
 
 /**
@@ -198,6 +212,22 @@ describe("GET /v1/analytics", () => {
     expect(ingest.status).toBe(403);
     expect(ingest.body.error.code).toBe("FORBIDDEN");
     expect((await call("GET", "/v1/analytics")).status).toBe(401);
+  });
+
+  it("counts notifications a cancellation key took back as cancelled, on the day they were created, never as sent", async () => {
+    const org = await createOrganization();
+    await storeNotifications(org.organizationId, [
+      { status: "cancelled", createdAt: "2026-03-01T10:00:00Z" },
+      { status: "cancelled", createdAt: "2026-03-02T10:00:00Z" },
+      { status: "skipped", createdAt: "2026-03-02T11:00:00Z" },
+    ]);
+    const res = await read(org.apiKey, "?from=2026-03-01&to=2026-03-02&timezone=UTC");
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.rows).toEqual([
+      { day: "2026-03-01", ...figures({ cancelled: 1 }) },
+      { day: "2026-03-02", ...figures({ cancelled: 1, skipped: 1 }) },
+    ]);
+    expect(res.body.totals).toEqual(figures({ cancelled: 2, skipped: 1 }));
   });
 
   it("documents the counting rules in the OpenAPI document", async () => {

@@ -5,7 +5,7 @@ import type { GroupRow, Scope } from "./groups";
 import { loadOutcomes } from "./outcomes";
 import { type Latency, loadSends } from "./sends";
 
-export const counters = ["sent", "delivered", "bounced", "complained", "opened", "clicked", "failed", "suppressed", "skipped", "batched", "digestsSent"] as const;
+export const counters = ["sent", "delivered", "bounced", "complained", "opened", "clicked", "failed", "suppressed", "skipped", "batched", "cancelled", "digestsSent"] as const;
 export type Counter = (typeof counters)[number];
 
 export type Figures = Record<Counter, number> & { latencyMs: Latency };

@@ -18,8 +18,11 @@ type Person = { id: string; email: string; name: string | null; emailHashes: str
 export type EraseError = BaseError<"NOT_FOUND" | "INTERNAL_SERVER_ERROR">;
 type Stored = { id: string; email: string | null; email_sealed: string | null; email_hash: string | null; name: string | null; name_sealed: string | null };
 
-/** Mail still waiting for this person: it ends `skipped` (there is no `cancelled` status) and is never sent. */
-const WAITING = sql`('pending', 'queued', 'paused', 'batched')`;
+/**
+ * Mail still waiting for this person: it ends `skipped` with decisionRule `recipient_erased` and is
+ * never sent (`cancelled` stays the answer to an event's cancellation key, which the caller asked for).
+ */
+const WAITING = sql`('pending', 'scheduled', 'queued', 'paused', 'batched')`;
 
 /**
  * Erases a recipient, or answers the first erase again. The row stays as a tombstone (no address,

@@ -14,7 +14,7 @@ export const ErasureRecord = z.object({
   erasedAt: at.openapi({ description: "When the recipient was erased (the first time)" }),
   erased: z.object({
     notificationsCancelled: count.openapi({
-      description: "Notifications still waiting (pending, queued, paused, batched) that ended `skipped` with decisionRule `recipient_erased`, never sent",
+      description: "Notifications still waiting (pending, scheduled, queued, paused, batched) that ended `skipped` with decisionRule `recipient_erased`, never sent",
     }),
     digestItemsRemoved: count.openapi({ description: "Of those, items that were waiting in an open digest window" }),
     digestsCancelled: count.openapi({ description: "The recipient's open, queued or paused digests, ended `skipped` and emptied" }),

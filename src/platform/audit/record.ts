@@ -17,6 +17,8 @@ export const AuditAction = z.enum([
   // Counts only: an erase or export is audited without the data it removed or disclosed.
   "recipient.erase",
   "recipient.export",
+  // Written once per cancel that took something back, with counts; the key names the events.
+  "event.cancel",
   "suppression.add",
   "suppression.remove",
   "sender_domain.create",

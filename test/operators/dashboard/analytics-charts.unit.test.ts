@@ -16,6 +16,7 @@ const figures = (over: Partial<Figures> = {}): Figures => ({
   suppressed: 0,
   skipped: 0,
   batched: 0,
+  cancelled: 0,
   digestsSent: 0,
   latencyMs: null,
   ...over,

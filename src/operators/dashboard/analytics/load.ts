@@ -9,7 +9,7 @@ export type AnalyticsView = {
   timeZone: string;
   days: DayRow[];
   totals: Figures;
-  /** Per provider over the whole range; `null` is mail that never reached one (suppressed, skipped, batched). */
+  /** Per provider over the whole range; `null` is mail that never reached one (suppressed, skipped, batched, cancelled). */
   providers: ReportRow[];
   /** Per event type over the whole range; `null` is digest emails, which gather several. */
   eventTypes: ReportRow[];

@@ -93,7 +93,7 @@ export const BY_PROVIDER: GroupKind = {
   title: "Per provider",
   chartTitle: "Emails sent per provider",
   none: "none (not sent)",
-  note: "Suppressed, skipped and batched notifications never reach a provider: they are the last row.",
+  note: "Suppressed, skipped, batched and cancelled notifications never reach a provider: they are the last row.",
 };
 export const BY_EVENT_TYPE: GroupKind = {
   key: "eventType",

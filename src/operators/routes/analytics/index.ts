@@ -16,7 +16,7 @@ const route = createRoute({
   tags: ["analytics"],
   summary: "Sends, provider events, outcomes and latency per local day, per provider or per event type",
   description:
-    "Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped and batched notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.",
+    "Delivery figures per local day, per provider, both, or per event type, over a range of at most 92 days (default the last 7) in the organisation's time zone or the one given: emails sent, delivered, bounced, complained, opened and clicked (each email counted once), failed, suppressed, skipped, batched and cancelled notifications, digests sent, and p50/p95 latency from the event's arrival to the provider accepting the email. Roles: viewer, editor, admin. Errors: 400 for a bad date, range, grouping or time zone.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["viewer", "editor", "admin"] })] as const,
   request: { query: AnalyticsQuery },

@@ -48,6 +48,10 @@ export const AnalyticsFigures = z.object({
   suppressed: decided("suppressed"),
   skipped: decided("skipped"),
   batched: decided("batched"),
+  cancelled: z
+    .number()
+    .int()
+    .openapi({ description: "Notifications created in the range that their event's cancellation key took back before a provider had them (no email sent)" }),
   digestsSent: z.number().int().openapi({ description: "Digest emails a provider accepted in the range, by sent_at" }),
   latencyMs: z.object({ p50: z.number().int(), p95: z.number().int() }).nullable().openapi({
     description:
@@ -61,7 +65,7 @@ export const AnalyticsRow = AnalyticsFigures.extend({
     .string()
     .nullable()
     .optional()
-    .openapi({ description: "Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, some failures)" }),
+    .openapi({ description: "Present when grouping by provider; null for notifications that never reached one (suppressed, skipped, batched, cancelled, some failures)" }),
   eventType: z
     .string()
     .nullable()

@@ -14,7 +14,7 @@ const route = createRoute({
   tags: ["notifications"],
   summary: "A notification's status, timestamps, every delivery attempt and every provider event",
   description:
-    "Where one notification stands: its status (pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped, batched, paused; then delivered, bounced or complained as provider webhooks report), the template version used, the failure reason, the preference rule that decided it, every delivery attempt, every provider event, and for a batched one the digest it joined. Roles: ingest, viewer, editor, admin. Errors: 404 for an unknown notification or another organisation's.",
+    "Where one notification stands: its status (pending → queued → sending → sent | failed, or a decision instead of a send: suppressed, skipped, batched, paused; `scheduled` while it waits for the event's sendAt or the end of quiet hours; `cancelled` when the event's cancellation key took it back; then delivered, bounced or complained as provider webhooks report), the template version used, the failure reason, the preference rule that decided it, every delivery attempt, every provider event, and for a batched one the digest it joined. Roles: ingest, viewer, editor, admin. Errors: 404 for an unknown notification or another organisation's.",
   security: [{ bearer: [] }],
   middleware: [requireApiKey({ roles: ["ingest", "viewer", "editor", "admin"] })] as const,
   request: {

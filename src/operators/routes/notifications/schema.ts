@@ -65,7 +65,7 @@ export const NotificationView = z
     failureReason: z.string().nullable(),
     decisionRule: z.string().nullable().openapi({
       description:
-        "The rule that decided a skipped, batched or held notification: a preference rule (e.g. recipient_opt_out, organization_digest), `throttled:<rule key>` when its rule's throttle turned it away, or `quiet_hours` when it waited for the recipient's quiet hours to end (kept once it is sent)",
+        "The rule that decided a skipped, batched, held or cancelled notification: a preference rule (e.g. recipient_opt_out, organization_digest, critical), `throttled:<rule key>` when its rule's throttle turned it away, `quiet_hours` when it waited for the recipient's quiet hours to end (kept once it is sent), or `cancelled_by_key` for one its event's cancellation key took back",
     }),
     digest: NotificationDigest.nullable().openapi({ description: "For a batched notification: the digest it joined" }),
     createdAt: z.string().datetime(),
