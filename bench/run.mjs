@@ -25,6 +25,7 @@ import { formatProfiles, formatTable, formatTwoTenant } from "./lib/report.mjs";
 import { scenarioRows } from "./lib/scenario-report.mjs";
 import { STALL_MS, settledOnTheirOwn, waitForDelivery } from "./lib/settle.mjs";
 import { startStack } from "./lib/stack.mjs";
+import { formatTiming, runTiming, settleTiming, timingFigures } from "./lib/timing.mjs";
 import { runTwoTenant, twoTenantFigures } from "./lib/two-tenant.mjs";
 import { splitWarmUp, warmUp } from "./lib/warm-up.mjs";
 import { createLogReader } from "./lib/wrangler-log.mjs";
@@ -113,6 +114,25 @@ async function main() {
       return;
     }
     const runId = Math.random().toString(36).slice(2, 8);
+    if (args.scenario === "timing") {
+      const deadline = Date.now() + args.timeoutSeconds * 1000;
+      const run = await runTiming({ port: stack.port, apiKey: stack.apiKey, n: args.n, concurrency: args.concurrency, runId, deadline, progress });
+      const settled = await settleTiming({ url: stack.database.url, accepted: run.postedAt, byId: receipts.byId, drain: receipts.drain, deadline, progress });
+      await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
+      receipts.drain();
+      const figures = timingFigures(run, receipts.byId, settled.without);
+      console.log(formatTiming(figures, args));
+      await writeFile(
+        `${stem}.json`,
+        `${JSON.stringify({ args: { ...args, databaseUrl: args.databaseUrl ? new URL(args.databaseUrl).host : undefined }, environment: { database: stack.database.kind, runtime: RUNTIME_LABEL[stack.runtime], commit: gitCommit() }, figures }, null, 2)}\n`,
+      );
+      const broken = figures.lost + figures.duplicates + figures.deliveredAndSettled + figures.cancelRequestedButDelivered + figures.watchersOverLimit;
+      if (broken > 0 || settled.timedOut) {
+        progress(`FAIL: ${JSON.stringify(figures)}${settled.timedOut ? ", timed out" : ""}`);
+        process.exitCode = 1;
+      }
+      return;
+    }
     // The digest scenario: n events round-robin over n / perRecipient recipients.
     const recipients = args.digest ? Math.max(1, Math.ceil(args.n / args.digest.perRecipient)) : undefined;
     const eventsOf = (/** @type {string} */ id) =>

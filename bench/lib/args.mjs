@@ -1,16 +1,18 @@
 import { parseArgs } from "node:util";
 
 export const USAGE = `npm run bench -- [options]
-  --n <count>                   events to post (default 5000; mixed-priority 3000; fan-out 200; two-tenant: 300 per phase)
+  --n <count>                   events to post (default 5000; mixed-priority 3000; fan-out 200; timing 1000; two-tenant: 300 per phase)
   --concurrency <c>             POSTs in flight, each started when one is answered (default 32); with --rate, see --max-in-flight
-  --scenario default|depth|digest|two-tenant|mixed-priority|fan-out
+  --scenario default|depth|digest|two-tenant|mixed-priority|fan-out|timing
                                 depth: ingest everything with delivery held, then release; digest: many events
                                 per recipient with comments and projects set to digest windows; two-tenant: a
                                 quiet organisation posts n events at --rate alone, then again while a second one
                                 floods ingest with --concurrency POSTs in flight (needs Redis); mixed-priority:
                                 --high-share of the events high priority (deadlines), the rest normal, at --rate,
-                                end-to-end latency reported for each; fan-out: --recipients recipients per event
-                                (default: default)
+                                end-to-end latency reported for each; fan-out: --recipients recipients per event;
+                                timing: each event to an assignee and a watcher under two rules, the watcher's
+                                throttled to 1 per hour, 1 event in 4 scheduled ahead and cancelled by key: cancelled
+                                and throttled notifications count as intended ends, never as lost (default: default)
   --rate <events/s>             two-tenant: the quiet organisation's steady rate (default 10). Every other scenario:
                                 fixed-rate (open-loop) load, the i-th POST starts at i/rate s whatever the answers
                                 take (default: none, --concurrency POSTs in flight; mixed-priority: 40, half of the
@@ -77,7 +79,7 @@ export function readArgs(argv) {
   });
   if (values.help) return null;
   const scenario = values.scenario;
-  const scenarios = ["default", "depth", "digest", "two-tenant", "mixed-priority", "fan-out"];
+  const scenarios = ["default", "depth", "digest", "two-tenant", "mixed-priority", "fan-out", "timing"];
   if (!scenarios.includes(scenario)) throw new Error(`--scenario must be one of ${scenarios.join(", ")}, got ${scenario}`);
   const runtime = values.runtime;
   if (runtime !== "wrangler" && runtime !== "miniflare") throw new Error(`--runtime must be wrangler or miniflare, got ${runtime}`);
@@ -94,13 +96,13 @@ export function readArgs(argv) {
   const failureRate = fraction("provider-failure-rate", values["provider-failure-rate"]);
   const warmUp = Number(values["warm-up"] ?? (scenario === "mixed-priority" ? 100 : 0));
   if (!(Number.isInteger(warmUp) && warmUp >= 0)) throw new Error(`--warm-up must be an integer >= 0, got ${values["warm-up"]}`);
-  if (warmUp > 0 && ["depth", "digest", "two-tenant"].includes(scenario)) throw new Error(`--warm-up is not for the ${scenario} scenario`);
+  if (warmUp > 0 && ["depth", "digest", "two-tenant", "timing"].includes(scenario)) throw new Error(`--warm-up is not for the ${scenario} scenario`);
   const rateArg = values.rate ?? (scenario === "mixed-priority" ? "40" : undefined);
   const rate = rateArg === undefined ? undefined : Number(rateArg);
   if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) throw new Error(`--rate must be a positive number, got ${rateArg}`);
   return {
     scenario,
-    n: int("n", values.n ?? { "two-tenant": "300", "mixed-priority": "3000", "fan-out": "200" }[scenario] ?? "5000"),
+    n: int("n", values.n ?? { "two-tenant": "300", "mixed-priority": "3000", "fan-out": "200", timing: "1000" }[scenario] ?? "5000"),
     /** Fixed-rate load (events/s) for every scenario but two-tenant, whose --rate is twoTenant.rate. */
     rate: scenario === "two-tenant" ? undefined : rate,
     maxInFlight: int("max-in-flight", values["max-in-flight"]),
