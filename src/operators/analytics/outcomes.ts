@@ -6,8 +6,9 @@ export type OutcomeRow = GroupRow & { failed: number; suppressed: number; skippe
 
 /**
  * Notifications that ended without a send: failed in the range (by `failed_at`), or decided
- * suppressed, skipped, batched or cancelled (by its event's cancellation key) and created in the range (by `created_at`; a decision is made
- * moments after the event arrives and the row keeps no time of its own for it).
+ * suppressed, skipped, batched or cancelled (by its event's cancellation key) and created in the
+ * range (by `created_at`; a decision is made moments after the event arrives and the row keeps no
+ * time of its own for it). Both read partial indexes of their own.
  */
 export async function loadOutcomes(db: Database, scope: Scope): Promise<OutcomeRow[]> {
   const organization = sql`n.organization_id = ${scope.organizationId}::uuid`;
@@ -24,12 +25,7 @@ export async function loadOutcomes(db: Database, scope: Scope): Promise<OutcomeR
             UNION ALL
             SELECT ${groupColumns(scope, { at: sql`n.created_at`, provider: sql`n.provider`, eventType: eventTypeOf(sql`n.event_type_id`) })}, n.status AS outcome
               FROM notifications n
-             WHERE ${organization} AND n.status IN ('suppressed', 'skipped', 'batched') AND ${inRange(sql`n.created_at`, scope)}
-            UNION ALL
-            -- Apart from the decisions: their partial index (notifications_organization_decided_idx) does not cover it.
-            SELECT ${groupColumns(scope, { at: sql`n.created_at`, provider: sql`n.provider`, eventType: eventTypeOf(sql`n.event_type_id`) })}, n.status AS outcome
-              FROM notifications n
-             WHERE ${organization} AND n.status = 'cancelled' AND ${inRange(sql`n.created_at`, scope)}) s
+             WHERE ${organization} AND n.status IN ('suppressed', 'skipped', 'batched', 'cancelled') AND ${inRange(sql`n.created_at`, scope)}) s
      ${groupedWithTotals}`);
   return result.rows;
 }

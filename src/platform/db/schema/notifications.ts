@@ -91,6 +91,6 @@ export const notifications = pgTable(
     index("notifications_digest_idx").on(t.digestId).where(sql`${t.digestId} is not null`),
     // Analytics count failures by failure time, and decisions (no send) by creation time.
     index("notifications_organization_failed_idx").on(t.organizationId, t.failedAt).where(sql`${t.failedAt} is not null`),
-    index("notifications_organization_decided_idx").on(t.organizationId, t.createdAt).where(sql`${t.status} in ('suppressed', 'skipped', 'batched')`),
+    index("notifications_organization_decided_idx").on(t.organizationId, t.createdAt).where(sql`${t.status} in ('suppressed', 'skipped', 'batched', 'cancelled')`),
   ],
 );

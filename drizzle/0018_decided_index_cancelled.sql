@@ -1,0 +1,2 @@
+DROP INDEX "notifications_organization_decided_idx";--> statement-breakpoint
+CREATE INDEX "notifications_organization_decided_idx" ON "notifications" USING btree ("organization_id","created_at") WHERE "notifications"."status" in ('suppressed', 'skipped', 'batched', 'cancelled');
