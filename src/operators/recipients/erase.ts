@@ -72,6 +72,9 @@ export async function eraseRecipient(services: Services, caller: Caller, externa
 async function eraseRows(tx: Tx, organizationId: string, person: Person) {
   const r = sql`${person.id}::uuid`;
   const hashes = textArray(person.emailHashes);
+  // The person's live digests first, then their notifications: the order cancel-by-key
+  // (src/ingest/cancel-events.ts) takes them in, so an erase and a cancel at once cannot deadlock.
+  await tx.execute(sql`SELECT id FROM digests WHERE recipient_id = ${r} AND status IN ('open', 'queued', 'paused') ORDER BY id FOR UPDATE`);
   const cancelled = await tx.execute<{ id: string; was: string; category: string }>(sql`
     WITH target AS (
       -- A rule's category is the digest window its notifications went to.
