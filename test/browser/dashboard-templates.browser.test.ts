@@ -196,7 +196,7 @@ describe.skipIf(Boolean(skip))("templates and event types in the dashboard, in C
     await page.keyboard.press("Enter");
     await page.waitForURL(/saved=/);
     const row = await page.locator(`tbody tr:has(th:text-is('${EVENT_TYPE}')) td`).allTextContents();
-    expect(row).toEqual([TEMPLATE_KEY, "checks", viewport === PHONE ? "high" : "normal", viewport === PHONE ? "yes" : "no", "yes"]);
+    expect(row).toEqual([TEMPLATE_KEY, "checks", viewport === PHONE ? "high" : "normal", viewport === PHONE ? "yes" : "no", "yes", "its own"]);
     await expectNoOverflow(page);
     await shoot(page, `dashboard-event-types-${viewport.width}`);
   });

@@ -65,7 +65,7 @@ describe.skipIf(Boolean(skip))("the API reference at /docs in Chromium", () => {
     const events = operation(page, "post", "/v1/events");
     await events.waitFor({ state: "visible", timeout: 30_000 });
     expect(await events.locator(".opblock-summary-method").textContent()).toBe("POST");
-    expect(await events.locator(".opblock-summary-description").textContent()).toBe("Accept a business event and create one notification per recipient");
+    expect(await events.locator(".opblock-summary-description").textContent()).toBe("Accept a business event and create its notifications");
     expect(await page.locator(".opblock").count()).toBeGreaterThan(30);
 
     await events.locator(".opblock-summary-control").click();
