@@ -96,8 +96,9 @@ describe("throttling a rule per recipient", () => {
 
     expect(decided.first?.action).toBe("send");
     expect(decided.again?.action).toBe("send");
-    expect(decided.b?.action).toBe("send");
-    expect(decided.c).toEqual({ action: "skip", rule: "throttled:profile-viewed" });
+    // b and c were posted at once, so either event may be the older and take the last slot: one goes, one is skipped.
+    expect([decided.b, decided.c].map((d) => d?.action).sort()).toEqual(["send", "skip"]);
+    expect([decided.b, decided.c].find((d) => d?.action === "skip")).toEqual({ action: "skip", rule: "throttled:profile-viewed" });
   });
 
   it("admits the same candidate into a window once, whatever the number of statements", async () => {

@@ -77,15 +77,17 @@ describe("one send pipeline for notifications and digests", () => {
 
     const resumed = await call("POST", "/v1/sending/resume", { key: org.apiKey });
     expect(resumed.body).toEqual({ wasPaused: true, requeued: 2, enqueueFailures: 0 });
+    // The real queue consumer sends them: under a full suite its batch can take longer than waitFor's default second.
+    const patience = { timeout: 15_000, interval: 100 };
     const mail = await vi.waitFor(async () => {
       const received = await receivedBy(r.email);
       if (received.length === 0) throw new Error("the digest has not arrived yet");
       return received;
-    });
+    }, patience);
     expect(mail).toHaveLength(1);
     expect(mail[0]?.body.subject).toBe("3 new updates from Acme");
-    await vi.waitFor(async () => expect((await digestRow(digestId))?.status).toBe("sent"));
-    await vi.waitFor(async () => expect(await receivedBy(notification.email)).toHaveLength(1));
+    await vi.waitFor(async () => expect((await digestRow(digestId))?.status).toBe("sent"), patience);
+    await vi.waitFor(async () => expect(await receivedBy(notification.email)).toHaveLength(1), patience);
   });
 
   it("raises the same circuit-opened alert when a digest's send opens a circuit as when a notification's does", async () => {
