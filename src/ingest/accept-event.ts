@@ -175,9 +175,11 @@ function matchRules(rules: Rule[], input: CreateEventBody) {
   const items: { recipientId: string; rule: Rule }[] = [];
   const errors: StoredEvent["conditionErrors"] = [];
   for (const r of input.recipients) {
-    const recipient = { ...r.attributes, id: r.id, email: r.email, name: r.name ?? null, locale: r.locale ?? null, timezone: r.timezone ?? null, role: r.role ?? null };
+    // Built only for a rule with a condition: the common event type has none, and ingest is the hot path.
+    let recipient: Record<string, unknown> | undefined;
     for (const rule of rules) {
       if (rule.condition !== null) {
+        recipient ??= { ...r.attributes, id: r.id, email: r.email, name: r.name ?? null, locale: r.locale ?? null, timezone: r.timezone ?? null, role: r.role ?? null };
         const holds = evaluateCondition(rule.condition, { data: input.data, recipient });
         if (!holds.ok) errors.push({ rule: rule.key ?? "", recipientId: r.id, error: holds.error });
         if (!holds.ok || !holds.value) continue;

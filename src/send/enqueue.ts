@@ -10,10 +10,10 @@ const SEND_BATCH_LIMIT = 100;
 
 export type Priority = "high" | "normal";
 
-async function sendInChunks(queue: Queue<QueueMessage>, bodies: QueueMessage[]): Promise<Result<void, string>> {
+async function sendInChunks(queue: Queue<QueueMessage>, bodies: QueueMessage[], delaySeconds?: number): Promise<Result<void, string>> {
   try {
     for (let i = 0; i < bodies.length; i += SEND_BATCH_LIMIT) {
-      await queue.sendBatch(bodies.slice(i, i + SEND_BATCH_LIMIT).map((body) => ({ body })));
+      await queue.sendBatch(bodies.slice(i, i + SEND_BATCH_LIMIT).map((body) => (delaySeconds === undefined ? { body } : { body, delaySeconds })));
     }
     return ok(undefined);
   } catch (e) {
@@ -80,15 +80,12 @@ export async function enqueueScheduled(services: Pick<Services, "env" | "log" | 
   const delaySeconds = Math.ceil((sendAt.getTime() - services.clock.now().getTime()) / 1000);
   if (notificationIds.length === 0 || delaySeconds > MAX_QUEUE_DELAY_SECONDS) return;
   const queue = priority === "high" ? services.env.PRIORITY_QUEUE : services.env.NOTIFICATION_QUEUE;
-  try {
-    for (let i = 0; i < notificationIds.length; i += SEND_BATCH_LIMIT) {
-      await queue.sendBatch(
-        notificationIds.slice(i, i + SEND_BATCH_LIMIT).map((notificationId) => ({ body: { kind: "send", notificationId }, delaySeconds: Math.max(0, delaySeconds) })),
-      );
-    }
-  } catch (e) {
-    services.log.warn("could not enqueue scheduled notifications; the sweeper releases them when due", { count: notificationIds.length, error: messageOf(e) });
-  }
+  const sent = await sendInChunks(
+    queue,
+    notificationIds.map((notificationId) => ({ kind: "send", notificationId })),
+    Math.max(0, delaySeconds),
+  );
+  if (!sent.ok) services.log.warn("could not enqueue scheduled notifications; the sweeper releases them when due", { count: notificationIds.length, error: sent.error });
 }
 
 /** Announces `queued` digests; digest cron enqueues again any that no consumer picked up. */
