@@ -8,7 +8,13 @@ const CAPTURED = new Set(["a", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
 // Indentation survives the whitespace clean-up at the end as this marker, then becomes spaces.
 const INDENT = "\u0001";
 
-type Frame = { tag: string; text: string; attrs: string; bullet?: string };
+/**
+ * `text` only ever grows by appending, so whether it holds anything but whitespace and how it ends
+ * are kept beside it: asking the string itself (trim, endsWith, a regex) after every append
+ * flattens it each time, quadratic in the email's length.
+ */
+type Frame = { tag: string; text: string; attrs: string; bullet?: string; solid: boolean; end: string };
+const frameOf = (tag: string, attrs: string): Frame => ({ tag, text: "", attrs, solid: false, end: "" });
 type List = { ordered: boolean; count: number };
 
 const attr = (attrs: string, name: string) =>
@@ -25,20 +31,27 @@ const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
  * `data-text="skip"` (the preheader) are left out.
  */
 export function htmlToText(html: string): string {
-  const frames: Frame[] = [{ tag: "#root", text: "", attrs: "" }];
+  const frames: Frame[] = [frameOf("#root", "")];
+  let preDepth = 0; // open <pre> frames
   const lists: List[] = [];
   const tables: boolean[] = []; // true for a data table
   let skip: { tag: string; depth: number } | undefined;
   const top = () => frames[frames.length - 1] as Frame;
-  const write = (s: string) => (top().text += s);
+  const write = (s: string) => {
+    if (s === "") return;
+    const frame = top();
+    frame.text += s;
+    frame.end = s.length >= 2 ? s.slice(-2) : frame.end.slice(-1) + s;
+    if (!frame.solid && /\S/.test(s)) frame.solid = true;
+  };
   const inData = () => tables[tables.length - 1] === true;
   // Block boundaries only ensure a line start or a blank line, so whitespace between blocks adds nothing.
   const lineStart = () => {
-    if (top().text.trim() !== "" && !top().text.endsWith("\n")) write("\n");
+    if (top().solid && !top().end.endsWith("\n")) write("\n");
   };
   const blankLine = () => {
     lineStart();
-    if (top().text.trim() !== "" && !top().text.endsWith("\n\n")) write("\n");
+    if (top().solid && top().end !== "\n\n") write("\n");
   };
   const breaks = (name: string) => {
     if (inData() && (name === "td" || name === "th")) return;
@@ -48,10 +61,12 @@ export function htmlToText(html: string): string {
   };
 
   const close = (tag: string) => {
-    const at = frames.map((f) => f.tag).lastIndexOf(tag);
+    let at = frames.length - 1;
+    while (at >= 0 && (frames[at] as Frame).tag !== tag) at--;
     if (at < 1) return;
     while (frames.length > at + 1) close(top().tag);
     const frame = frames.pop() as Frame;
+    if (frame.tag === "pre") preDepth--;
     write(finish(frame, inData()));
   };
 
@@ -65,9 +80,9 @@ export function htmlToText(html: string): string {
     }
     if (token.startsWith("<!")) continue;
     if (!name) {
-      const inPre = frames.some((f) => f.tag === "pre");
+      const inPre = preDepth > 0;
       const text = inPre ? decodeEntities(token) : decodeEntities(token).replace(/\s+/g, " ");
-      if (inPre || text.trim() !== "" || !/(^|\n)$/.test(top().text)) write(text);
+      if (inPre || text.trim() !== "" || !(top().text === "" || top().end.endsWith("\n"))) write(text);
       continue;
     }
     if (!slash && (SKIP.has(name) || /\bdata-text\s*=\s*["']?skip/i.test(attrs))) {
@@ -89,7 +104,8 @@ export function htmlToText(html: string): string {
     if (name === "ul" || name === "ol") lists.push({ ordered: name === "ol", count: 0 });
     if (name === "table") tables.push(!/\brole\s*=\s*["']?presentation/i.test(attrs));
     if (!CAPTURED.has(name)) continue;
-    const frame: Frame = { tag: name, text: "", attrs };
+    const frame = frameOf(name, attrs);
+    if (name === "pre") preDepth++;
     if (name === "li") {
       const list = lists[lists.length - 1] ?? { ordered: false, count: 0 };
       list.count++;
