@@ -29,13 +29,32 @@ const toNumber = (value: unknown): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
+/**
+ * Intl formatters per locale, zone and options, kept per isolate: building one costs far more than
+ * formatting with it, and a batch formats the same few locales over and over. Bounded, since the
+ * locales and zones come from recipients.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules | Intl.RelativeTimeFormat>();
+function formatter<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
+  const known = formatters.get(key);
+  if (known) return known as T;
+  const made = make();
+  if (formatters.size >= 500) formatters.clear();
+  formatters.set(key, made);
+  return made;
+}
+const numberFormat = (locale: string, options: Intl.NumberFormatOptions = {}) =>
+  formatter(`n\n${locale}\n${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
+
 type Style = "full" | "long" | "medium" | "short";
 const style = (value: unknown, fallback: Style): Style => (value === "full" || value === "long" || value === "medium" || value === "short" ? value : fallback);
 
 function formatDate(self: FilterThis, value: unknown, options: Intl.DateTimeFormatOptions): unknown {
   const s = settings(self);
   const date = toDate(value, s.now);
-  return date ? new Intl.DateTimeFormat(s.locale, { ...options, timeZone: s.timeZone }).format(date) : value;
+  if (!date) return value;
+  const key = `d\n${s.locale}\n${s.timeZone}\n${options.dateStyle ?? ""}\n${options.timeStyle ?? ""}`;
+  return formatter(key, () => new Intl.DateTimeFormat(s.locale, { ...options, timeZone: s.timeZone })).format(date);
 }
 
 const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -65,14 +84,14 @@ const filters = {
     if (!date) return value;
     const seconds = (date.getTime() - s.now.getTime()) / 1000;
     const [unit, size] = RELATIVE_UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? ["second", 1];
-    return new Intl.RelativeTimeFormat(s.locale, { numeric: "auto" }).format(Math.round(seconds / size), unit);
+    return formatter(`r\n${s.locale}`, () => new Intl.RelativeTimeFormat(s.locale, { numeric: "auto" })).format(Math.round(seconds / size), unit);
   },
   currency(this: FilterThis, value: unknown, code?: unknown) {
     const amount = toNumber(value);
     if (amount === undefined) return value;
     const currency = typeof code === "string" ? code.toUpperCase() : "USD";
     try {
-      return new Intl.NumberFormat(settings(this).locale, { style: "currency", currency }).format(amount);
+      return numberFormat(settings(this).locale, { style: "currency", currency }).format(amount);
     } catch {
       return `${amount} ${currency}`;
     }
@@ -82,13 +101,13 @@ const filters = {
     if (n === undefined) return value;
     const digits = toNumber(maxFractionDigits);
     const options = digits === undefined ? {} : { maximumFractionDigits: Math.min(20, Math.max(0, Math.trunc(digits))) };
-    return new Intl.NumberFormat(settings(this).locale, options).format(n);
+    return numberFormat(settings(this).locale, options).format(n);
   },
   pluralize(this: FilterThis, value: unknown, singular?: unknown, plural?: unknown) {
     const n = toNumber(value) ?? 0;
     const { locale } = settings(this);
-    const word = new Intl.PluralRules(locale).select(n) === "one" ? singular : (plural ?? singular);
-    return `${new Intl.NumberFormat(locale).format(n)} ${String(word ?? "")}`.trim();
+    const word = formatter(`p\n${locale}`, () => new Intl.PluralRules(locale)).select(n) === "one" ? singular : (plural ?? singular);
+    return `${numberFormat(locale).format(n)} ${String(word ?? "")}`.trim();
   },
   // Counts code points, not UTF-16 units, so an emoji is never cut in half.
   truncate(value: unknown, length?: unknown, ellipsis?: unknown) {
