@@ -11,6 +11,24 @@ export async function sha256Hex(input: string): Promise<string> {
   return toHex(new Uint8Array(digest));
 }
 
+/**
+ * The last keys presented to this isolate and their SHA-256: every API request hashes its key
+ * (for the limits and the look-up) and a client sends the same key again and again. A hash never
+ * goes stale, so this needs no TTL; the bound (oldest out first) keeps a flood of made-up keys
+ * from growing it. The map lives in the isolate's memory only, as the request holding the key does.
+ */
+const presentedHashes = new Map<string, string>();
+const MAX_PRESENTED = 1_000;
+
+export async function apiKeyHash(key: string): Promise<string> {
+  const known = presentedHashes.get(key);
+  if (known !== undefined) return known;
+  const hash = await sha256Hex(key);
+  if (presentedHashes.size >= MAX_PRESENTED) presentedHashes.delete(presentedHashes.keys().next().value ?? "");
+  presentedHashes.set(key, hash);
+  return hash;
+}
+
 /** Keys look like `tid_<8 hex prefix>_<secret>`; the prefix lets people tell keys apart in lists. */
 export function generateApiKey(): { key: string; prefix: string } {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -52,7 +70,7 @@ function judge(row: StoredKey | undefined, now: Date): Result<VerifiedKey, KeyRe
 
 /** `keyHash`: the key's SHA-256 when the caller has it already (keyGate computed it for the limits). */
 export async function verifyApiKey(db: Database, key: string, now: Date, keyHash?: string): Promise<Result<VerifiedKey, KeyRefusal>> {
-  return judge(await findKey(db, keyHash ?? (await sha256Hex(key))), now);
+  return judge(await findKey(db, keyHash ?? (await apiKeyHash(key))), now);
 }
 
 /**
@@ -67,7 +85,7 @@ const MAX_LOOKED = 10_000;
 
 export async function verifyApiKeyCached(db: Database, key: string, now: Date, ttlSeconds: number, knownHash?: string): Promise<Result<VerifiedKey, KeyRefusal>> {
   if (ttlSeconds <= 0) return verifyApiKey(db, key, now, knownHash);
-  const keyHash = knownHash ?? (await sha256Hex(key));
+  const keyHash = knownHash ?? (await apiKeyHash(key));
   const hit = looked.get(keyHash);
   if (hit && hit.staleAt > now.getTime()) return judge(hit.row, now);
   const row = await findKey(db, keyHash);

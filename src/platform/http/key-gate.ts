@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { sha256Hex } from "../auth/api-key";
+import { apiKeyHash } from "../auth/api-key";
 import type { HonoEnv } from "../../context";
 import { enterInFlight } from "./in-flight";
 import { pauseBeforeRefusing, rateLimited } from "./rate-limit";
@@ -23,7 +23,7 @@ export const keyGate = (): MiddlewareHandler<HonoEnv> =>
     const key = presentedKey(c.req.header("authorization"));
     if (!key) return next();
     const { env, rateLimits } = c.get("services");
-    const hash = await sha256Hex(key);
+    const hash = await apiKeyHash(key);
     c.set("keyHash", hash);
     const leave = enterInFlight(hash, env.RATE_LIMIT_KEY_CONCURRENCY);
     if (!leave) {
