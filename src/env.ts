@@ -113,6 +113,8 @@ export const zEnv = z.object({
   RATE_LIMIT_KEY_PER_SECOND: z.coerce.number().int().positive().default(50),
   /** How long an isolate trusts its look-up of an API key: a revocation made elsewhere (another isolate, the CLI) takes effect within this; 0 looks up every request. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().nonnegative().default(5),
+  /** How long an isolate keeps an event type and its rules for ingest: a change saved elsewhere (another isolate, SQL) takes effect within this; 0 looks it up for every event. */
+  EVENT_TYPE_CACHE_SECONDS: z.coerce.number().int().nonnegative().default(5),
   RATE_LIMIT_RECIPIENTS_PER_SECOND: z.coerce.number().int().positive().default(500),
   /** Requests one API key may have in flight in one isolate; past it, 429 at once, so one client cannot queue every tenant behind it. */
   RATE_LIMIT_KEY_CONCURRENCY: z.coerce.number().int().positive().default(64),

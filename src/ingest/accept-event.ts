@@ -11,6 +11,7 @@ import type { RecipientQuietHours } from "../decide/timing/quiet-hours-schema";
 import { evaluateCondition } from "./rule-condition";
 import { type AcceptedEvent, type CreateEventBody, MAX_SEND_AT_DAYS } from "./schema";
 import { fingerprint } from "./fingerprint";
+import { type CachedEventType, type CachedRule, cachedEventType, knownRecipientId, rememberEventType, rememberRecipientId } from "./ingest-cache";
 
 export type IngestError =
   | { code: "unknown_event_type"; type: string }
@@ -28,12 +29,25 @@ export type StoredEvent = AcceptedEvent & {
 };
 
 /** An event type without rules is one rule made of its own fields: this is that rule. */
-type Rule = { id: string | null; key: string | null; condition: string | null; priority: "high" | "normal" };
+type Rule = CachedRule;
+
+type IngestOptions = {
+  /** The address-hash key (src/platform/crypto/email-hash.ts; without it recipients get no email_hash). */
+  emailHashKey?: CryptoKey | undefined;
+  emailHashKeyId?: string | undefined;
+  /** Without them addresses, names and data are stored in plain text. */
+  sealingKeys?: SealingKeys | undefined;
+  now?: Date;
+  /** How long this isolate keeps an event type it looked up (`EVENT_TYPE_CACHE_SECONDS`); 0 or absent: every event looks it up. */
+  eventTypeCacheSeconds?: number;
+};
 
 /**
  * Writes the event, its recipients and one notification per matching rule and recipient
- * atomically, in one statement (two round trips in all: the look-up, then the write). A repeated
- * idempotency key answers with the first event and writes nothing.
+ * atomically, in one statement. With the event type kept by this isolate (src/ingest/ingest-cache.ts)
+ * that statement is the only round trip; otherwise a look-up of the type, the idempotency key and
+ * the recipients' row ids comes first. A repeated idempotency key answers with the first event and
+ * writes nothing: the write's insert of the event meets the first one's row and writes nothing else.
  * The rows are written `queued` before their messages are sent, after the commit (see
  * `enqueueAccepted`), so a successful send needs no third statement: if the send fails they are
  * put back to `pending` for the sweeper, and if the Worker dies between the commit and the send,
@@ -48,7 +62,7 @@ export async function acceptEvent(
    * The address-hash key (src/platform/crypto/email-hash.ts; without it recipients get no email_hash)
    * and the sealing keys (without them addresses, names and data are stored in plain text).
    */
-  options: { emailHashKey?: CryptoKey | undefined; emailHashKeyId?: string | undefined; sealingKeys?: SealingKeys | undefined; now?: Date } = {},
+  options: IngestOptions = {},
 ): Promise<Result<StoredEvent, IngestError>> {
   const now = options.now ?? new Date();
   const { idempotencyKey, ...content } = input;
@@ -58,15 +72,25 @@ export async function acceptEvent(
   const scheduled = sendAt !== null && sendAt > now;
 
   const print = await fingerprint(content);
-  const found = await lookUpTypeAndKey(
-    db,
-    organizationId,
-    input.type,
-    idempotencyKey,
-    input.recipients.map((r) => r.id),
-  );
-  if (!found) return err({ code: "unknown_event_type", type: input.type });
-  if (found.existing) return answerDuplicate(db, found.existing, idempotencyKey ?? "", print, input);
+  const externalIds = input.recipients.map((r) => r.id);
+  let found: CachedEventType;
+  let rowIds: Map<string, string>;
+  const kept = options.eventTypeCacheSeconds ? cachedEventType(organizationId, input.type, now) : undefined;
+  if (kept) {
+    found = kept;
+    rowIds = new Map();
+    for (const id of externalIds) {
+      const known = knownRecipientId(organizationId, id);
+      if (known) rowIds.set(id, known);
+    }
+  } else {
+    const looked = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey, externalIds);
+    if (!looked) return err({ code: "unknown_event_type", type: input.type });
+    if (looked.existing) return answerDuplicate(db, looked.existing, idempotencyKey ?? "", print, input);
+    found = { eventTypeId: looked.eventTypeId, priority: looked.priority, rules: looked.rules };
+    rememberEventType(organizationId, input.type, found, now, options.eventTypeCacheSeconds ?? 0);
+    rowIds = looked.recipientIds;
+  }
 
   const eventId = crypto.randomUUID();
   const priority = input.priority ?? found.priority;
@@ -78,23 +102,21 @@ export async function acceptEvent(
         input.recipients.map((r) => r.email),
       )
     : undefined;
-  const people = await Promise.all(
-    input.recipients.map((r) =>
-      sealRecipient(options.sealingKeys, organizationId, {
-        // An existing recipient keeps its row id, which its sealed values are bound to.
-        recipient_id: found.recipientIds.get(r.id) ?? crypto.randomUUID(),
-        external_id: r.id,
-        email: r.email,
-        email_hash: hashes?.get(normalizeEmail(r.email)) ?? null,
-        email_hash_key_id: hashes ? (options.emailHashKeyId ?? null) : null,
-        name: r.name ?? null,
-        locale: r.locale ?? null,
-        timezone: r.timezone ?? null,
-        // Left out (SQL null) when not given, so the recipient keeps what they had.
-        ...(r.quietHours !== undefined ? { quiet_hours: r.quietHours } : {}),
-      }),
-    ),
-  );
+  const personOf = (r: CreateEventBody["recipients"][number], rowId: string): Person => ({
+    recipient_id: rowId,
+    external_id: r.id,
+    email: r.email,
+    email_hash: hashes?.get(normalizeEmail(r.email)) ?? null,
+    email_hash_key_id: hashes ? (options.emailHashKeyId ?? null) : null,
+    name: r.name ?? null,
+    locale: r.locale ?? null,
+    timezone: r.timezone ?? null,
+    // Left out (SQL null) when not given, so the recipient keeps what they had.
+    ...(r.quietHours !== undefined ? { quiet_hours: r.quietHours } : {}),
+  });
+  // An existing recipient keeps its row id, which its sealed values are bound to; a new one gets a
+  // new id. An id that turns out wrong (a recipient created or erased elsewhere since) is mended below.
+  const people = await Promise.all(input.recipients.map((r) => sealRecipient(options.sealingKeys, organizationId, personOf(r, rowIds.get(r.id) ?? crypto.randomUUID()))));
   const items = matched.items.map((m) => ({
     notification_id: crypto.randomUUID(),
     external_id: m.recipientId,
@@ -108,24 +130,32 @@ export async function acceptEvent(
   // One statement, so one round trip and atomic without BEGIN/COMMIT: the event, the recipients
   // (upserted; an existing row keeps its id) and the notifications. When the event insert meets a
   // concurrent request's row for the same idempotency key, nothing else is written.
-  const written = await db.execute<{ events: number; notifications: number }>(sql`
+  const written = await db.execute<{ events: number; notifications: number; recipients: { id: string; external_id: string }[] | null }>(sql`
     WITH event AS (
       INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data, data_sealed, cancellation_key, send_at)
       VALUES (${eventId}::uuid, ${organizationId}::uuid, ${found.eventTypeId}::uuid, ${input.type}, ${idempotencyKey ?? null}, ${print}, ${priority},
               ${dataSealed === null ? data : "{}"}::jsonb, ${dataSealed}, ${input.cancellationKey ?? null}, ${sendAt?.toISOString() ?? null}::timestamptz)
       ON CONFLICT DO NOTHING
       RETURNING id
-    ), people AS (
+    ), given AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
         AS p(recipient_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text, locale text, timezone text, quiet_hours jsonb)
+    ), people AS (
+      -- An id this isolate kept for a recipient since erased (its row now under a tombstone id) must
+      -- not be reused: such a person gets a new row id and, until the values are sealed again for
+      -- it below, no address or name.
+      SELECT g.*, (x.id IS NOT NULL) AS taken, CASE WHEN x.id IS NULL THEN g.recipient_id ELSE gen_random_uuid() END AS row_id
+        FROM given g
+        LEFT JOIN recipients x ON x.id = g.recipient_id AND (x.organization_id <> ${organizationId}::uuid OR x.external_id <> g.external_id)
     ), upserted AS (
       INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone, quiet_hours)
-      SELECT recipient_id, ${organizationId}::uuid, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone, quiet_hours FROM people
+      SELECT row_id, ${organizationId}::uuid, external_id, CASE WHEN taken THEN '' ELSE email END, CASE WHEN NOT taken THEN email_sealed END, email_hash, email_hash_key_id,
+             CASE WHEN NOT taken THEN name END, CASE WHEN NOT taken THEN name_sealed END, locale, timezone, quiet_hours FROM people
        WHERE EXISTS (SELECT 1 FROM event)
       ON CONFLICT (organization_id, external_id) DO UPDATE SET
-        -- Sealed values are bound to the row id they were sealed for. When another request created
-        -- this recipient between our look-up and this write, ours were sealed for an id the row
-        -- does not have: the row keeps the values that request wrote a moment ago.
+        -- Sealed values are bound to the row id they were sealed for. When the row has another id
+        -- than ours (another request created it since our look-up, or this isolate did not know it),
+        -- the row keeps its values here and ours are sealed again for its id and written after.
         email = CASE WHEN r.id = excluded.id THEN excluded.email ELSE r.email END,
         email_sealed = CASE WHEN r.id = excluded.id THEN excluded.email_sealed ELSE r.email_sealed END,
         -- Follows the address: a hash of the old one would point suppressions at the wrong person.
@@ -149,7 +179,8 @@ export async function acceptEvent(
         JOIN upserted u ON u.external_id = i.external_id
       RETURNING id
     )
-    SELECT (SELECT count(*) FROM event)::int AS events, (SELECT count(*) FROM written)::int AS notifications`);
+    SELECT (SELECT count(*) FROM event)::int AS events, (SELECT count(*) FROM written)::int AS notifications,
+           (SELECT jsonb_agg(jsonb_build_object('id', id, 'external_id', external_id)) FROM upserted) AS recipients`);
 
   const counts = written.rows[0];
   if (!counts || counts.events === 0) {
@@ -159,6 +190,16 @@ export async function acceptEvent(
     throw new Error("idempotent insert lost its row");
   }
   if (counts.notifications !== items.length) throw new Error(`wrote ${counts.notifications} notifications for ${items.length} rule matches`);
+  const stored = new Map((counts.recipients ?? []).map((r) => [r.external_id, r.id]));
+  const misplaced: Person[] = [];
+  for (const [i, r] of input.recipients.entries()) {
+    const rowId = stored.get(r.id);
+    if (!rowId) throw new Error(`recipient ${r.id} was not written`);
+    rememberRecipientId(organizationId, r.id, rowId);
+    if (rowId !== people[i]?.recipient_id) misplaced.push(personOf(r, rowId));
+  }
+  // Before the notifications are enqueued (by the caller), so none is sent to what the row held.
+  if (misplaced.length > 0) await rewriteRecipients(db, organizationId, await Promise.all(misplaced.map((p) => sealRecipient(options.sealingKeys, organizationId, p))));
   return ok({
     eventId,
     duplicate: false,
@@ -205,6 +246,25 @@ type Person = {
   timezone: string | null;
   quiet_hours?: RecipientQuietHours;
 };
+
+/**
+ * The address, its hash and the name of recipients whose row turned out to have another id than
+ * the one their values were sealed for, sealed again for the row's id: the same rules as the
+ * write's upsert (an event without a name keeps the recipient's; a hash follows the address).
+ */
+async function rewriteRecipients(db: Database, organizationId: string, people: Person[]): Promise<void> {
+  await db.execute(sql`
+    UPDATE recipients AS r SET
+           email = p.email, email_sealed = p.email_sealed,
+           email_hash = coalesce(p.email_hash, CASE WHEN r.email = p.email THEN r.email_hash END),
+           email_hash_key_id = CASE WHEN p.email_hash IS NOT NULL THEN p.email_hash_key_id WHEN r.email = p.email THEN r.email_hash_key_id END,
+           name = CASE WHEN p.name IS NULL AND p.name_sealed IS NULL THEN r.name ELSE p.name END,
+           name_sealed = CASE WHEN p.name IS NULL AND p.name_sealed IS NULL THEN r.name_sealed ELSE p.name_sealed END,
+           updated_at = now()
+      FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
+        AS p(recipient_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text)
+     WHERE r.id = p.recipient_id AND r.organization_id = ${organizationId}::uuid AND r.external_id = p.external_id`);
+}
 
 /** With sealing keys, the address and name go sealed and their plain-text columns stay null. */
 async function sealRecipient(keys: SealingKeys | undefined, organizationId: string, person: Person): Promise<Person> {

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import { eventTypes, templates } from "../platform/db/schema";
 import { ok, type Result } from "../platform/result";
+import { forgetEventType } from "../ingest/ingest-cache";
 import { type EventTypeRefusal, listActiveRules, replaceRules, resolveRules, resolveTemplate } from "./notification-rule-store";
 import { CATEGORY, NotificationRules, NotificationRuleView } from "./notification-rules-schema";
 
@@ -104,6 +105,8 @@ export async function upsertEventType(db: Database, organizationId: string, type
     if (!row) throw new Error("event type upsert returned no row");
     return rules ? replaceRules(tx, organizationId, row.id, rules.value) : [];
   });
+  // After the commit: this isolate's next event of the type reads the saved rules (others within EVENT_TYPE_CACHE_SECONDS).
+  forgetEventType(organizationId, type);
   const [saved] = await listEventTypes(db, organizationId, type);
   if (!saved) throw new Error(`event type ${type} vanished after its save`);
   return ok({ eventType: saved, archivedRules });

@@ -52,7 +52,13 @@ export const registerCreateEvent = (app: App) =>
       db,
       c.get("caller").organizationId,
       { ...body, ...(idempotencyKey ? { idempotencyKey } : {}) },
-      { emailHashKey: hashKeys?.current.key, emailHashKeyId: hashKeys?.current.id, sealingKeys, now: services.clock.now() },
+      {
+        emailHashKey: hashKeys?.current.key,
+        emailHashKeyId: hashKeys?.current.id,
+        sealingKeys,
+        now: services.clock.now(),
+        eventTypeCacheSeconds: services.env.EVENT_TYPE_CACHE_SECONDS,
+      },
     );
     if (!result.ok) {
       const e = result.error;

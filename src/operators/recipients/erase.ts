@@ -11,6 +11,7 @@ import { err, ok, type BaseError, type Result } from "../../platform/result";
 import type { Services } from "../../services";
 import { erasedExternalId, scrubPattern } from "./lookup";
 import { ErasureRecord, type ErasureReport } from "./schema";
+import { forgetRecipientId } from "../../ingest/ingest-cache";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** `emailHashes`: the address's hashes under every live key, so an entry from before a hash-key rotation counts too. */
@@ -63,6 +64,8 @@ export async function eraseRecipient(services: Services, caller: Caller, externa
   if ("unreadable" in erased) {
     return err({ code: "INTERNAL_SERVER_ERROR", message: `The recipient's sealed address or name did not open (${erased.unreadable}): a sealing key is missing.`, retry: false });
   }
+  // This isolate's next event for the external id makes a new row rather than try the tombstone's id.
+  forgetRecipientId(organizationId, externalId);
   await removeWindowItems(services, erased.windows);
   await invalidateRecipientPreferences(services, { organizationId, recipientId: erased.recipientId });
   return ok({ recipientId: externalId, ...erased.record });
