@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
 import type { Col } from "../platform/db/rows";
 import { textArray } from "../platform/db/sql";
+import { runStatement, statement } from "../platform/db/statement";
 import { type eventTypes, type events, notificationRules, notifications, recipients } from "../platform/db/schema";
 import { hashEmails, normalizeEmail } from "../platform/crypto/email-hash";
 import { sealPersonal } from "../platform/crypto/personal-data";
@@ -130,7 +131,9 @@ export async function acceptEvent(
   // One statement, so one round trip and atomic without BEGIN/COMMIT: the event, the recipients
   // (upserted; an existing row keeps its id) and the notifications. When the event insert meets a
   // concurrent request's row for the same idempotency key, nothing else is written.
-  const written = await db.execute<{ events: number; notifications: number; recipients: { id: string; external_id: string }[] | null }>(sql`
+  const written = await runStatement<{ events: number; notifications: number; recipients: { id: string; external_id: string }[] | null }>(
+    db,
+    statement`
     WITH event AS (
       INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data, data_sealed, cancellation_key, send_at)
       VALUES (${eventId}::uuid, ${organizationId}::uuid, ${found.eventTypeId}::uuid, ${input.type}, ${idempotencyKey ?? null}, ${print}, ${priority},
@@ -180,9 +183,10 @@ export async function acceptEvent(
       RETURNING id
     )
     SELECT (SELECT count(*) FROM event)::int AS events, (SELECT count(*) FROM written)::int AS notifications,
-           (SELECT jsonb_agg(jsonb_build_object('id', id, 'external_id', external_id)) FROM upserted) AS recipients`);
+           (SELECT jsonb_agg(jsonb_build_object('id', id, 'external_id', external_id)) FROM upserted) AS recipients`,
+  );
 
-  const counts = written.rows[0];
+  const counts = written[0];
   if (!counts || counts.events === 0) {
     // A concurrent request with the same key committed first: answer as a duplicate of it.
     const again = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey, []);

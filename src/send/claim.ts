@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { runStatement, statement } from "../platform/db/statement";
 import type { Database } from "../platform/db/client";
 import type { Col, RowOf } from "../platform/db/rows";
 import type { eventTypes, events, layouts, notificationRules, notifications, organizations, recipients, templates, templateVersions } from "../platform/db/schema";
@@ -105,16 +105,14 @@ export async function claimNotifications(
   now: Date = new Date(),
 ): Promise<{ claimed: ClaimedNotification[]; unreadable: UnreadableClaim[] }> {
   if (ids.length === 0) return { claimed: [], unreadable: [] };
-  const idList = sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-  const result = await db.execute<ClaimRow>(sql`
+  const rows = await runStatement<ClaimRow>(
+    db,
+    statement`
     WITH claimed AS (
       UPDATE notifications
          SET status = 'sending', attempts = attempts + 1,
              lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-       WHERE id IN (${idList})
+       WHERE id = ANY(${`{${ids.join(",")}}`}::uuid[])
          AND (status IN ('pending', 'queued') OR (status = 'scheduled' AND retry_at <= ${now.toISOString()}::timestamptz + interval '1 second'))
        RETURNING id, organization_id, attempts, retry_rounds, event_id, recipient_id, event_type_id, rule_id
     )
@@ -137,7 +135,8 @@ export async function claimNotifications(
       JOIN templates t ON t.id = coalesce(nr.template_id, et.template_id)
       JOIN template_versions tv ON tv.template_id = t.id AND tv.version = t.published_version
       LEFT JOIN layouts l ON l.organization_id = c.organization_id AND l.key = 'branding'
-     ORDER BY e.created_at, c.id`);
+     ORDER BY e.created_at, c.id`,
+  );
   const claimed: ClaimedNotification[] = [];
   const unreadable: UnreadableClaim[] = [];
   // An event's data is opened once for all its recipients in the batch (a fan-out event brings
@@ -151,8 +150,8 @@ export async function claimNotifications(
     }
     return opened;
   };
-  const rows = await Promise.all(
-    result.rows.map(async (row) => {
+  const opened = await Promise.all(
+    rows.map(async (row) => {
       const [person, data] = await Promise.all([
         openRecipient(keys, row.organization_id, row.recipient_id, {
           email: { sealed: row.email_sealed, plain: row.email },
@@ -163,7 +162,7 @@ export async function claimNotifications(
       return { row, person, data };
     }),
   );
-  for (const { row, person, data } of rows) {
+  for (const { row, person, data } of opened) {
     if (!person.ok) unreadable.push({ id: row.id, error: person.error });
     else if (!data.ok) unreadable.push({ id: row.id, error: data.error });
     else claimed.push(toClaimed(row, person.value, data.value));

@@ -1,5 +1,5 @@
-import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../platform/db/client";
+import { runStatement, statement } from "../platform/db/statement";
 import type { ClaimedNotification } from "./claim";
 import type { Outcome } from "./mail";
 
@@ -11,30 +11,44 @@ import type { Outcome } from "./mail";
  */
 export async function recordOutcomes(db: Database, outcomes: Outcome<ClaimedNotification>[]): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
-  const attemptRows = outcomes.flatMap(({ mail, attempts }) =>
-    attempts.map(
-      (a) =>
-        sql`(${crypto.randomUUID()}::uuid, ${mail.organizationId}::uuid, ${mail.id}::uuid, ${a.provider}, ${a.outcome}, ${a.httpStatus}::int, ${a.providerMessageId}, ${Math.round(a.latencyMs)}::int, ${a.error})`,
-    ),
+  const attempts = outcomes.flatMap(({ mail, attempts }) =>
+    attempts.map((a) => ({
+      id: crypto.randomUUID(),
+      organization_id: mail.organizationId,
+      notification_id: mail.id,
+      provider: a.provider,
+      outcome: a.outcome,
+      http_status: a.httpStatus,
+      provider_message_id: a.providerMessageId,
+      latency_ms: Math.round(a.latencyMs),
+      error: a.error,
+    })),
   );
-  const stateRows = outcomes.map(({ mail, next: n }) => {
-    const provider = n.status === "sent" ? n.provider : null;
-    const messageId = n.status === "sent" ? n.providerMessageId : null;
+  const states = outcomes.map(({ mail, next: n }) => ({
+    id: mail.id,
+    attempt: mail.attempt,
+    status: n.status,
+    provider: n.status === "sent" ? n.provider : null,
+    message_id: n.status === "sent" ? n.providerMessageId : null,
     // The version that was rendered (or failed to): only an email that got that far has one.
-    const version = n.status === "sent" || n.status === "failed" ? mail.template.version : null;
-    const reason = n.status === "sent" ? null : n.reason;
-    const counted = n.status === "queued" && n.counted ? 1 : 0;
-    const delay = n.status === "queued" ? n.delaySeconds : null;
-    return sql`(${mail.id}::uuid, ${mail.attempt}::int, ${n.status}, ${provider}, ${messageId}, ${version}::int, ${reason}, ${counted}::int, ${delay}::int)`;
-  });
-  const insertAttempts: SQL =
-    attemptRows.length > 0
-      ? sql`INSERT INTO delivery_attempts (id, organization_id, notification_id, provider, outcome, http_status, provider_message_id, latency_ms, error)
-            VALUES ${sql.join(attemptRows, sql`, `)} RETURNING 1`
-      : sql`SELECT 1`;
-  const result = await db.execute<{ id: string }>(sql`
-    WITH logged AS (${insertAttempts}),
-    v(id, attempt, status, provider, message_id, template_version, reason, counted, delay) AS (VALUES ${sql.join(stateRows, sql`, `)})
+    template_version: n.status === "sent" || n.status === "failed" ? mail.template.version : null,
+    reason: n.status === "sent" ? null : n.reason,
+    counted: n.status === "queued" && n.counted ? 1 : 0,
+    delay: n.status === "queued" ? n.delaySeconds : null,
+  }));
+  // Two JSON values whatever the batch's size: one statement text for every batch, no parameter limit.
+  const rows = await runStatement<{ id: string }>(
+    db,
+    statement`
+    WITH logged AS (
+      INSERT INTO delivery_attempts (id, organization_id, notification_id, provider, outcome, http_status, provider_message_id, latency_ms, error)
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb)
+        AS a(id uuid, organization_id uuid, notification_id uuid, provider text, outcome text, http_status int, provider_message_id text, latency_ms int, error text)
+      RETURNING 1
+    ), v AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(states)}::jsonb)
+        AS v(id uuid, attempt int, status text, provider text, message_id text, template_version int, reason text, counted int, delay int)
+    )
     UPDATE notifications n
        SET status = v.status,
            provider = coalesce(v.provider, n.provider),
@@ -49,6 +63,7 @@ export async function recordOutcomes(db: Database, outcomes: Outcome<ClaimedNoti
            updated_at = now()
       FROM v
      WHERE n.id = v.id AND n.status = 'sending' AND n.attempts = v.attempt
-    RETURNING n.id`);
-  return new Set(result.rows.map((r) => r.id));
+    RETURNING n.id`,
+  );
+  return new Set(rows.map((r) => r.id));
 }
