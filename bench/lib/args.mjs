@@ -24,8 +24,8 @@ export const USAGE = `npm run bench -- [options]
   --recipients <r>              fan-out: recipients per event, each its own notification and email (default 50)
   --warm-up <events>            first post this many events of the run's kind (--concurrency in flight) and wait for
                                 their delivery, so the measured run starts on a warm isolate; kept out of the figures,
-                                checked for loss and duplicates (default 0; mixed-priority 100; not for depth, digest,
-                                two-tenant)
+                                checked for loss and duplicates (default 100 in the default and mixed-priority
+                                scenarios, else 0; not for depth, digest, two-tenant, timing)
   --org-recipients-per-second <r>
                                 two-tenant: RATE_LIMIT_RECIPIENTS_PER_SECOND for both organisations (default 20)
   --org-recipients-burst <b>    two-tenant: RATE_LIMIT_RECIPIENTS_BURST (default 2 seconds' worth)
@@ -41,8 +41,9 @@ export const USAGE = `npm run bench -- [options]
   --provider-failure-rate <f>   fraction in [0, 1] of sends the fake refuses, half with 429, half with 500 (default 0)
   --retry-base-seconds <s>      RETRY_BASE_SECONDS for the Worker (default 1; production uses 30)
   --timeout <s>                 bound on ingest + delivery (default 600, depth 3600)
-  --runtime wrangler|miniflare  wrangler: \`wrangler dev\`, as \`npm run dev\` (default); miniflare: the same bundle on
-                                Miniflare's API, without wrangler's dev proxy, inspector relay and live reload
+  --runtime miniflare|wrangler  miniflare (default): the Worker's bundle in workerd through Miniflare's API, with no
+                                dev proxy, inspector relay or live reload (production has none of them); wrangler: under
+                                \`wrangler dev\`, as \`npm run dev\` and the tests run it (the harness adds CPU, also in the Worker)
   --cpu-profile                 sample the Worker's CPU during the run (DevTools protocol): writes a .cpuprofile
                                 beside the results and adds self time by module to them`;
 
@@ -73,7 +74,7 @@ export function readArgs(argv) {
       "polite-flood": { type: "boolean", default: false },
       "key-concurrency": { type: "string", default: "64" },
       "cpu-profile": { type: "boolean", default: false },
-      runtime: { type: "string", default: "wrangler" },
+      runtime: { type: "string", default: "miniflare" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -94,7 +95,7 @@ export function readArgs(argv) {
     return x;
   };
   const failureRate = fraction("provider-failure-rate", values["provider-failure-rate"]);
-  const warmUp = Number(values["warm-up"] ?? (scenario === "mixed-priority" ? 100 : 0));
+  const warmUp = Number(values["warm-up"] ?? (scenario === "mixed-priority" || scenario === "default" ? 100 : 0));
   if (!(Number.isInteger(warmUp) && warmUp >= 0)) throw new Error(`--warm-up must be an integer >= 0, got ${values["warm-up"]}`);
   if (warmUp > 0 && ["depth", "digest", "two-tenant", "timing"].includes(scenario)) throw new Error(`--warm-up is not for the ${scenario} scenario`);
   const rateArg = values.rate ?? (scenario === "mixed-priority" ? "40" : undefined);
