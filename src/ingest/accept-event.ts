@@ -115,9 +115,6 @@ export async function acceptEvent(
     // Left out (SQL null) when not given, so the recipient keeps what they had.
     ...(r.quietHours !== undefined ? { quiet_hours: r.quietHours } : {}),
   });
-  // An existing recipient keeps its row id, which its sealed values are bound to; a new one gets a
-  // new id. An id that turns out wrong (a recipient created or erased elsewhere since) is mended below.
-  const people = await Promise.all(input.recipients.map((r) => sealRecipient(options.sealingKeys, organizationId, personOf(r, rowIds.get(r.id) ?? crypto.randomUUID()))));
   const items = matched.items.map((m) => ({
     notification_id: crypto.randomUUID(),
     external_id: m.recipientId,
@@ -128,65 +125,39 @@ export async function acceptEvent(
   const status = scheduled ? "scheduled" : "queued";
   const data = JSON.stringify(input.data);
   const dataSealed = options.sealingKeys ? await sealPersonal(options.sealingKeys, { column: "events.data", organizationId, rowId: eventId }, data) : null;
-  // One statement, so one round trip and atomic without BEGIN/COMMIT: the event, the recipients
-  // (upserted; an existing row keeps its id) and the notifications. When the event insert meets a
-  // concurrent request's row for the same idempotency key, nothing else is written.
-  const written = await runStatement<{ events: number; notifications: number; recipients: { id: string; external_id: string }[] | null }>(
-    db,
-    statement`
-    WITH event AS (
-      INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data, data_sealed, cancellation_key, send_at)
-      VALUES (${eventId}::uuid, ${organizationId}::uuid, ${found.eventTypeId}::uuid, ${input.type}, ${idempotencyKey ?? null}, ${print}, ${priority},
-              ${dataSealed === null ? data : "{}"}::jsonb, ${dataSealed}, ${input.cancellationKey ?? null}, ${sendAt?.toISOString() ?? null}::timestamptz)
-      ON CONFLICT DO NOTHING
-      RETURNING id
-    ), given AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
-        AS p(recipient_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text, locale text, timezone text, quiet_hours jsonb)
-    ), people AS (
-      -- An id this isolate kept for a recipient since erased (its row now under a tombstone id) must
-      -- not be reused: such a person gets a new row id and, until the values are sealed again for
-      -- it below, no address or name.
-      SELECT g.*, (x.id IS NOT NULL) AS taken, CASE WHEN x.id IS NULL THEN g.recipient_id ELSE gen_random_uuid() END AS row_id
-        FROM given g
-        LEFT JOIN recipients x ON x.id = g.recipient_id AND (x.organization_id <> ${organizationId}::uuid OR x.external_id <> g.external_id)
-    ), upserted AS (
-      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone, quiet_hours)
-      SELECT row_id, ${organizationId}::uuid, external_id, CASE WHEN taken THEN '' ELSE email END, CASE WHEN NOT taken THEN email_sealed END, email_hash, email_hash_key_id,
-             CASE WHEN NOT taken THEN name END, CASE WHEN NOT taken THEN name_sealed END, locale, timezone, quiet_hours FROM people
-       WHERE EXISTS (SELECT 1 FROM event)
-      ON CONFLICT (organization_id, external_id) DO UPDATE SET
-        -- Sealed values are bound to the row id they were sealed for. When the row has another id
-        -- than ours (another request created it since our look-up, or this isolate did not know it),
-        -- the row keeps its values here and ours are sealed again for its id and written after.
-        email = CASE WHEN r.id = excluded.id THEN excluded.email ELSE r.email END,
-        email_sealed = CASE WHEN r.id = excluded.id THEN excluded.email_sealed ELSE r.email_sealed END,
-        -- Follows the address: a hash of the old one would point suppressions at the wrong person.
-        email_hash = CASE WHEN r.id <> excluded.id THEN r.email_hash
-                          ELSE coalesce(excluded.email_hash, CASE WHEN r.email = excluded.email THEN r.email_hash END) END,
-        email_hash_key_id = CASE WHEN r.id <> excluded.id THEN r.email_hash_key_id WHEN excluded.email_hash IS NOT NULL THEN excluded.email_hash_key_id
-                                 WHEN r.email = excluded.email THEN r.email_hash_key_id END,
-        -- An event without a name keeps the one the recipient had.
-        name = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name ELSE excluded.name END,
-        name_sealed = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name_sealed ELSE excluded.name_sealed END,
-        locale = coalesce(excluded.locale, r.locale),
-        timezone = coalesce(excluded.timezone, r.timezone),
-        quiet_hours = coalesce(excluded.quiet_hours, r.quiet_hours),
-        updated_at = now()
-      RETURNING id, external_id
-    ), written AS (
-      INSERT INTO notifications (id, organization_id, event_id, event_type_id, recipient_id, rule_id, priority, status, queued_at, retry_at)
-      SELECT i.notification_id, ${organizationId}::uuid, ${eventId}::uuid, ${found.eventTypeId}::uuid, u.id, i.rule_id, i.priority, ${status},
-             ${scheduled ? null : now.toISOString()}::timestamptz, ${scheduled ? (sendAt?.toISOString() ?? null) : now.toISOString()}::timestamptz
-        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS i(notification_id uuid, external_id text, rule_id uuid, priority text)
-        JOIN upserted u ON u.external_id = i.external_id
-      RETURNING id
-    )
-    SELECT (SELECT count(*) FROM event)::int AS events, (SELECT count(*) FROM written)::int AS notifications,
-           (SELECT jsonb_agg(jsonb_build_object('id', id, 'external_id', external_id)) FROM upserted) AS recipients`,
-  );
-
-  const counts = written[0];
+  const write: EventWrite = {
+    eventId,
+    organizationId,
+    eventTypeId: found.eventTypeId,
+    type: input.type,
+    idempotencyKey: idempotencyKey ?? null,
+    fingerprint: print,
+    priority,
+    data: dataSealed === null ? data : "{}",
+    dataSealed,
+    cancellationKey: input.cancellationKey ?? null,
+    sendAt: sendAt?.toISOString() ?? null,
+    items: JSON.stringify(items),
+    status,
+    queuedAt: scheduled ? null : now.toISOString(),
+    retryAt: scheduled ? (sendAt?.toISOString() ?? null) : now.toISOString(),
+  };
+  // An existing recipient keeps its row id, which its sealed values are bound to; a new one gets a
+  // new id. When an id proves wrong (a recipient this isolate has not written, or one erased since,
+  // whose kept id now belongs to its tombstone), the statement writes nothing and names the right
+  // ids; the values are sealed again for them and the whole write runs again. A third miss can only
+  // be a run of concurrent changes to the same recipients: nothing is written and the caller retries.
+  let counts: WriteCounts | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const people = await Promise.all(input.recipients.map((r) => sealRecipient(options.sealingKeys, organizationId, personOf(r, rowIds.get(r.id) ?? crypto.randomUUID()))));
+    counts = await writeEvent(db, write, JSON.stringify(people));
+    if (!counts || counts.misplaced === null) break;
+    if (attempt === 3) throw new Error("recipients' row ids kept changing while the event was written");
+    for (const m of counts.misplaced) {
+      if (m.id) rowIds.set(m.external_id, m.id);
+      else rowIds.delete(m.external_id);
+    }
+  }
   if (!counts || counts.events === 0) {
     // A concurrent request with the same key committed first: answer as a duplicate of it.
     const again = await lookUpTypeAndKey(db, organizationId, input.type, idempotencyKey, []);
@@ -194,16 +165,7 @@ export async function acceptEvent(
     throw new Error("idempotent insert lost its row");
   }
   if (counts.notifications !== items.length) throw new Error(`wrote ${counts.notifications} notifications for ${items.length} rule matches`);
-  const stored = new Map((counts.recipients ?? []).map((r) => [r.external_id, r.id]));
-  const misplaced: Person[] = [];
-  for (const [i, r] of input.recipients.entries()) {
-    const rowId = stored.get(r.id);
-    if (!rowId) throw new Error(`recipient ${r.id} was not written`);
-    rememberRecipientId(organizationId, r.id, rowId);
-    if (rowId !== people[i]?.recipient_id) misplaced.push(personOf(r, rowId));
-  }
-  // Before the notifications are enqueued (by the caller), so none is sent to what the row held.
-  if (misplaced.length > 0) await rewriteRecipients(db, organizationId, await Promise.all(misplaced.map((p) => sealRecipient(options.sealingKeys, organizationId, p))));
+  for (const r of counts.recipients ?? []) rememberRecipientId(organizationId, r.external_id, r.id);
   return ok({
     eventId,
     duplicate: false,
@@ -251,23 +213,91 @@ type Person = {
   quiet_hours?: RecipientQuietHours;
 };
 
+/** Everything of one event's write but its recipients, which are sealed per attempt. */
+type EventWrite = {
+  eventId: string;
+  organizationId: string;
+  eventTypeId: string;
+  type: string;
+  idempotencyKey: string | null;
+  fingerprint: string;
+  priority: "high" | "normal";
+  data: string;
+  dataSealed: string | null;
+  cancellationKey: string | null;
+  sendAt: string | null;
+  /** The notifications, as JSON: `{ notification_id, external_id, rule_id, priority }[]`. */
+  items: string;
+  status: "scheduled" | "queued";
+  queuedAt: string | null;
+  retryAt: string | null;
+};
+type RowIds = { id: string; external_id: string }[];
+type WriteCounts = { events: number; notifications: number; recipients: RowIds | null; misplaced: { id: string | null; external_id: string }[] | null };
+
 /**
- * The address, its hash and the name of recipients whose row turned out to have another id than
- * the one their values were sealed for, sealed again for the row's id: the same rules as the
- * write's upsert (an event without a name keeps the recipient's; a hash follows the address).
+ * One statement, so one round trip and atomic without BEGIN/COMMIT: the event, the recipients
+ * (upserted; an existing row keeps its id) and the notifications. It writes nothing when the event
+ * insert meets a concurrent request's row for the same idempotency key (`events` 0), or when a
+ * recipient's values were sealed for an id that is not its row's (`misplaced`: the row's id, or
+ * null when the id belongs to another row and the recipient has none).
  */
-async function rewriteRecipients(db: Database, organizationId: string, people: Person[]): Promise<void> {
-  await db.execute(sql`
-    UPDATE recipients AS r SET
-           email = p.email, email_sealed = p.email_sealed,
-           email_hash = coalesce(p.email_hash, CASE WHEN r.email = p.email THEN r.email_hash END),
-           email_hash_key_id = CASE WHEN p.email_hash IS NOT NULL THEN p.email_hash_key_id WHEN r.email = p.email THEN r.email_hash_key_id END,
-           name = CASE WHEN p.name IS NULL AND p.name_sealed IS NULL THEN r.name ELSE p.name END,
-           name_sealed = CASE WHEN p.name IS NULL AND p.name_sealed IS NULL THEN r.name_sealed ELSE p.name_sealed END,
-           updated_at = now()
-      FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb)
-        AS p(recipient_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text)
-     WHERE r.id = p.recipient_id AND r.organization_id = ${organizationId}::uuid AND r.external_id = p.external_id`);
+async function writeEvent(db: Database, w: EventWrite, people: string): Promise<WriteCounts | undefined> {
+  const [row] = await runStatement<WriteCounts>(
+    db,
+    // Named first: a failure's log shows the statement's opening only.
+    statement`/* ingest: INSERT INTO events, recipients, notifications */
+    WITH given AS (
+      SELECT * FROM jsonb_to_recordset(${people}::jsonb)
+        AS p(recipient_id uuid, external_id text, email text, email_sealed text, email_hash text, email_hash_key_id text, name text, name_sealed text, locale text, timezone text, quiet_hours jsonb)
+    ), misplaced AS (
+      SELECT g.external_id, r.id
+        FROM given g
+        LEFT JOIN recipients r ON r.organization_id = ${w.organizationId}::uuid AND r.external_id = g.external_id
+       WHERE r.id <> g.recipient_id OR (r.id IS NULL AND EXISTS (SELECT 1 FROM recipients x WHERE x.id = g.recipient_id))
+    ), event AS (
+      INSERT INTO events (id, organization_id, event_type_id, type, idempotency_key, fingerprint, priority, data, data_sealed, cancellation_key, send_at)
+      SELECT ${w.eventId}::uuid, ${w.organizationId}::uuid, ${w.eventTypeId}::uuid, ${w.type}::text, ${w.idempotencyKey}::text, ${w.fingerprint}::text, ${w.priority}::text,
+             ${w.data}::jsonb, ${w.dataSealed}::text, ${w.cancellationKey}::text, ${w.sendAt}::timestamptz
+       WHERE NOT EXISTS (SELECT 1 FROM misplaced)
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    ), upserted AS (
+      INSERT INTO recipients AS r (id, organization_id, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone, quiet_hours)
+      SELECT recipient_id, ${w.organizationId}::uuid, external_id, email, email_sealed, email_hash, email_hash_key_id, name, name_sealed, locale, timezone, quiet_hours FROM given
+       WHERE EXISTS (SELECT 1 FROM event)
+      ON CONFLICT (organization_id, external_id) DO UPDATE SET
+        -- Sealed values are bound to the row id they were sealed for. When another request created
+        -- this recipient after this statement began, ours were sealed for an id the row does not
+        -- have: the row keeps the values that request wrote a moment ago.
+        email = CASE WHEN r.id = excluded.id THEN excluded.email ELSE r.email END,
+        email_sealed = CASE WHEN r.id = excluded.id THEN excluded.email_sealed ELSE r.email_sealed END,
+        -- Follows the address: a hash of the old one would point suppressions at the wrong person.
+        email_hash = CASE WHEN r.id <> excluded.id THEN r.email_hash
+                          ELSE coalesce(excluded.email_hash, CASE WHEN r.email = excluded.email THEN r.email_hash END) END,
+        email_hash_key_id = CASE WHEN r.id <> excluded.id THEN r.email_hash_key_id WHEN excluded.email_hash IS NOT NULL THEN excluded.email_hash_key_id
+                                 WHEN r.email = excluded.email THEN r.email_hash_key_id END,
+        -- An event without a name keeps the one the recipient had.
+        name = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name ELSE excluded.name END,
+        name_sealed = CASE WHEN r.id <> excluded.id OR (excluded.name IS NULL AND excluded.name_sealed IS NULL) THEN r.name_sealed ELSE excluded.name_sealed END,
+        locale = coalesce(excluded.locale, r.locale),
+        timezone = coalesce(excluded.timezone, r.timezone),
+        quiet_hours = coalesce(excluded.quiet_hours, r.quiet_hours),
+        updated_at = now()
+      RETURNING id, external_id
+    ), written AS (
+      INSERT INTO notifications (id, organization_id, event_id, event_type_id, recipient_id, rule_id, priority, status, queued_at, retry_at)
+      SELECT i.notification_id, ${w.organizationId}::uuid, ${w.eventId}::uuid, ${w.eventTypeId}::uuid, u.id, i.rule_id, i.priority, ${w.status}::text,
+             ${w.queuedAt}::timestamptz, ${w.retryAt}::timestamptz
+        FROM jsonb_to_recordset(${w.items}::jsonb) AS i(notification_id uuid, external_id text, rule_id uuid, priority text)
+        JOIN upserted u ON u.external_id = i.external_id
+      RETURNING id
+    )
+    SELECT (SELECT count(*) FROM event)::int AS events, (SELECT count(*) FROM written)::int AS notifications,
+           (SELECT jsonb_agg(jsonb_build_object('id', id, 'external_id', external_id)) FROM upserted) AS recipients,
+           (SELECT jsonb_agg(jsonb_build_object('id', id, 'external_id', external_id)) FROM misplaced) AS misplaced`,
+  );
+  return row;
 }
 
 /** With sealing keys, the address and name go sealed and their plain-text columns stay null. */

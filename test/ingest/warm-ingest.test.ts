@@ -34,12 +34,12 @@ afterEach(() => {
   neonConfig.fetchFunction = undefined;
 });
 
-async function post(db: Database, organizationId: string, recipient: { id: string; email: string; name?: string }, now: Date, type = "comment.created") {
+async function post(db: Database, organizationId: string, recipient: { id: string; email: string; name?: string }, now: Date, idempotencyKey?: string) {
   const env = testEnv();
   const result = await acceptEvent(
     db,
     organizationId,
-    { type, recipients: [recipient], data: { comment: "hi" } },
+    { type: "comment.created", recipients: [recipient], data: { comment: "hi" }, ...(idempotencyKey ? { idempotencyKey } : {}) },
     { emailHashKey: await emailHashKey(env), emailHashKeyId: "k1", sealingKeys: await sealingKeys(env), now, eventTypeCacheSeconds: CACHE_SECONDS },
   );
   if (!result.ok) throw new Error(JSON.stringify(result.error));
@@ -129,6 +129,33 @@ describe("ingest with the event type kept in the isolate", () => {
       expect(rows[0]).toMatchObject({ id: first?.id, email, name: "First" });
       expect(rows[0]?.emailHash).not.toBe(first?.emailHash);
       expect(trips).toBe(2);
+    });
+  });
+
+  it("writes nothing when the second write fails after an id proved wrong, so a retry with the same key sends to the new address", async () => {
+    const org = await createOrganization();
+    await withDb(async (db) => {
+      await post(db, org.organizationId, { id: "moved", email: uniqueEmail("before") }, t0);
+      const [first] = await recipientRows(db, org.organizationId, "moved");
+      forgetRecipientId(org.organizationId, "moved");
+      const email = uniqueEmail("after");
+      // The first statement finds the id wrong and writes nothing; the database is gone for the second.
+      let calls = 0;
+      neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => {
+        calls++;
+        return calls === 2 ? Promise.reject(new Error("connection reset")) : fetch(input, init);
+      };
+      const failed = await post(db, org.organizationId, { id: "moved", email }, later(1), "move-1").catch((e: unknown) => e);
+      neonConfig.fetchFunction = undefined;
+      expect(failed).toBeInstanceOf(Error);
+      expect(calls).toBe(2);
+      const events = await db.execute(sql`SELECT id FROM events WHERE organization_id = ${org.organizationId}::uuid AND idempotency_key = 'move-1'`);
+      expect(events.rows).toHaveLength(0);
+      expect((await recipientRows(db, org.organizationId, "moved"))[0]).toMatchObject({ id: first?.id, email: first?.email });
+
+      const retried = await post(db, org.organizationId, { id: "moved", email }, later(2), "move-1");
+      expect(retried.duplicate).toBe(false);
+      expect((await recipientRows(db, org.organizationId, "moved"))[0]).toMatchObject({ id: first?.id, email });
     });
   });
 });
