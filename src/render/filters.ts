@@ -53,7 +53,7 @@ function formatDate(self: FilterThis, value: unknown, options: Intl.DateTimeForm
   const s = settings(self);
   const date = toDate(value, s.now);
   if (!date) return value;
-  const key = `d\n${s.locale}\n${s.timeZone}\n${options.dateStyle ?? ""}\n${options.timeStyle ?? ""}`;
+  const key = `d\n${s.locale}\n${s.timeZone}\n${JSON.stringify(options)}`;
   return formatter(key, () => new Intl.DateTimeFormat(s.locale, { ...options, timeZone: s.timeZone })).format(date);
 }
 

@@ -12,18 +12,20 @@ export async function sha256Hex(input: string): Promise<string> {
 }
 
 /**
- * The last keys presented to this isolate and their SHA-256: every API request hashes its key
- * (for the limits and the look-up) and a client sends the same key again and again. A hash never
- * goes stale, so this needs no TTL; the bound (oldest out first) keeps a flood of made-up keys
- * from growing it. The map lives in the isolate's memory only, as the request holding the key does.
+ * Up to 1,000 keys presented to this isolate and their SHA-256, first in first out: every API
+ * request hashes its key (for the limits and the look-up) and a client sends the same key again
+ * and again. A hash never goes stale, so this needs no TTL. Only strings shaped like a key Tidings
+ * issues are kept, so made-up "keys" (any length a header allows) cannot fill the isolate's memory.
  */
 const presentedHashes = new Map<string, string>();
 const MAX_PRESENTED = 1_000;
+const KEY_SHAPE = /^tid_[0-9a-f]{8}_[0-9a-f]{56}$/;
 
 export async function apiKeyHash(key: string): Promise<string> {
   const known = presentedHashes.get(key);
   if (known !== undefined) return known;
   const hash = await sha256Hex(key);
+  if (!KEY_SHAPE.test(key)) return hash;
   if (presentedHashes.size >= MAX_PRESENTED) presentedHashes.delete(presentedHashes.keys().next().value ?? "");
   presentedHashes.set(key, hash);
   return hash;
