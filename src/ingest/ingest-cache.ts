@@ -20,7 +20,8 @@ const MAX_RECIPIENT_IDS = 20_000;
 const eventTypes = new Map<string, { value: CachedEventType; staleAt: number }>();
 const recipientIds = new Map<string, string>();
 
-const typeKey = (organizationId: string, type: string) => `${organizationId}\n${type}`;
+/** A tenant's own key: nothing one organisation sends can name another's entry. */
+const scoped = (organizationId: string, key: string) => `${organizationId}\n${key}`;
 
 function bounded<V>(map: Map<string, V>, max: number, key: string, value: V): void {
   map.delete(key);
@@ -29,28 +30,28 @@ function bounded<V>(map: Map<string, V>, max: number, key: string, value: V): vo
 }
 
 export function cachedEventType(organizationId: string, type: string, now: Date): CachedEventType | undefined {
-  const hit = eventTypes.get(typeKey(organizationId, type));
+  const hit = eventTypes.get(scoped(organizationId, type));
   return hit && hit.staleAt > now.getTime() ? hit.value : undefined;
 }
 
 export function rememberEventType(organizationId: string, type: string, value: CachedEventType, now: Date, ttlSeconds: number): void {
   if (ttlSeconds <= 0) return;
-  bounded(eventTypes, MAX_EVENT_TYPES, typeKey(organizationId, type), { value, staleAt: now.getTime() + ttlSeconds * 1000 });
+  bounded(eventTypes, MAX_EVENT_TYPES, scoped(organizationId, type), { value, staleAt: now.getTime() + ttlSeconds * 1000 });
 }
 
 /** After a change to the type or its rules has committed: this isolate's next event reads it afresh. */
 export function forgetEventType(organizationId: string, type: string): void {
-  eventTypes.delete(typeKey(organizationId, type));
+  eventTypes.delete(scoped(organizationId, type));
 }
 
 export function knownRecipientId(organizationId: string, externalId: string): string | undefined {
-  return recipientIds.get(typeKey(organizationId, externalId));
+  return recipientIds.get(scoped(organizationId, externalId));
 }
 
 export function rememberRecipientId(organizationId: string, externalId: string, id: string): void {
-  bounded(recipientIds, MAX_RECIPIENT_IDS, typeKey(organizationId, externalId), id);
+  bounded(recipientIds, MAX_RECIPIENT_IDS, scoped(organizationId, externalId), id);
 }
 
 export function forgetRecipientId(organizationId: string, externalId: string): void {
-  recipientIds.delete(typeKey(organizationId, externalId));
+  recipientIds.delete(scoped(organizationId, externalId));
 }
